@@ -1,0 +1,1 @@
+"""Scikit-learn estimators specific to spectra: transforms, splitters, augmentation."""
