@@ -7,7 +7,8 @@ Importing this package changes no global state: the ``nirs4all`` logger gets a
 import logging
 from importlib.metadata import PackageNotFoundError, version
 
-from nirs4all.data import SpectroDataset
+from nirs4all.data import load_dataset
+from nirs4all.data.synthetic import generate
 
 logging.getLogger("nirs4all").addHandler(logging.NullHandler())
 
@@ -16,4 +17,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["SpectroDataset", "__version__"]
+__all__ = ["__version__", "generate", "load_dataset"]

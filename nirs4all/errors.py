@@ -15,11 +15,12 @@ __all__ = [
     "AxisMismatchError",
     "DataError",
     "DataFileNotFoundError",
+    "DataWarning",
     "DatasetConfigError",
     "EmptyFileError",
+    "Nirs4allError",
     "NonFiniteValueError",
     "NonNumericCellError",
-    "Nirs4allError",
     "RaggedRowError",
     "RowCountMismatchError",
     "WavelengthAxisError",
@@ -106,3 +107,7 @@ class AxisMismatchError(DataError):
 
 class DatasetConfigError(DataError):
     """A dataset description (dict, YAML or JSON) is incomplete or contradictory."""
+
+
+class DataWarning(UserWarning):
+    """Something was done to the data that the caller asked for but should know about."""

@@ -135,7 +135,8 @@ def _coerce_targets(y: Any, task: str, n_samples: int) -> tuple[np.ndarray, str]
     array = np.asarray(y)
     if array.shape[0] != n_samples:
         raise ValueError(f"targets have {array.shape[0]} rows but the features have {n_samples}")
-    if array.ndim == 2 and array.shape[1] == 1 and array.dtype.kind != "f":
+    wants_labels = task in ("classification", "binary", "multiclass")
+    if array.ndim == 2 and array.shape[1] == 1 and (array.dtype.kind != "f" or wants_labels):
         array = array[:, 0]
     if array.dtype.kind == "O":
         array = array.astype(str)
@@ -147,7 +148,7 @@ def _coerce_targets(y: Any, task: str, n_samples: int) -> tuple[np.ndarray, str]
                 raise ValueError(f"task='regression' needs numeric targets: {exc}") from None
         array = array.astype(np.float64, copy=False)
         detected = "regression"
-    elif task in ("classification", "binary", "multiclass"):
+    elif wants_labels:
         if array.ndim != 1:
             raise ValueError(
                 f"classification needs one target column; got {array.shape[1]} columns"
