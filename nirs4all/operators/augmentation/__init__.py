@@ -1,0 +1,29 @@
+"""Spectral augmentation: scikit-learn transformers that perturb spectra at random.
+
+Every augmenter offers ``augment(X, y, n_samples) -> (X_new, y_new, origin)``, which makes
+new rows linked to the row they came from (the pipeline calls it on training rows only),
+and ``transform(X)``, which perturbs every row of ``X`` (Mixup: returns ``X`` unchanged).
+With the default ``random_state=0`` the output is reproducible and each row's perturbation
+depends only on the seed and that row.
+
+``LinearBaselineDrift`` and ``MixupAugmenter`` are the names used by nirs4all 0.7 and remain
+as aliases of :class:`BaselineShift` and :class:`Mixup`.
+"""
+
+from nirs4all.operators.augmentation._mixup import Mixup
+from nirs4all.operators.augmentation._noise import GaussianNoise
+from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
+from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
+
+LinearBaselineDrift = BaselineShift
+MixupAugmenter = Mixup
+
+__all__ = [
+    "BaselineShift",
+    "GaussianNoise",
+    "LinearBaselineDrift",
+    "Mixup",
+    "MixupAugmenter",
+    "MultiplicativeScatter",
+    "WavelengthShift",
+]

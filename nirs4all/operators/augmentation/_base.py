@@ -1,0 +1,214 @@
+"""Shared machinery of the augmenters: validation, per-row random generators, ``augment``.
+
+Randomness. Every output row draws from its own :class:`numpy.random.Generator`, seeded by
+``(random_state, hash of the source row's values, copy number)``. A row's perturbation thus
+depends on nothing but the seed and the row itself: transforming a subset, or the rows in
+another order, gives the same rows, and results are reproducible. The global NumPy generator
+is never used. ``random_state=None`` draws fresh operating-system entropy on every call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+__all__ = ["Augmenter", "check_nonnegative", "check_range"]
+
+_FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def check_range(owner: object, name: str, value: object, lowest: float = -np.inf) -> tuple:
+    """Validate a ``(low, high)`` parameter with ``lowest <= low <= high``, both finite."""
+    try:
+        low, high = (float(bound) for bound in value)
+    except (TypeError, ValueError):
+        low = high = np.nan
+    if not (np.isfinite(low) and np.isfinite(high) and lowest <= low <= high):
+        raise ValueError(
+            f"{type(owner).__name__}: {name} must be a pair (low, high) of finite numbers with "
+            f"{'' if lowest == -np.inf else f'{lowest} <= '}low <= high, got {value!r}"
+        )
+    return low, high
+
+
+def check_nonnegative(owner: object, name: str, value: object) -> float:
+    """Validate a finite real parameter ``>= 0``."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value < np.inf:
+        raise ValueError(
+            f"{type(owner).__name__}: {name} must be a finite number >= 0, got {value!r}"
+        )
+    return float(value)
+
+
+def _row_keys(X: np.ndarray) -> list[int]:
+    """A 64-bit hash of each row's values (as float64, so float32 input hashes alike)."""
+    rows = np.ascontiguousarray(X, dtype=np.float64)
+    return [
+        int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little")
+        for row in rows
+    ]
+
+
+class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Base of the augmenters: a stateless transformer that perturbs each row at random.
+
+    Subclasses implement ``_perturb(X, generators, axis)``, returning float64 rows: row ``i``
+    perturbs ``X[i]`` with ``generators[i]``. ``axis`` is the wavelength axis, or ``None``
+    for augmenters that do not use it. Output columns are the input columns, so
+    ``get_feature_names_out`` and ``set_output(transform="pandas")`` work.
+    """
+
+    random_state: int | None
+
+    def _perturb(
+        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+    def _check_params(self) -> None:
+        """Validate the parameters of the subclass (called by ``fit``)."""
+
+    def _axis(self, wavelengths: object) -> np.ndarray | None:
+        return None
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.non_deterministic = self.random_state is None
+        return tags
+
+    def _generators(
+        self, keys: list[int], copies: np.ndarray, occurrences: np.ndarray | None = None
+    ) -> list[np.random.Generator]:
+        """One generator per output row, seeded by (random_state, row key, copy, occurrence)."""
+        seed = self.random_state
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, Integral)):
+            raise TypeError(
+                f"{type(self).__name__}: random_state must be an int or None, got {seed!r}"
+            )
+        root = np.random.SeedSequence(None if seed is None else int(seed)).entropy
+        if occurrences is None:
+            occurrences = np.zeros(len(keys), dtype=np.intp)
+        return [
+            np.random.default_rng(
+                np.random.SeedSequence(root, spawn_key=(key, int(copy), int(occurrence)))
+            )
+            for key, copy, occurrence in zip(keys, copies, occurrences, strict=True)
+        ]
+
+    def fit(self, X: object, y: object = None) -> Augmenter:
+        """Check the parameters and learn ``n_features_in_``; nothing else is learned.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+        y : ignored
+
+        Returns
+        -------
+        self
+        """
+        self._check_params()
+        validate_data(self, X, dtype=_FLOAT_DTYPES)
+        return self
+
+    def _validated(self, X: object) -> np.ndarray:
+        check_is_fitted(self, "n_features_in_")
+        return validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+
+    def transform(self, X: object) -> np.ndarray:
+        """Return a perturbed copy of every row of ``X`` (same shape and dtype).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        return self._transform(X, None)
+
+    def _transform(self, X: object, wavelengths: object) -> np.ndarray:
+        X = self._validated(X)
+        generators = self._generators(_row_keys(X), np.zeros(X.shape[0], dtype=np.intp))
+        return self._perturb(X, generators, self._axis(wavelengths)).astype(X.dtype, copy=False)
+
+    def augment(
+        self, X: object, y: object = None, n_samples: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+        """Create ``n_samples`` new rows, each a perturbed copy of a row of ``X``.
+
+        Source rows are taken in turn (``origin = arange(n_samples) % len(X)``), so every
+        row gets the same number of copies, give or take one. Copy ``k`` of a row is seeded
+        by ``(random_state, row values, k)``: more copies of a row differ from each other,
+        and the first copy equals ``transform`` of that row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_rows, n_features)
+            Source spectra, usually the training rows only.
+        y : array-like of shape (n_rows,) or (n_rows, n_targets), optional
+            Targets of the source rows; copies inherit the target of their origin.
+        n_samples : int, optional
+            Number of rows to create; one per source row by default.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features)
+            New spectra, in the dtype of ``X``.
+        y_new : ndarray of shape (n_samples, ...) or None
+            Their targets (None when ``y`` is None).
+        origin : ndarray of int of shape (n_samples,)
+            Row of ``X`` each new row was made from.
+        """
+        X = self._validated(X)
+        targets = self._targets(X, y)
+        n_rows = X.shape[0]
+        if n_samples is None:
+            n_samples = n_rows
+        if isinstance(n_samples, bool) or not isinstance(n_samples, Integral) or n_samples < 0:
+            raise ValueError(
+                f"{type(self).__name__}.augment: n_samples must be a non-negative int, "
+                f"got {n_samples!r}"
+            )
+        origin = np.arange(n_samples, dtype=np.intp) % n_rows
+        X_new, y_new = self._augment_rows(X, targets, origin, np.arange(n_samples) // n_rows)
+        return X_new.astype(X.dtype, copy=False), y_new, origin
+
+    def _targets(self, X: np.ndarray, y: object) -> np.ndarray | None:
+        if y is None:
+            return None
+        targets = np.asarray(y)
+        if targets.ndim == 0 or targets.shape[0] != X.shape[0]:
+            raise ValueError(
+                f"{type(self).__name__}.augment: y must have one entry per row of X "
+                f"({X.shape[0]}), got shape {targets.shape}"
+            )
+        return targets
+
+    def _augment_rows(
+        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        generators = self._copy_generators(X, origin, copies)
+        X_new = self._perturb(X[origin], generators, self._axis(None))
+        return X_new, None if y is None else y[origin]
+
+    def _copy_generators(
+        self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray
+    ) -> list[np.random.Generator]:
+        """Generators of the copies; identical source rows are told apart by occurrence."""
+        keys = _row_keys(X)
+        seen: dict[int, int] = {}
+        occurrence = np.empty(len(keys), dtype=np.intp)
+        for row, key in enumerate(keys):
+            occurrence[row] = seen.get(key, 0)
+            seen[key] = occurrence[row] + 1
+        return self._generators([keys[row] for row in origin], copies, occurrence[origin])

@@ -1,0 +1,88 @@
+"""Mixup for regression: convex combinations of spectra and of their targets."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils import Tags
+
+from nirs4all.operators.augmentation._base import Augmenter
+
+__all__ = ["Mixup"]
+
+
+class Mixup(Augmenter):
+    """Create new samples as convex combinations of pairs of samples (Zhang et al., 2018).
+
+    For a source row ``i``, a partner ``j != i`` is drawn uniformly among the other rows,
+    and ``lam ~ Beta(alpha, alpha)`` is folded onto [0.5, 1] (``lam := max(lam, 1 - lam)``)
+    so that ``i`` dominates: ``x' = lam * x_i + (1 - lam) * x_j`` and
+    ``y' = lam * y_i + (1 - lam) * y_j``. A new target thus lies between the targets of its
+    pair, which suits regression; mixed class labels would be meaningless, so ``y`` must
+    be numeric. Small ``alpha`` keeps most new samples close to their source row.
+
+    :meth:`augment` is the interface: ``origin`` is the dominant row ``i``. ``transform``
+    returns a copy of ``X`` unchanged, because a mixed spectrum needs a mixed target and a
+    transformer cannot return targets; in a scikit-learn pipeline, Mixup is a no-op.
+
+    Parameters
+    ----------
+    alpha : float, default=0.2
+        Parameter of the symmetric Beta distribution of ``lam`` (> 0).
+    random_state : int or None, default=0
+        Seed of the partners and weights; the same seed gives the same samples.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of wavelengths seen in ``fit``.
+
+    References
+    ----------
+    Zhang, H., Cisse, M., Dauphin, Y. N. and Lopez-Paz, D. (2018). mixup: Beyond empirical
+    risk minimization. International Conference on Learning Representations.
+    """
+
+    def __init__(self, alpha: float = 0.2, random_state: int | None = 0) -> None:
+        self.alpha = alpha
+        self.random_state = random_state
+
+    def __sklearn_tags__(self) -> Tags:
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False  # transform is the identity, whatever the seed
+        return tags
+
+    def _check_params(self) -> None:
+        alpha = self.alpha
+        if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < np.inf:
+            raise ValueError(f"Mixup: alpha must be a finite number > 0, got {alpha!r}")
+
+    def _transform(self, X: object, wavelengths: object) -> np.ndarray:
+        return self._validated(X).copy()
+
+    def _augment_rows(
+        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        n_rows = X.shape[0]
+        weights = np.empty(len(origin))
+        partners = origin.copy()
+        generators = self._copy_generators(X, origin, copies)
+        for k, (source, gen) in enumerate(zip(origin, generators, strict=True)):
+            lam = gen.beta(self.alpha, self.alpha)
+            weights[k] = max(lam, 1.0 - lam)
+            if n_rows > 1:
+                partner = int(gen.integers(n_rows - 1))
+                partners[k] = partner + (partner >= source)
+        X_new = weights[:, None] * X[origin] + (1.0 - weights[:, None]) * X[partners]
+        if y is None:
+            return X_new, None
+        if y.dtype.kind not in "fiub":
+            raise ValueError(
+                f"Mixup.augment: y must be numeric (regression targets) to be mixed, got "
+                f"dtype {y.dtype}"
+            )
+        targets = y.astype(np.float64)
+        shape = (-1,) + (1,) * (targets.ndim - 1)
+        lam = weights.reshape(shape)
+        return X_new, lam * targets[origin] + (1.0 - lam) * targets[partners]
