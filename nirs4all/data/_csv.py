@@ -113,7 +113,7 @@ def sniff_dialect(lines: list[str], decimal_hint: str | None = None) -> CsvDiale
     delimiter = min(candidates)[-1] if candidates else None
     decimal = decimal_hint or "."
     if decimal_hint is None and delimiter != ",":
-        cells = [c.strip().strip('"') for line in sample[1:] for c in line.split(delimiter)]
+        cells = [c.strip().strip('"') for line in sample for c in line.split(delimiter)]
         if any(_COMMA_DECIMAL.match(c) for c in cells):
             decimal = ","
     return CsvDialect(delimiter, decimal)

@@ -1,0 +1,1 @@
+"""From a declarative list of steps to scored variants."""

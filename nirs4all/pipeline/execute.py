@@ -1,0 +1,459 @@
+"""Running one parsed variant: steps, folds, models, branches and merges.
+
+Execution model (see ``docs/architecture.md``):
+
+- Steps before the splitter are fitted once on the training rows and applied to every row.
+- The splitter divides the training rows into folds; each later step is fitted per fold key
+  on that fold's training rows (no leakage from the held-out rows) and applied to every row.
+- A model step fits one model per CV fold (out-of-fold predictions on the held-out rows,
+  predictions on the test partition) and one ``"final"`` model on all training rows.
+- Branches run their steps on references to the same immutable arrays; ``merge`` joins them.
+- Every random state left unset by the user is derived from the run's seed and the step's
+  identity (never from execution order), on a clone: the user's objects are never changed.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.operators.transforms import is_wavelength_aware
+from nirs4all.pipeline import _stacking
+from nirs4all.pipeline.folds import FINAL, fold_key
+from nirs4all.pipeline.spec import SpecError, Step
+from nirs4all.pipeline.state import SHARED, Block, Rows, StepCache, chain_key
+
+__all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
+
+_GROUP_SPLITTERS = frozenset({
+    "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
+    "StratifiedGroupKFold", "GroupedSplitter",
+})
+
+
+class ExecutionError(SpecError):
+    """A step failed while running; the message names the step and the fold."""
+
+
+def derive_seed(root: int, *parts: str) -> int:
+    """A 32-bit seed from the run's root seed and stable identities (never from order)."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    key = tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+    return int(np.random.SeedSequence(root, spawn_key=key).generate_state(1)[0])
+
+
+def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rows of an array: a view when the positions are contiguous and ascending."""
+    if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
+        return array[int(rows[0]):int(rows[-1]) + 1]
+    return array[rows]
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array = np.asarray(array)
+    if array.flags.writeable:
+        array = array.view()
+        array.flags.writeable = False
+    return array
+
+
+@dataclass
+class FittedModel:
+    """A model step's fitted folds and predictions, in original target units."""
+
+    chain_id: str
+    step: Step
+    path: tuple[int, ...]
+    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...]
+    source_chains: tuple[str, ...]
+    val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+
+
+@dataclass
+class Lane:
+    """One branch path's state: a block per fold key, the steps so far, its models."""
+
+    path: tuple[int, ...]
+    blocks: dict[str, Block]
+    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...] = ()
+    models: tuple[FittedModel, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+class VariantExecutor:
+    """Run one variant on one dataset for a given set of fold keys.
+
+    Parameters
+    ----------
+    dataset : SpectroDataset
+    steps : tuple of Step
+        The parsed variant.
+    pipeline_id : str
+        Identity of the variant (prefix of chain ids and artifact keys).
+    seed : int
+        Root seed of the run.
+    with_cv, with_final : bool
+        Whether to compute the CV folds and the final refit.
+    cache : StepCache
+        Shared cache of step results.
+    """
+
+    def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
+                 seed: int, with_cv: bool, with_final: bool, cache: StepCache) -> None:
+        self.dataset = dataset
+        self.steps = steps
+        self.pipeline_id = pipeline_id
+        self.seed = seed
+        self.with_cv = with_cv
+        self.with_final = with_final
+        self.cache = cache
+        train = np.flatnonzero(dataset.partition == "train")
+        if train.size == 0:
+            raise ExecutionError("the dataset has no training rows")
+        self.rows = Rows(train, np.flatnonzero(dataset.partition == "test"), {}, {})
+        self.models: list[FittedModel] = []
+        self.artifacts: dict[str, Any] = {}
+        self.fits = 0
+
+    # -- entry point ------------------------------------------------------------------------
+
+    def run(self) -> list[FittedModel]:
+        """Execute every step; return the fitted models in step order."""
+        base = self._base_block()
+        self._run_steps(self.steps, [Lane((), {SHARED: base})], tail=True)
+        return self.models
+
+    def _base_block(self) -> Block:
+        ds = self.dataset
+        y = ds.y
+        if y is not None and ds.task == "regression":
+            y = y.astype(np.float64, copy=False)
+        return Block(
+            X=tuple(s.X for s in ds.sources),
+            axes=tuple((s.wavelengths, s.unit) for s in ds.sources),
+            origin=np.arange(ds.n_samples),
+            y=y,
+            y_steps=(),
+            key=chain_key(ds.content_hash(), "seed", str(self.seed)),
+        )
+
+    def _run_steps(self, steps: tuple[Step, ...], lanes: list[Lane], *,
+                   tail: bool = False) -> list[Lane]:
+        """Run ``steps`` on ``lanes``. ``tail``: nothing runs after these steps, so a branch
+        that ends them releases its lanes' arrays as soon as it is done."""
+        for position, step in enumerate(steps):
+            handler = getattr(self, f"_do_{step.kind}")
+            last = tail and position == len(steps) - 1
+            try:
+                lanes = handler(step, lanes, tail=last) if step.kind == "branch" else \
+                    handler(step, lanes)
+            except SpecError:
+                raise
+            except Exception as exc:
+                raise ExecutionError(
+                    f"{step.path} ({step.label}) failed: {type(exc).__name__}: {exc}"
+                ) from exc
+        return lanes
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _seeded(self, operator: Any, step: Step, key: str) -> Any:
+        """A fresh clone whose unset random_state is derived from the seed and the step."""
+        fresh = clone(operator)
+        params = fresh.get_params(deep=False)
+        if "random_state" in params and params["random_state"] is None:
+            fresh.set_params(random_state=derive_seed(self.seed, step.spec_json, key))
+        return fresh
+
+    def _fit_target(self, block: Block, fit: np.ndarray) -> np.ndarray | None:
+        if block.y is None:
+            return None
+        y = _take(block.y, fit)
+        return y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
+
+    def _keys(self, lane: Lane) -> list[str]:
+        return list(lane.blocks)
+
+    def _artifact(self, step: Step, path: tuple[int, ...], key: str, obj: Any) -> str:
+        ref = f"{step.index}:{'.'.join(map(str, path))}:{key}"
+        self.artifacts[ref] = obj
+        return ref
+
+    def _per_block(self, step: Step, lanes: list[Lane], compute) -> list[Lane]:
+        """Apply ``compute(block, key) -> (block, fitted)`` to every block, with caching."""
+        out = []
+        for lane in lanes:
+            blocks, refs = {}, {}
+            for key, block in lane.blocks.items():
+                fit_id = "train" if key in (SHARED, FINAL) else f"fold{key}"
+                ck = chain_key(block.key, step.spec_json, fit_id)
+                hit = self.cache.get(ck)
+                if hit is None:
+                    new, fitted = compute(block, key)
+                    new = new.evolve(key=ck)
+                    self.cache.put(ck, (new, fitted), new.nbytes)
+                else:
+                    new, fitted = hit
+                blocks[key] = new
+                if fitted is not None:
+                    refs[key] = self._artifact(step, lane.path, key, fitted)
+            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, refs)),
+                            lane.models, lane.sources))
+        return out
+
+    # -- transforms -------------------------------------------------------------------------
+
+    def _transform_block(self, operator: Any, step: Step, block: Block, key: str,
+                         ) -> tuple[Block, list]:
+        fit = block.fit_index(self.rows.fit_rows(key))
+        y_fit = self._fit_target(block, fit)
+        outputs, axes, fitted = [], [], []
+        for X, (axis, unit) in zip(block.X, block.axes, strict=True):
+            op = self._seeded(operator, step, key)
+            kwargs = {"wavelengths": axis} if is_wavelength_aware(op) else {}
+            op.fit(_take(X, fit), y_fit, **kwargs)
+            self.fits += 1
+            result = np.asarray(op.transform(X, **kwargs))
+            if result.ndim != 2 or result.shape[0] != X.shape[0]:
+                raise ExecutionError(f"{step.path}: {step.label} returned shape {result.shape} "
+                                     f"for input {X.shape}")
+            new_axis = getattr(op, "wavelengths_out_", None) if kwargs else None
+            if new_axis is not None and len(new_axis) == result.shape[1]:
+                axes.append((np.asarray(new_axis, dtype=np.float64), unit))
+            elif result.shape[1] == X.shape[1]:
+                axes.append((axis, unit))
+            else:
+                axes.append((np.arange(result.shape[1], dtype=np.float64), "index"))
+            outputs.append(_frozen(result))
+            fitted.append(op)
+        return block.evolve(X=tuple(outputs), axes=tuple(axes)), fitted
+
+    def _do_transform(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        return self._per_block(step, lanes, lambda b, k: self._transform_block(
+            step.operator, step, b, k))
+
+    def _do_feature_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        def compute(block: Block, key: str) -> tuple[Block, list]:
+            parts, fitted = [], []
+            for operator in step.operators:
+                if operator is None:
+                    parts.append(block.X)
+                    fitted.append(None)
+                    continue
+                new, ops = self._transform_block(operator, step, block, key)
+                parts.append(new.X)
+                fitted.append(ops)
+            sources = tuple(_frozen(np.hstack([p[i] for p in parts]))
+                            for i in range(len(block.X)))
+            axes = tuple((np.arange(x.shape[1], dtype=np.float64), "index") for x in sources)
+            return block.evolve(X=sources, axes=axes), fitted
+        return self._per_block(step, lanes, compute)
+
+    def _do_y_processing(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        if self.dataset.task != "regression":
+            raise SpecError(f"{step.path}: y_processing applies to regression targets; this "
+                            f"dataset's task is {self.dataset.task}")
+
+        def compute(block: Block, key: str) -> tuple[Block, Any]:
+            op = self._seeded(step.operator, step, key)
+            fit = block.fit_index(self.rows.fit_rows(key))
+            op.fit(_take(block.y, fit))
+            self.fits += 1
+            y = np.asarray(op.transform(block.y), dtype=np.float64).reshape(block.y.shape)
+            return block.evolve(y=_frozen(y), y_steps=(*block.y_steps, op)), op
+        return self._per_block(step, lanes, compute)
+
+    def _do_sample_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        def compute(block: Block, key: str) -> tuple[Block, None]:
+            base = self.rows.fit_rows(key)
+            n_new = step.count * base.size
+            new_X = [list(block.X)]
+            new_y, new_origin = [block.y], [block.origin]
+            for operator in step.operators:
+                made = []
+                for X, (axis, _) in zip(block.X, block.axes, strict=True):
+                    op = self._seeded(operator, step, key)
+                    kwargs = {"wavelengths": axis} if is_wavelength_aware(op) else {}
+                    op.fit(_take(X, base), **kwargs)
+                    X_aug, y_aug, origin = op.augment(_take(X, base),
+                                                      None if block.y is None
+                                                      else _take(block.y, base), n_new)
+                    made.append(X_aug)
+                new_X.append(made)
+                new_y.append(y_aug)
+                new_origin.append(base[np.asarray(origin)])
+            sources = tuple(_frozen(np.vstack([group[i] for group in new_X]))
+                            for i in range(len(block.X)))
+            y = None if block.y is None else _frozen(np.concatenate(new_y))
+            return block.evolve(X=sources, y=y, origin=np.concatenate(new_origin)), None
+        return self._per_block(step, lanes, compute)
+
+    # -- split ------------------------------------------------------------------------------
+
+    def _splitter(self, step: Step) -> Any:
+        splitter = copy.copy(step.operator)
+        if getattr(splitter, "random_state", 0) is None and getattr(splitter, "shuffle", True):
+            splitter.random_state = derive_seed(self.seed, step.spec_json)
+        if step.group is not None and type(splitter).__name__ not in _GROUP_SPLITTERS:
+            from nirs4all.operators.splitters import GroupedSplitter
+
+            splitter = GroupedSplitter(splitter)
+        return splitter
+
+    def _do_split(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        train = self.rows.train
+        block = lanes[0].blocks[SHARED]
+        groups = None
+        if step.group is not None:
+            metadata = self.dataset.metadata
+            if step.group not in metadata:
+                raise SpecError(f"{step.path}: group column {step.group!r} is not in the "
+                                f"metadata; columns are {sorted(metadata)}")
+            groups = metadata[step.group][train]
+        y = self.dataset.y[train] if self.dataset.y is not None else None
+        if y is not None and y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        splitter = self._splitter(step)
+        folds = list(splitter.split(block.features(train), y, groups))
+        if not folds:
+            raise SpecError(f"{step.path}: the splitter produced no folds")
+        for i, (fit_idx, val_idx) in enumerate(folds):
+            key = fold_key(i)
+            self.rows.fit[key] = train[np.sort(np.asarray(fit_idx))]
+            self.rows.val[key] = train[np.sort(np.asarray(val_idx))]
+        keys = ([fold_key(i) for i in range(len(folds))] if self.with_cv else []) + (
+            [FINAL] if self.with_final else [])
+        out = []
+        for lane in lanes:
+            shared = lane.blocks[SHARED]
+            blocks = {k: shared.evolve(key=chain_key(shared.key, step.spec_json, k))
+                      for k in keys}
+            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, {})),
+                            lane.models, lane.sources))
+        return out
+
+    # -- models -----------------------------------------------------------------------------
+
+    def _predict(self, model: Any, X: np.ndarray, block: Block) -> tuple[np.ndarray, Any]:
+        if self.dataset.is_classification:
+            pred = np.asarray(model.predict(X))
+            proba = None
+            if callable(getattr(model, "predict_proba", None)):
+                proba = _stacking.align_proba(model.predict_proba(X), model.classes_,
+                                              self.dataset.classes)
+            return pred, proba
+        n_targets = self.dataset.n_targets
+        pred = np.asarray(model.predict(X), dtype=np.float64).reshape(-1, n_targets)
+        for op in reversed(block.y_steps):
+            pred = np.asarray(op.inverse_transform(pred), dtype=np.float64).reshape(
+                -1, n_targets)
+        return pred, None
+
+    def _do_model(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        out = []
+        for lane in lanes:
+            chain_id = chain_key(self.pipeline_id, "chain", repr(lane.path), str(step.index))
+            refs: dict[str, str] = {}
+            blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
+            fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)
+            for key, block in blocks.items():
+                if key == FINAL and not self.with_final:
+                    continue
+                fit = block.fit_index(self.rows.fit_rows(key))
+                model = self._seeded(step.operator, step, key)
+                model.fit(block.features(fit), self._fit_target(block, fit))
+                self.fits += 1
+                refs[key] = self._artifact(step, lane.path, key, model)
+                if self.rows.test.size:
+                    fitted.test[key] = self._predict(model, block.features(self.rows.test),
+                                                     block)
+                if key == FINAL:
+                    fitted.train[key] = self._predict(model, block.features(self.rows.train),
+                                                      block)
+                else:
+                    fitted.val[key] = self._predict(model, block.features(self.rows.val[key]),
+                                                    block)
+            chain = (*lane.chain, (step, lane.path, refs))
+            fitted.chain = chain
+            self.models.append(fitted)
+            out.append(Lane(lane.path, lane.blocks, chain, (*lane.models, fitted),
+                            lane.sources))
+        return out
+
+    # -- branches and merges ----------------------------------------------------------------
+
+    def _do_branch(self, step: Step, lanes: list[Lane], *, tail: bool = False) -> list[Lane]:
+        out = []
+        for lane in lanes:
+            for i, body in enumerate(step.branches):
+                child = Lane((*lane.path, i), dict(lane.blocks),
+                             (*lane.chain, (step, lane.path, {})), (), lane.sources)
+                done = self._run_steps(body, [child], tail=tail)
+                if tail:
+                    for finished in done:
+                        finished.blocks = {}
+                out.extend(done)
+        return out
+
+    def _groups(self, lanes: list[Lane]) -> list[list[Lane]]:
+        groups: dict[tuple[int, ...], list[Lane]] = {}
+        for lane in lanes:
+            groups.setdefault(lane.path[:-1], []).append(lane)
+        return list(groups.values())
+
+    def _do_merge_features(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        out = []
+        for group in self._groups(lanes):
+            first = group[0]
+            blocks = {}
+            for key, block in first.blocks.items():
+                others = [lane.blocks[key] for lane in group]
+                if any(len(b.y_steps) != len(block.y_steps) or
+                       any(a is not b for a, b in zip(b.y_steps, block.y_steps, strict=True))
+                       for b in others):
+                    raise SpecError(f"{step.path}: branches apply different y_processing; "
+                                    "put y_processing before the branch to merge features")
+                if any(b.origin.shape != block.origin.shape for b in others):
+                    raise SpecError(f"{step.path}: branches have different rows (sample "
+                                    "augmentation inside a branch); cannot merge features")
+                blocks[key] = block.evolve(
+                    X=tuple(x for b in others for x in b.X),
+                    axes=tuple(a for b in others for a in b.axes),
+                    key=chain_key(*(b.key for b in others), step.spec_json),
+                )
+            out.append(Lane(first.path[:-1], blocks, _merged_chain(group, step),
+                            tuple(m for lane in group for m in lane.models), first.sources))
+        return out
+
+    def _do_merge_predictions(self, step: Step, lanes: list[Lane]) -> list[Lane]:
+        out = []
+        for group in self._groups(lanes):
+            models = [m for lane in group for m in lane.models]
+            if not models:
+                raise SpecError(f"{step.path}: merge 'predictions' needs a model at the end of "
+                                "each branch")
+            blocks = _stacking.meta_blocks(models, group[0].blocks, self.rows, self.dataset,
+                                           step)
+            out.append(Lane(group[0].path[:-1], blocks, _merged_chain(group, step), (),
+                            tuple(m.chain_id for m in models)))
+        return out
+
+
+def _merged_chain(group: list[Lane], step: Step) -> tuple:
+    """The steps of all merged lanes (each once, in order), then the merge step."""
+    seen, chain = set(), []
+    for lane in group:
+        for entry in lane.chain:
+            marker = (entry[0].index, entry[1])
+            if marker not in seen:
+                seen.add(marker)
+                chain.append(entry)
+    return (*chain, (step, group[0].path[:-1], {}))

@@ -1,0 +1,140 @@
+"""From an executed variant to complete, immutable outcome records (contract 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline.execute import FittedModel
+from nirs4all.pipeline.folds import FINAL, sort_fold_keys
+from nirs4all.pipeline.metrics import DEFAULT_METRIC, score_all
+from nirs4all.pipeline.records import ChainRecord, ChainStep, PredictionRecord
+from nirs4all.pipeline.state import SHARED, Rows
+
+__all__ = ["build_records", "refit_context"]
+
+_SUMMARY_KINDS = ("transform", "feature_augmentation", "y_processing", "merge_features",
+                  "merge_predictions")
+
+
+def refit_context(models: list[FittedModel]) -> str:
+    """``"stacking"`` for a variant whose models stack others, else ``"standalone"``."""
+    return "stacking" if any(m.source_chains for m in models) else "standalone"
+
+
+def _scores(dataset: SpectroDataset, rows: np.ndarray,
+            pred: tuple[np.ndarray, np.ndarray | None]) -> dict[str, float]:
+    y_true = dataset.y[rows]
+    labels = None if dataset.classes is None else list(dataset.classes)
+    return score_all(dataset.task, y_true, pred[0], pred[1], labels=labels)
+
+
+def _prediction(model: FittedModel, pipeline_id: str, dataset: SpectroDataset, fold: str,
+                partition: str, rows: np.ndarray, pred: tuple, context: str | None,
+                ) -> PredictionRecord:
+    return PredictionRecord(
+        pipeline_id=pipeline_id,
+        chain_id=model.chain_id,
+        fold_id=fold,
+        partition=partition,
+        sample_ids=dataset.sample_ids[rows],
+        y_true=dataset.y[rows],
+        y_pred=pred[0],
+        y_proba=pred[1],
+        scores=_scores(dataset, rows, pred),
+        refit_context=context,
+        classes=dataset.classes,
+    )
+
+
+def _chain_steps(model: FittedModel, folds: list[str]) -> tuple[ChainStep, ...]:
+    steps = []
+    for step, path, refs in model.chain:
+        if SHARED in refs:
+            artifacts = dict.fromkeys(folds, refs[SHARED])
+        else:
+            artifacts = {k: refs[k] for k in folds if k in refs}
+        steps.append(ChainStep(step.index, step.kind, step.spec_json, path, artifacts))
+    return tuple(steps)
+
+
+def _summary(model: FittedModel) -> str:
+    labels = [f"y:{step.label}" if step.kind == "y_processing" else step.label
+              for step, _, _ in model.chain if step.kind in _SUMMARY_KINDS]
+    return " > ".join(labels) if labels else "raw"
+
+
+def build_records(
+    models: list[FittedModel],
+    *,
+    pipeline_id: str,
+    dataset: SpectroDataset,
+    rows: Rows,
+    emit_cv: bool,
+    emit_final: bool,
+) -> tuple[tuple[ChainRecord, ...], tuple[PredictionRecord, ...], set[str]]:
+    """Chain and prediction records of the fitted models, and the artifact keys they use.
+
+    Only the fold keys asked for are emitted: a refit pass that recomputes CV folds (for
+    stacking) emits only ``"final"``.
+    """
+    metric = DEFAULT_METRIC[dataset.task]
+    context = refit_context(models)
+    chains, predictions, used = [], [], set()
+    for model in models:
+        cv_keys = sort_fold_keys(model.val) if emit_cv else []
+        folds = [*cv_keys, *([FINAL] if emit_final and FINAL in model.train else [])]
+        for key in cv_keys:
+            val_rows = rows.val[key]
+            predictions.append(_prediction(model, pipeline_id, dataset, key, "val", val_rows,
+                                           model.val[key], None))
+            if key in model.test:
+                predictions.append(_prediction(model, pipeline_id, dataset, key, "test",
+                                               rows.test, model.test[key], None))
+        test_scores: dict[str, float] = {}
+        if FINAL in folds:
+            predictions.append(_prediction(model, pipeline_id, dataset, FINAL, "train",
+                                           rows.train, model.train[FINAL], context))
+            if FINAL in model.test:
+                record = _prediction(model, pipeline_id, dataset, FINAL, "test", rows.test,
+                                     model.test[FINAL], context)
+                predictions.append(record)
+                test_scores = dict(record.scores)
+        cv_scores: dict[str, float] = {}
+        fold_scores: dict[str, dict[str, float]] = {}
+        if model.val:
+            keys = sort_fold_keys(model.val)
+            fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
+            all_rows = np.concatenate([rows.val[k] for k in keys])
+            pooled_pred = np.concatenate([model.val[k][0] for k in keys])
+            pooled_proba = None
+            if all(model.val[k][1] is not None for k in keys):
+                pooled_proba = np.concatenate([model.val[k][1] for k in keys])
+            cv_scores = _scores(dataset, all_rows, (pooled_pred, pooled_proba))
+        steps = _chain_steps(model, folds)
+        for step in steps:
+            used.update(step.artifacts.values())
+        chains.append(ChainRecord(
+            chain_id=model.chain_id,
+            pipeline_id=pipeline_id,
+            model_step=model.step.index,
+            model_name=model.step.label,
+            model_class=_class_path(model.step.operator),
+            branch_path=model.path,
+            steps=steps,
+            source_chains=model.source_chains,
+            fold_ids=tuple(folds),
+            metric=metric,
+            cv_scores=cv_scores,
+            fold_scores=fold_scores,
+            test_scores=test_scores,
+            preprocessing=_summary(model),
+        ))
+    return tuple(chains), tuple(predictions), used
+
+
+def _class_path(obj: Any) -> str:
+    cls = type(obj)
+    return f"{cls.__module__}.{cls.__qualname__}"

@@ -1,0 +1,387 @@
+"""Parsing one expanded pipeline variant into typed steps.
+
+A step may be:
+
+- an estimator instance, a class (instantiated with defaults), a dotted class path inside
+  the allow-list (``"sklearn.preprocessing.StandardScaler"``), or
+  ``{"class": path, "params": {...}}`` as written in YAML/JSON pipeline files;
+- a list: a sub-pipeline, run in place;
+- ``None``: nothing (useful inside ``{"_or_": [None, SNV()]}``);
+- a keyword dict:
+
+  ============================================  =============================================
+  ``{"model": M, "name": "PLS-10"}``            a model; ``params``/``model_params`` are set
+  ``{"y_processing": T}`` or ``[T1, T2]``       fit on the training targets, inverted on
+                                                predictions
+  ``S`` or ``{"split": S, "group": "lot"}``     the cross-validation splitter; ``group``
+                                                keeps rows sharing a metadata value together
+  ``{"preprocessing": T}``                      the same as ``T``
+  ``{"branch": [[...], [...]]}``                parallel branches (a dict gives them names)
+  ``{"merge": "features"}``                     concatenate the branches' features
+  ``{"merge": "predictions"}``                  stack the branches' models: their
+                                                out-of-fold predictions become features
+  ``{"feature_augmentation": [T1, T2]}``        several preprocessings side by side
+  ``{"sample_augmentation": {"transformers":    augmented copies of training rows only
+  [A], "count": 2}}``
+  ============================================  =============================================
+
+Anything else is an error that names the step's position: nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sklearn.base import clone, is_classifier, is_regressor
+
+from nirs4all.errors import Nirs4allError
+from nirs4all.pipeline.canonical import canonical_json, resolve_class
+
+__all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
+
+KEYWORDS = (
+    "model",
+    "y_processing",
+    "split",
+    "preprocessing",
+    "branch",
+    "merge",
+    "feature_augmentation",
+    "sample_augmentation",
+)
+_MODEL_KEYS = {"model", "name", "params", "model_params"}
+_SPLIT_KEYS = {"split", "group"}
+_MERGE_MODES = ("features", "predictions")
+
+
+class SpecError(Nirs4allError, ValueError):
+    """A pipeline step that cannot be understood; the message names its position."""
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One parsed step of a variant.
+
+    ``index`` numbers every step depth first (branch contents included); ``path`` locates it
+    in the user's spec for messages (``"steps[2].branch[1][0]"``).
+    """
+
+    kind: str
+    index: int
+    path: str
+    spec_json: str
+    operator: Any = None
+    name: str | None = None
+    group: str | None = None
+    branches: tuple[tuple[Step, ...], ...] = ()
+    branch_names: tuple[str, ...] = ()
+    operators: tuple[Any, ...] = ()
+    count: int = 1
+
+    @property
+    def label(self) -> str:
+        """Short readable label (``"SNV"``, ``"PLSRegression(n_components=10)"``)."""
+        if self.name:
+            return self.name
+        if self.operator is not None:
+            return describe(self.operator)
+        if self.operators:
+            inner = ", ".join(describe(op) for op in self.operators)
+            return f"{self.kind}[{inner}]"
+        return self.kind
+
+
+def describe(obj: Any) -> str:
+    """``ClassName(param=value, ...)`` with only the parameters that differ from defaults."""
+    from nirs4all.pipeline.canonical import canonical
+
+    encoded = canonical(obj)
+    if isinstance(encoded, dict) and "__estimator__" in encoded:
+        name = encoded["__estimator__"].rsplit(".", 1)[-1]
+        params = encoded.get("params", {})
+        inner = ", ".join(f"{k}={_short(v)}" for k, v in sorted(params.items()))
+        return f"{name}({inner})" if inner else name
+    return type(obj).__name__
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict) and "__estimator__" in value:
+        return value["__estimator__"].rsplit(".", 1)[-1]
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def _build(value: Any, path: str) -> Any:
+    """Turn a class, a dotted path or a ``{"class": ...}`` dict into an object."""
+    if isinstance(value, str):
+        return _instantiate(resolve_class(value), {}, path)
+    if isinstance(value, type):
+        return _instantiate(value, {}, path)
+    if isinstance(value, Mapping) and "class" in value:
+        extra = set(value) - {"class", "params"}
+        if extra:
+            raise SpecError(f"{path}: a class entry takes 'class' and 'params'; "
+                            f"got {sorted(extra)}")
+        params = {k: _build_param(v, f"{path}.params.{k}") for k, v in
+                  dict(value.get("params") or {}).items()}
+        return _instantiate(resolve_class(value["class"]), params, path)
+    return value
+
+
+def _build_param(value: Any, path: str) -> Any:
+    if isinstance(value, Mapping) and "class" in value:
+        return _build(value, path)
+    if isinstance(value, list):
+        return [_build_param(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+
+
+def _instantiate(cls: type, params: dict, path: str) -> Any:
+    try:
+        return cls(**params)
+    except TypeError as exc:
+        raise SpecError(f"{path}: cannot build {cls.__name__}: {exc}") from None
+
+
+def _is_splitter(obj: Any) -> bool:
+    return callable(getattr(obj, "split", None)) and callable(getattr(obj, "get_n_splits", None))
+
+
+def _is_model(obj: Any) -> bool:
+    if hasattr(obj, "__sklearn_tags__") and (is_regressor(obj) or is_classifier(obj)):
+        return True
+    return callable(getattr(obj, "predict", None)) and not callable(getattr(obj, "transform",
+                                                                            None))
+
+
+def _is_transformer(obj: Any) -> bool:
+    return callable(getattr(obj, "fit", None)) and callable(getattr(obj, "transform", None))
+
+
+def _fresh(obj: Any) -> Any:
+    """An unfitted copy, so the user's object is never fitted or changed."""
+    return clone(obj) if hasattr(obj, "get_params") else obj
+
+
+class _Parser:
+    def __init__(self) -> None:
+        self._counter = itertools.count()
+
+    def _step(self, kind: str, path: str, raw: Any, **fields: Any) -> Step:
+        return Step(kind=kind, index=next(self._counter), path=path,
+                    spec_json=canonical_json(raw), **fields)
+
+    def parse_list(self, items: Sequence[Any], path: str) -> list[Step]:
+        steps: list[Step] = []
+        for i, item in enumerate(items):
+            steps.extend(self.parse_item(item, f"{path}[{i}]"))
+        return steps
+
+    def parse_item(self, item: Any, path: str) -> list[Step]:
+        if item is None:
+            return []
+        if isinstance(item, (list, tuple)):
+            return self.parse_list(item, path)
+        if isinstance(item, Mapping) and "class" not in item:
+            return self.parse_keyword(item, path)
+        return [self.classify(_build(item, path), path, item)]
+
+    def classify(self, obj: Any, path: str, raw: Any) -> Step:
+        if _is_splitter(obj):
+            return self._step("split", path, raw, operator=obj)
+        if _is_model(obj):
+            return self._step("model", path, raw, operator=_fresh(obj))
+        if _is_transformer(obj):
+            return self._step("transform", path, raw, operator=_fresh(obj))
+        raise SpecError(
+            f"{path}: {type(obj).__name__} is neither a transformer (fit/transform), a "
+            "splitter (split/get_n_splits) nor a model (fit/predict); wrap it in a keyword "
+            f"dict or remove it. Keywords are {KEYWORDS}"
+        )
+
+    def parse_keyword(self, item: Mapping, path: str) -> list[Step]:
+        keys = set(item)
+        found = [k for k in KEYWORDS if k in keys]
+        if len(found) != 1:
+            what = f"several keywords {found}" if found else f"no keyword among {sorted(keys)}"
+            raise SpecError(f"{path}: a step dict needs exactly one keyword; found {what}. "
+                            f"Keywords are {KEYWORDS}")
+        keyword = found[0]
+        return getattr(self, f"_kw_{keyword}")(item, path)
+
+    def _only(self, item: Mapping, allowed: set[str], path: str) -> None:
+        extra = set(item) - allowed
+        if extra:
+            raise SpecError(f"{path}: unknown key(s) {sorted(extra)}; this step takes "
+                            f"{sorted(allowed)}")
+
+    def _kw_model(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, _MODEL_KEYS, path)
+        model = _build(item["model"], f"{path}.model")
+        params = {**dict(item.get("params") or {}), **dict(item.get("model_params") or {})}
+        if params:
+            if not hasattr(model, "set_params"):
+                raise SpecError(f"{path}: params given but {type(model).__name__} has no "
+                                "set_params")
+            model = clone(model).set_params(**params)
+        if not _is_model(model):
+            raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
+        name = item.get("name")
+        return [self._step("model", path, item, operator=_fresh(model),
+                           name=None if name is None else str(name))]
+
+    def _kw_y_processing(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"y_processing"}, path)
+        value = item["y_processing"]
+        values = value if isinstance(value, (list, tuple)) else [value]
+        steps = []
+        for i, entry in enumerate(values):
+            where = f"{path}.y_processing[{i}]"
+            op = _build(entry, where)
+            if not _is_transformer(op) or not callable(getattr(op, "inverse_transform", None)):
+                raise SpecError(f"{where}: y_processing needs a transformer with "
+                                f"inverse_transform; got {type(op).__name__}")
+            steps.append(self._step("y_processing", where, entry, operator=_fresh(op)))
+        return steps
+
+    def _kw_preprocessing(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"preprocessing"}, path)
+        return self.parse_item(item["preprocessing"], f"{path}.preprocessing")
+
+    def _kw_split(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, _SPLIT_KEYS, path)
+        splitter = _build(item["split"], f"{path}.split")
+        if not _is_splitter(splitter):
+            raise SpecError(f"{path}.split: {type(splitter).__name__} has no split method")
+        group = item.get("group")
+        return [self._step("split", path, item, operator=splitter,
+                           group=None if group is None else str(group))]
+
+    def _kw_branch(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"branch"}, path)
+        value = item["branch"]
+        if isinstance(value, Mapping):
+            names, bodies = [str(k) for k in value], list(value.values())
+        elif isinstance(value, (list, tuple)):
+            bodies = list(value)
+            names = [str(i) for i in range(len(bodies))]
+        else:
+            raise SpecError(f"{path}.branch: expected a list of branches or a dict of named "
+                            f"branches; got {type(value).__name__}")
+        if not bodies:
+            raise SpecError(f"{path}.branch: no branches")
+        step = self._step("branch", path, item)
+        branches = []
+        for name, body in zip(names, bodies, strict=True):
+            where = f"{path}.branch[{name!r}]" if isinstance(value, Mapping) else \
+                f"{path}.branch[{name}]"
+            branches.append(tuple(self.parse_item(body, where)))
+        return [Step(kind="branch", index=step.index, path=path, spec_json=step.spec_json,
+                     branches=tuple(branches), branch_names=tuple(names))]
+
+    def _kw_merge(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"merge"}, path)
+        mode = item["merge"]
+        if mode not in _MERGE_MODES:
+            raise SpecError(f"{path}.merge: expected one of {_MERGE_MODES}; got {mode!r}")
+        return [self._step(f"merge_{mode}", path, item)]
+
+    def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"feature_augmentation"}, path)
+        value = item["feature_augmentation"]
+        entries = value if isinstance(value, (list, tuple)) else [value]
+        ops = []
+        for i, entry in enumerate(entries):
+            where = f"{path}.feature_augmentation[{i}]"
+            op = _build(entry, where)
+            if op is not None and not _is_transformer(op):
+                raise SpecError(f"{where}: {type(op).__name__} is not a transformer")
+            ops.append(None if op is None else _fresh(op))
+        if not ops:
+            raise SpecError(f"{path}.feature_augmentation: no preprocessing given")
+        return [self._step("feature_augmentation", path, item, operators=tuple(ops))]
+
+    def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"sample_augmentation"}, path)
+        value = item["sample_augmentation"]
+        count = 1
+        if isinstance(value, Mapping):
+            self._only(value, {"transformers", "count"}, f"{path}.sample_augmentation")
+            count = value.get("count", 1)
+            value = value.get("transformers", [])
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise SpecError(f"{path}.sample_augmentation.count must be an integer >= 1; "
+                            f"got {count!r}")
+        entries = value if isinstance(value, (list, tuple)) else [value]
+        ops = []
+        for i, entry in enumerate(entries):
+            where = f"{path}.sample_augmentation[{i}]"
+            op = _build(entry, where)
+            if not callable(getattr(op, "augment", None)):
+                raise SpecError(f"{where}: {type(op).__name__} has no augment(X, y, n) method "
+                                "(use an augmenter from nirs4all.operators.augmentation)")
+            ops.append(_fresh(op))
+        if not ops:
+            raise SpecError(f"{path}.sample_augmentation: no augmenter given")
+        return [self._step("sample_augmentation", path, item, operators=tuple(ops),
+                           count=count)]
+
+
+def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
+    """Every step depth first, branch contents included."""
+    for step in steps:
+        yield step
+        for body in step.branches:
+            yield from iter_steps(body)
+
+
+def _check_structure(steps: Sequence[Step]) -> None:
+    splits = [s for s in steps if s.kind == "split"]
+    nested = [s for s in iter_steps(steps) if s.kind == "split" and s not in splits]
+    if nested:
+        raise SpecError(f"{nested[0].path}: a splitter inside a branch is not supported; put "
+                        "the splitter before the branch so every branch sees the same folds")
+    if len(splits) > 1:
+        raise SpecError(f"{splits[1].path}: only one splitter per pipeline (the first is at "
+                        f"{splits[0].path})")
+    if splits:
+        first_split = steps.index(splits[0])
+        early = [s for s in iter_steps(steps[:first_split]) if s.kind == "model"]
+        if early:
+            raise SpecError(f"{early[0].path}: a model before the splitter would be fitted on "
+                            "rows that cross-validation later holds out; move it after the "
+                            "splitter")
+    depth = 0
+    for step in steps:
+        if step.kind == "branch":
+            depth += 1
+        elif step.kind.startswith("merge_"):
+            if depth == 0:
+                raise SpecError(f"{step.path}: merge without an open branch")
+            depth -= 1
+    if not any(s.kind == "model" for s in iter_steps(steps)):
+        raise SpecError("the pipeline has no model step: add an estimator with a predict "
+                        "method, e.g. {'model': PLSRegression(10)}")
+
+
+def parse_pipeline(spec: Any) -> tuple[Step, ...]:
+    """Parse one expanded variant (no generator keywords left) into steps.
+
+    Parameters
+    ----------
+    spec : list or dict
+        The list of steps, or ``{"pipeline": [...]}``.
+    """
+    if isinstance(spec, Mapping):
+        if set(spec) != {"pipeline"}:
+            raise SpecError("a pipeline given as a dict must be {'pipeline': [...]}; got keys "
+                            f"{sorted(spec)}")
+        spec = spec["pipeline"]
+    if not isinstance(spec, (list, tuple)):
+        spec = [spec]
+    steps = tuple(_Parser().parse_list(spec, "steps"))
+    _check_structure(steps)
+    return steps

@@ -1,0 +1,155 @@
+"""The data a variant carries from step to step, and the cache of step results.
+
+A :class:`Block` is the state of the features for one fold key: the spectra of every row of
+the dataset (train and test), followed by augmented copies of training rows. Blocks are
+immutable and share arrays: a step returns a new block and never writes into an array
+(contract 5). Before the splitter, one block (key ``"*"``) serves every fold.
+
+Which rows a step is fitted on depends only on the fold key:
+
+- ``"*"`` (before the splitter) and ``"final"``: every training row;
+- ``"0"``, ``"1"``, ...: the training rows of that fold;
+
+always with the augmented copies whose origin is among them, so a fold never separates an
+origin from its copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+__all__ = ["SHARED", "Block", "Rows", "StepCache", "chain_key"]
+
+SHARED = "*"
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Row positions of the dataset for fitting and predicting.
+
+    ``train`` and ``test`` are the partitions; ``fit`` and ``val`` give, per CV fold key,
+    the training rows that fit the fold and the held-out rows it predicts.
+    """
+
+    train: np.ndarray
+    test: np.ndarray
+    fit: dict[str, np.ndarray]
+    val: dict[str, np.ndarray]
+
+    def fit_rows(self, key: str) -> np.ndarray:
+        """Base-row positions a step is fitted on for fold key ``key``."""
+        if key in (SHARED, "final"):
+            return self.train
+        return self.fit[key]
+
+
+@dataclass(frozen=True, eq=False)
+class Block:
+    """Features and targets of every row for one fold key.
+
+    Parameters
+    ----------
+    X : tuple of ndarray
+        One read-only array per source; rows are the dataset rows, then augmented rows.
+    axes : tuple of (ndarray, str)
+        Wavelength axis and unit of each source.
+    origin : ndarray of int
+        For each row, the dataset row it stands for (itself for dataset rows).
+    y : ndarray or None
+        Targets of every row after the y processing fitted so far.
+    y_steps : tuple
+        Fitted y transformers, in the order they were applied.
+    key : str
+        Content key: SHA-256 over the dataset hash and every step applied, for caching.
+    """
+
+    X: tuple[np.ndarray, ...]
+    axes: tuple[tuple[np.ndarray, str], ...]
+    origin: np.ndarray
+    y: np.ndarray | None
+    y_steps: tuple[Any, ...]
+    key: str
+
+    @property
+    def n_base(self) -> int:
+        """Number of dataset rows (the augmented rows follow them)."""
+        return int(np.count_nonzero(self.origin == np.arange(self.origin.shape[0])))
+
+    def fit_index(self, base_rows: np.ndarray) -> np.ndarray:
+        """Row positions to fit on: ``base_rows`` and the augmented copies of them."""
+        n_base = self.n_base
+        if self.origin.shape[0] == n_base:
+            return base_rows
+        extra = n_base + np.flatnonzero(np.isin(self.origin[n_base:], base_rows))
+        return np.concatenate([base_rows, extra])
+
+    def features(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """Model input: the sources side by side (no copy for a single source)."""
+        parts = self.X if rows is None else tuple(x[rows] for x in self.X)
+        return parts[0] if len(parts) == 1 else np.hstack(parts)
+
+    def evolve(self, **changes: Any) -> Block:
+        """A new block with some fields replaced."""
+        return replace(self, **changes)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the feature arrays."""
+        return sum(int(x.nbytes) for x in self.X)
+
+
+def chain_key(parent: str, *parts: str) -> str:
+    """SHA-256 content key of a step result: the input's key and the step's identity."""
+    sha = hashlib.sha256(parent.encode("ascii"))
+    for part in parts:
+        encoded = part.encode("utf-8")
+        sha.update(len(encoded).to_bytes(8, "little"))
+        sha.update(encoded)
+    return sha.hexdigest()
+
+
+class StepCache:
+    """Least-recently-used cache of step results, bounded in bytes.
+
+    Keys are content keys (:func:`chain_key`): the same input and the same step give the
+    same key whichever variant asks. Counters tell how much work was saved.
+    """
+
+    def __init__(self, max_bytes: int = 1 << 30) -> None:
+        self.max_bytes = int(max_bytes)
+        self._entries: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self.bytes_saved = 0
+
+    def get(self, key: str) -> Any | None:
+        """Return the cached value for ``key`` (and count the hit), or None."""
+        entry = self._entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self._entries.move_to_end(key)
+        self.hits += 1
+        self.bytes_saved += entry[1]
+        return entry[0]
+
+    def put(self, key: str, value: Any, nbytes: int) -> None:
+        """Store a value that holds ``nbytes`` bytes of arrays; evict the oldest if full."""
+        if nbytes > self.max_bytes or key in self._entries:
+            return
+        self._entries[key] = (value, nbytes)
+        self._bytes += nbytes
+        while self._bytes > self.max_bytes:
+            _, (_, size) = self._entries.popitem(last=False)
+            self._bytes -= size
+
+    def stats(self) -> dict[str, int]:
+        """Hits, misses, bytes saved and bytes held."""
+        return {"cache_hits": self.hits, "cache_misses": self.misses,
+                "cache_bytes_saved": self.bytes_saved, "cache_bytes_held": self._bytes}
