@@ -75,28 +75,57 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _demo_pipeline() -> list:
+    from sklearn.cross_decomposition import PLSRegression
+    from sklearn.model_selection import KFold
+
+    from nirs4all.operators.transforms import MSC, SNV, SavitzkyGolay
+
+    return [
+        {"_or_": [SNV(), MSC(), SavitzkyGolay(window_length=11, polyorder=2, deriv=1)]},
+        KFold(5, shuffle=True),
+        {"model": PLSRegression, "_range_": [2, 12, 2], "param": "n_components"},
+    ]
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
+    from nirs4all.api import run
+
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.out) if args.out else Path(scratch) / "demo_dataset"
         generated = generate(args.samples, random_state=args.seed, path=folder)
         loaded = load_dataset(folder)
-        same = loaded.content_hash() == generated.content_hash()
-        print(f"generated {generated.n_samples} synthetic NIR spectra (seed {args.seed}) "
-              f"and wrote them to {folder}")
+        if loaded.content_hash() != generated.content_hash():
+            print("nirs4all: error: the saved dataset does not load back identically",
+                  file=sys.stderr)
+            return 1
+        print(f"generated {generated.n_samples} synthetic NIR spectra (seed {args.seed}), "
+              f"wrote them to {folder} and read them back identically")
         print(loaded.summary())
-        print(f"round trip generate -> save -> load: "
-              f"{'identical content' if same else 'CONTENT DIFFERS'}")
-    return EXIT_OK if same else 1
+        print()
+        result = run(_demo_pipeline(), loaded, name="demo", random_state=args.seed,
+                     verbose=0 if args.quiet else 1)
+    print()
+    print(result.summary(5))
+    best = result.best
+    print()
+    print(f"best chain {best.short_id}: {best.model_name} after {best.preprocessing}; "
+          f"RMSECV {best.cv_score:.4g}, test RMSE of the refitted model {result.best_rmse:.4g}, "
+          f"test R2 {result.best_r2:.3f}")
+    return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nirs4all", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="run the demo job on built-in synthetic data")
+    demo = commands.add_parser(
+        "demo", help="generate spectra, save and reload them, run a small PLS sweep, print "
+        "the top 5")
     demo.add_argument("--samples", type=int, default=300, help="number of spectra")
     demo.add_argument("--seed", type=int, default=0, help="random seed")
     demo.add_argument("--out", help="folder to keep the generated CSV files in")
+    demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_cmd_demo)
 
     dataset = commands.add_parser("dataset", help="work with datasets")

@@ -35,6 +35,7 @@ from nirs4all.errors import Nirs4allError
 __all__ = [
     "DEFAULT_ALLOWED", "DOMAIN_TAG", "CanonicalDecodingError", "CanonicalEncodingError",
     "UnsafeImportError", "canonical", "canonical_json", "from_canonical", "identity",
+    "identity_of_json",
     "register_module_prefix", "registered_prefixes", "resolve_class", "short_id",
     "unregister_module_prefix",
 ]  # fmt: skip
@@ -231,7 +232,12 @@ def canonical_json(obj: Any) -> str:
 
 def identity(obj: Any) -> str:
     """Return the full 64-hex SHA-256 of ``DOMAIN_TAG + canonical_json(obj).encode()``."""
-    return hashlib.sha256(DOMAIN_TAG + canonical_json(obj).encode("utf-8")).hexdigest()
+    return identity_of_json(canonical_json(obj))
+
+
+def identity_of_json(text: str) -> str:
+    """The identity of an object whose canonical JSON is ``text`` (no re-encoding)."""
+    return hashlib.sha256(DOMAIN_TAG + text.encode("utf-8")).hexdigest()
 
 
 def short_id(full: str) -> str:

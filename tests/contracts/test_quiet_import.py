@@ -10,6 +10,13 @@ from pathlib import Path
 PROBE = textwrap.dedent("""
     import logging, random, warnings, json
     import numpy as np
+    # Dependencies install their own warnings filters when imported (numpy, scipy and
+    # scikit-learn do); import them first so that only what nirs4all adds is measured.
+    import scipy.interpolate, scipy.linalg, scipy.ndimage, scipy.signal, scipy.sparse
+    import scipy.special, scipy.spatial, scipy.stats
+    import sklearn.base, sklearn.cross_decomposition, sklearn.linear_model
+    import sklearn.model_selection, sklearn.preprocessing, sklearn.utils.validation
+    import joblib, threadpoolctl, yaml
     root = logging.getLogger()
     before = {
         "handlers": list(root.handlers),

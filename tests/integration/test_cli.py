@@ -15,10 +15,13 @@ def _run(*args: str) -> subprocess.CompletedProcess:
                           text=True, check=False)
 
 
-def test_demo_round_trips_generated_data(tmp_path: Path) -> None:
-    result = _run("demo", "--samples", "60", "--seed", "3", "--out", str(tmp_path / "d"))
+def test_demo_round_trips_data_and_runs_a_sweep(tmp_path: Path) -> None:
+    result = _run("demo", "--samples", "60", "--seed", "3", "--out", str(tmp_path / "d"),
+                  "--quiet")
     assert result.returncode == 0, result.stderr
-    assert "identical content" in result.stdout
+    assert "read them back identically" in result.stdout
+    assert "18 variant(s)" in result.stdout
+    assert "best chain" in result.stdout
     assert (tmp_path / "d" / "Xcal.csv").exists()
 
 

@@ -1,0 +1,6 @@
+"""Thin entry points and the result objects."""
+
+from nirs4all.api.result import ChainSummary, RunResult
+from nirs4all.api.run import run
+
+__all__ = ["ChainSummary", "RunResult", "run"]

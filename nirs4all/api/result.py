@@ -1,0 +1,243 @@
+"""`RunResult`: what `nirs4all.run` returns, read from the run's outcome records."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from nirs4all.pipeline.canonical import short_id
+from nirs4all.pipeline.folds import FINAL, sort_fold_keys
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.runner import rank_chains
+
+__all__ = ["ChainSummary", "RunResult"]
+
+
+@dataclass(frozen=True)
+class ChainSummary:
+    """One ranked chain: a model and the path of steps that feeds it.
+
+    ``cv_score`` is the ranking metric on pooled out-of-fold predictions; ``test_score`` the
+    same metric for the refitted (``"final"``) model on the test partition (NaN when the
+    chain was not refitted or there is no test partition).
+    """
+
+    rank: int
+    chain_id: str
+    pipeline_id: str
+    dataset: str
+    model_name: str
+    model_class: str
+    preprocessing: str
+    branch_path: tuple[int, ...]
+    metric: str
+    cv_score: float
+    test_score: float
+    cv_scores: Mapping[str, float] = field(repr=False)
+    test_scores: Mapping[str, float] = field(repr=False)
+    fold_ids: tuple[str, ...] = field(repr=False)
+    choices: tuple[tuple[str, Any], ...] = field(repr=False)
+
+    @property
+    def short_id(self) -> str:
+        """First 10 hex of the chain id, for display only."""
+        return short_id(self.chain_id)
+
+    @property
+    def refitted(self) -> bool:
+        """Whether the chain has a final model fitted on all training rows."""
+        return FINAL in self.fold_ids
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict of the fields."""
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _merge_chain(cv: ChainRecord, refit: ChainRecord) -> ChainRecord:
+    """The CV record completed with what the refit pass added (its final fold)."""
+    steps = []
+    extra = {(s.index, s.branch_path): s.artifacts for s in refit.steps}
+    for step in cv.steps:
+        added = extra.get((step.index, step.branch_path), {})
+        steps.append(replace(step, artifacts={**step.artifacts, **added}))
+    return replace(cv, steps=tuple(steps),
+                   fold_ids=tuple(sort_fold_keys({*cv.fold_ids, *refit.fold_ids})),
+                   test_scores=dict(refit.test_scores) or dict(cv.test_scores))
+
+
+class RunResult:
+    """Results of one run: every variant's chains and predictions, ranked.
+
+    Parameters
+    ----------
+    outcomes : sequence of VariantOutcome
+        What the run produced, in deterministic order.
+    datasets : mapping of str to str
+        Dataset name by dataset hash.
+    seed : int
+        The run's root seed (pass it as ``random_state`` to reproduce the run).
+    stats : mapping
+        Counters: variants, cache hits, bytes saved, wall time.
+    """
+
+    def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
+                 seed: int, stats: Mapping[str, Any], name: str = "") -> None:
+        self.outcomes = tuple(outcomes)
+        self.datasets = dict(datasets)
+        self.seed = seed
+        self.stats = dict(stats)
+        self.name = name
+        merged: dict[str, ChainRecord] = {}
+        for outcome in self.outcomes:
+            for chain in outcome.chains:
+                if chain.chain_id in merged and outcome.phase == "refit":
+                    merged[chain.chain_id] = _merge_chain(merged[chain.chain_id], chain)
+                else:
+                    merged.setdefault(chain.chain_id, chain)
+        self._chains = rank_chains(merged.values())
+        self._outcome_of = {o.pipeline_id: o for o in self.outcomes if o.phase == "cv"}
+        self._dataset_of = {o.pipeline_id: self.datasets.get(o.dataset_hash, o.dataset_hash)
+                            for o in self.outcomes}
+
+    # -- chains -----------------------------------------------------------------------------
+
+    @property
+    def chains(self) -> tuple[ChainRecord, ...]:
+        """Every chain, best first."""
+        return tuple(self._chains)
+
+    def _summary(self, rank: int, chain: ChainRecord) -> ChainSummary:
+        outcome = self._outcome_of.get(chain.pipeline_id)
+        return ChainSummary(
+            rank=rank, chain_id=chain.chain_id, pipeline_id=chain.pipeline_id,
+            dataset=self._dataset_of.get(chain.pipeline_id, ""),
+            model_name=chain.model_name, model_class=chain.model_class,
+            preprocessing=chain.preprocessing, branch_path=chain.branch_path,
+            metric=chain.metric, cv_score=chain.cv_score, test_score=chain.test_score,
+            cv_scores=chain.cv_scores, test_scores=chain.test_scores,
+            fold_ids=chain.fold_ids, choices=() if outcome is None else outcome.choices,
+        )
+
+    def _single_dataset(self) -> None:
+        if len(self.datasets) > 1:
+            names = sorted(self.datasets.values())
+            raise ValueError(f"this run covers {len(names)} datasets {names}; rank within "
+                             "one of them: result.per_dataset[name]")
+
+    def top(self, n: int = 5, *, by: str | None = None,
+            partition: str = "val") -> list[ChainSummary]:
+        """The ``n`` best chains.
+
+        Parameters
+        ----------
+        n : int
+            How many.
+        by : str, optional
+            Metric to rank by; the task's ranking metric by default.
+        partition : {"val", "test"}
+            Rank on pooled out-of-fold scores (default) or on final test scores.
+        """
+        self._single_dataset()
+        if partition not in ("val", "test"):
+            raise ValueError(f"partition must be 'val' or 'test'; got {partition!r}")
+        chains = self._chains
+        if by is not None or partition == "test":
+            from nirs4all.pipeline.metrics import sort_key
+
+            def key(chain: ChainRecord) -> tuple[float, str]:
+                metric = by or chain.metric
+                scores = chain.cv_scores if partition == "val" else chain.test_scores
+                return (sort_key(metric, scores.get(metric, math.nan)), chain.chain_id)
+            chains = sorted(chains, key=key)
+        return [self._summary(i + 1, c) for i, c in enumerate(chains[:n])]
+
+    @property
+    def best(self) -> ChainSummary | None:
+        """The best chain by pooled cross-validation score (None for an empty run)."""
+        top = self.top(1)
+        return top[0] if top else None
+
+    @property
+    def best_score(self) -> float:
+        """Ranking metric of the best chain on pooled out-of-fold predictions."""
+        best = self.best
+        return math.nan if best is None else best.cv_score
+
+    def _best_test(self, metric: str) -> float:
+        best = self.best
+        return math.nan if best is None else float(best.test_scores.get(metric, math.nan))
+
+    @property
+    def best_rmse(self) -> float:
+        """RMSE of the best chain's final model on the test partition."""
+        return self._best_test("rmse")
+
+    @property
+    def best_r2(self) -> float:
+        """R² of the best chain's final model on the test partition."""
+        return self._best_test("r2")
+
+    @property
+    def best_accuracy(self) -> float:
+        """Accuracy of the best chain's final model on the test partition."""
+        return self._best_test("accuracy")
+
+    @property
+    def per_dataset(self) -> dict[str, RunResult]:
+        """One result per dataset of the run, by dataset name."""
+        out = {}
+        for digest, name in self.datasets.items():
+            outcomes = [o for o in self.outcomes if o.dataset_hash == digest]
+            out[name] = RunResult(outcomes, {digest: name}, seed=self.seed, stats=self.stats,
+                                  name=self.name)
+        return out
+
+    # -- predictions ------------------------------------------------------------------------
+
+    def predictions(self, *, chain_id: str | None = None, fold_id: str | None = None,
+                    partition: str | None = None) -> list[PredictionRecord]:
+        """Prediction records (arrays included), optionally filtered."""
+        return self.filter(chain_id=chain_id, fold_id=fold_id, partition=partition)
+
+    def filter(self, **fields: Any) -> list[PredictionRecord]:
+        """Prediction records whose attributes equal every given value (None = any)."""
+        wanted = {k: v for k, v in fields.items() if v is not None}
+        unknown = set(wanted) - set(PredictionRecord.__dataclass_fields__)
+        if unknown:
+            raise ValueError(f"unknown prediction field(s) {sorted(unknown)}; fields are "
+                             f"{sorted(PredictionRecord.__dataclass_fields__)}")
+        return [p for o in self.outcomes for p in o.predictions
+                if all(getattr(p, k) == v for k, v in wanted.items())]
+
+    @property
+    def num_predictions(self) -> int:
+        """Number of prediction records (one per chain, fold and partition)."""
+        return sum(len(o.predictions) for o in self.outcomes)
+
+    @property
+    def num_variants(self) -> int:
+        """Number of distinct pipeline variants run."""
+        return len({o.pipeline_id for o in self.outcomes})
+
+    # -- display ----------------------------------------------------------------------------
+
+    def summary(self, n: int = 10) -> str:
+        """A readable table of the best chains."""
+        lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
+                 f"{len(self._chains)} chain(s), seed {self.seed}"]
+        for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
+            lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
+        if len(self.datasets) <= 1 and self._chains:
+            metric = self._chains[0].metric
+            lines.append(f"{'#':>3}  {'chain':<10}  {'cv ' + metric:>12}  "
+                         f"{'test ' + metric:>12}  model / preprocessing")
+            for s in self.top(n):
+                lines.append(f"{s.rank:>3}  {s.short_id:<10}  {s.cv_score:>12.6g}  "
+                             f"{s.test_score:>12.6g}  {s.model_name} / {s.preprocessing}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"RunResult(variants={self.num_variants}, chains={len(self._chains)}, "
+                f"best_score={self.best_score if len(self.datasets) <= 1 else '...'})")

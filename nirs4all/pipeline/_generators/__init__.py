@@ -1,0 +1,1 @@
+"""Private implementation of :mod:`nirs4all.pipeline.generators`."""

@@ -1,0 +1,197 @@
+"""Running every variant of a pipeline on a dataset: CV pass, ranking, refit.
+
+1. The spec is expanded into variants (generators seeded from the run's seed) and each
+   variant is parsed and identified by the SHA-256 of its canonical JSON.
+2. CV pass: every variant runs its cross-validation folds, fanned out with joblib in
+   contiguous chunks (variants that share a prefix land in the same chunk and share its
+   computation through the step cache). Results come back in input order. BLAS sums in
+   an order that depends on its thread count, so variants always run with one BLAS
+   thread: the bits do not depend on ``n_jobs``.
+3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
+   ties broken by ``chain_id`` - never by execution order.
+4. Refit: ``refit="best"`` refits the winning variant on all training rows, ``"all"``
+   refits every variant in the CV pass itself, ``False`` refits nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
+from nirs4all.pipeline.execute import VariantExecutor
+from nirs4all.pipeline.generators import expand_with_seed
+from nirs4all.pipeline.metrics import sort_key
+from nirs4all.pipeline.outcome import build_records
+from nirs4all.pipeline.records import ChainRecord, VariantOutcome
+from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
+from nirs4all.pipeline.state import StepCache
+
+__all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
+           "rank_chains", "run_variants"]
+
+logger = logging.getLogger(__name__)
+
+REFIT_POLICIES = ("best", "all", False)
+CACHE_BYTES = 1 << 30
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedVariant:
+    """A parsed variant and its identity."""
+
+    pipeline_id: str
+    spec_json: str
+    name: str
+    choices: tuple[tuple[str, Any], ...]
+    steps: tuple[Step, ...]
+
+    @property
+    def has_split(self) -> bool:
+        """Whether the variant cross-validates."""
+        return any(s.kind == "split" for s in self.steps)
+
+    @property
+    def has_stacking(self) -> bool:
+        """Whether a meta-model stacks the predictions of other models."""
+        return any(s.kind == "merge_predictions" for s in iter_steps(self.steps))
+
+
+def _variant_name(steps: tuple[Step, ...], pipeline_id: str) -> str:
+    labels = [s.label for s in steps if s.kind not in ("split", "branch")]
+    return f"{short_id(pipeline_id)} {' > '.join(labels)}"
+
+
+def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[PreparedVariant]:
+    """Expand, parse and identify every variant; identical variants are kept once."""
+    variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
+    prepared, seen = [], set()
+    for variant in variants:
+        spec_json = canonical_json(variant.spec)
+        pipeline_id = identity_of_json(spec_json)
+        if pipeline_id in seen:
+            continue
+        seen.add(pipeline_id)
+        steps = parse_pipeline(variant.spec)
+        prepared.append(PreparedVariant(pipeline_id, spec_json, _variant_name(steps, pipeline_id),
+                                        tuple(variant.choices), steps))
+    return prepared
+
+
+def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
+                    phase: str, with_final: bool, cache: StepCache) -> VariantOutcome:
+    """Run one pass of one variant and build its complete outcome records."""
+    start = time.perf_counter()
+    with_cv = phase == "cv" or variant.has_stacking
+    executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
+                               seed=seed, with_cv=with_cv and variant.has_split,
+                               with_final=with_final, cache=cache)
+    models = executor.run()
+    chains, predictions, used = build_records(
+        models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
+        emit_cv=phase == "cv", emit_final=with_final,
+    )
+    return VariantOutcome(
+        pipeline_id=variant.pipeline_id,
+        pipeline_json=variant.spec_json,
+        name=variant.name,
+        dataset_hash=dataset.content_hash(),
+        choices=variant.choices,
+        seed=seed,
+        phase=phase,
+        status="completed",
+        error=None,
+        chains=chains,
+        predictions=predictions,
+        artifacts={k: executor.artifacts[k] for k in sorted(used)},
+        wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
+        duration_s=time.perf_counter() - start,
+    )
+
+
+def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
+               seed: int) -> tuple[list[VariantOutcome], dict[str, int]]:
+    cache = StepCache(CACHE_BYTES)
+    with threadpool_limits(limits=1):
+        outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
+                                    cache=cache) for v, final in chunk]
+    return outcomes, cache.stats()
+
+
+def _chunks(items: list, n: int) -> list[list]:
+    size = max(1, -(-len(items) // n))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
+    """Best first: pooled CV score (test score without CV), ties broken by chain_id."""
+    def key(chain: ChainRecord) -> tuple[float, str]:
+        value = chain.cv_score if chain.cv_scores else chain.test_score
+        return (sort_key(chain.metric, value), chain.chain_id)
+    return sorted(chains, key=key)
+
+
+def run_variants(
+    variants: list[PreparedVariant],
+    dataset: SpectroDataset,
+    *,
+    seed: int,
+    refit: str | bool = "best",
+    n_jobs: int = 1,
+    on_outcome: Callable[[VariantOutcome], None] | None = None,
+) -> tuple[list[VariantOutcome], dict[str, int]]:
+    """CV pass over all variants, then the refit pass the policy asks for.
+
+    ``on_outcome`` is called with each outcome in deterministic order, in the calling
+    process, as soon as it is complete (this is where a store writes it).
+    """
+    if refit not in REFIT_POLICIES:
+        raise ValueError(f"refit must be one of {REFIT_POLICIES}; got {refit!r}")
+    if dataset.y is None:
+        raise ValueError("the dataset has no targets; a run needs targets to fit models")
+    jobs = [(v, refit == "all" or not v.has_split) for v in variants]
+    n_workers = max(1, min(n_jobs if n_jobs > 0 else 1 << 10, len(jobs)))
+    stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
+             "cache_bytes_saved": 0}
+    outcomes: list[VariantOutcome] = []
+
+    def collect(outcome: VariantOutcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    if n_workers == 1:
+        cache = StepCache(CACHE_BYTES)
+        with threadpool_limits(limits=1):
+            for variant, final in jobs:
+                collect(execute_variant(variant, dataset, seed=seed, phase="cv",
+                                        with_final=final, cache=cache))
+        chunk_stats = [cache.stats()]
+    else:
+        chunk_stats = []
+        results = Parallel(n_jobs=n_workers, return_as="generator")(
+            delayed(_run_chunk)(chunk, dataset, seed) for chunk in _chunks(jobs, n_workers))
+        for chunk_outcomes, chunk_stat in results:
+            for outcome in chunk_outcomes:
+                collect(outcome)
+            chunk_stats.append(chunk_stat)
+    for chunk_stat in chunk_stats:
+        for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
+            stats[name] += chunk_stat[name]
+    if refit == "best":
+        ranked = rank_chains(c for o in outcomes for c in o.chains)
+        if ranked:
+            winner = next(v for v in variants if v.pipeline_id == ranked[0].pipeline_id)
+            if winner.has_split:
+                with threadpool_limits(limits=1):
+                    refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
+                                               with_final=True, cache=StepCache(CACHE_BYTES))
+                collect(refitted)
+    return outcomes, stats
