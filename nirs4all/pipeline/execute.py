@@ -24,7 +24,7 @@ from sklearn.base import clone
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.operators.transforms import is_wavelength_aware
-from nirs4all.pipeline import _stacking
+from nirs4all.pipeline import _stacking, apply
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
 from nirs4all.pipeline.state import SHARED, Block, Rows, StepCache, chain_key
@@ -53,14 +53,6 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
         return array[int(rows[0]):int(rows[-1]) + 1]
     return array[rows]
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.asarray(array)
-    if array.flags.writeable:
-        array = array.view()
-        array.flags.writeable = False
-    return array
 
 
 @dataclass
@@ -216,23 +208,16 @@ class VariantExecutor:
         fit = block.fit_index(self.rows.fit_rows(key))
         y_fit = self._fit_target(block, fit)
         outputs, axes, fitted = [], [], []
-        for X, (axis, unit) in zip(block.X, block.axes, strict=True):
+        for X, axis in zip(block.X, block.axes, strict=True):
             op = self._seeded(operator, step, key)
-            kwargs = {"wavelengths": axis} if is_wavelength_aware(op) else {}
-            op.fit(_take(X, fit), y_fit, **kwargs)
-            self.fits += 1
-            result = np.asarray(op.transform(X, **kwargs))
-            if result.ndim != 2 or result.shape[0] != X.shape[0]:
-                raise ExecutionError(f"{step.path}: {step.label} returned shape {result.shape} "
-                                     f"for input {X.shape}")
-            new_axis = getattr(op, "wavelengths_out_", None) if kwargs else None
-            if new_axis is not None and len(new_axis) == result.shape[1]:
-                axes.append((np.asarray(new_axis, dtype=np.float64), unit))
-            elif result.shape[1] == X.shape[1]:
-                axes.append((axis, unit))
+            if is_wavelength_aware(op):
+                op.fit(_take(X, fit), y_fit, wavelengths=axis[0])
             else:
-                axes.append((np.arange(result.shape[1], dtype=np.float64), "index"))
-            outputs.append(_frozen(result))
+                op.fit(_take(X, fit), y_fit)
+            self.fits += 1
+            result, out_axis = apply.transform_source(op, X, axis)
+            outputs.append(result)
+            axes.append(out_axis)
             fitted.append(op)
         return block.evolve(X=tuple(outputs), axes=tuple(axes)), fitted
 
@@ -242,18 +227,10 @@ class VariantExecutor:
 
     def _do_feature_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         def compute(block: Block, key: str) -> tuple[Block, list]:
-            parts, fitted = [], []
-            for operator in step.operators:
-                if operator is None:
-                    parts.append(block.X)
-                    fitted.append(None)
-                    continue
-                new, ops = self._transform_block(operator, step, block, key)
-                parts.append(new.X)
-                fitted.append(ops)
-            sources = tuple(_frozen(np.hstack([p[i] for p in parts]))
-                            for i in range(len(block.X)))
-            axes = tuple((np.arange(x.shape[1], dtype=np.float64), "index") for x in sources)
+            fitted = [None if operator is None else
+                      self._transform_block(operator, step, block, key)[1]
+                      for operator in step.operators]
+            sources, axes = apply.augment_features(fitted, block.X, block.axes)
             return block.evolve(X=sources, axes=axes), fitted
         return self._per_block(step, lanes, compute)
 
@@ -268,7 +245,7 @@ class VariantExecutor:
             op.fit(_take(block.y, fit))
             self.fits += 1
             y = np.asarray(op.transform(block.y), dtype=np.float64).reshape(block.y.shape)
-            return block.evolve(y=_frozen(y), y_steps=(*block.y_steps, op)), op
+            return block.evolve(y=apply.readonly(y), y_steps=(*block.y_steps, op)), op
         return self._per_block(step, lanes, compute)
 
     def _do_sample_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
@@ -290,9 +267,9 @@ class VariantExecutor:
                 new_X.append(made)
                 new_y.append(y_aug)
                 new_origin.append(base[np.asarray(origin)])
-            sources = tuple(_frozen(np.vstack([group[i] for group in new_X]))
+            sources = tuple(apply.readonly(np.vstack([group[i] for group in new_X]))
                             for i in range(len(block.X)))
-            y = None if block.y is None else _frozen(np.concatenate(new_y))
+            y = None if block.y is None else apply.readonly(np.concatenate(new_y))
             return block.evolve(X=sources, y=y, origin=np.concatenate(new_origin)), None
         return self._per_block(step, lanes, compute)
 
@@ -343,24 +320,15 @@ class VariantExecutor:
     # -- models -----------------------------------------------------------------------------
 
     def _predict(self, model: Any, X: np.ndarray, block: Block) -> tuple[np.ndarray, Any]:
-        if self.dataset.is_classification:
-            pred = np.asarray(model.predict(X))
-            proba = None
-            if callable(getattr(model, "predict_proba", None)):
-                proba = _stacking.align_proba(model.predict_proba(X), model.classes_,
-                                              self.dataset.classes)
-            return pred, proba
-        n_targets = self.dataset.n_targets
-        pred = np.asarray(model.predict(X), dtype=np.float64).reshape(-1, n_targets)
-        for op in reversed(block.y_steps):
-            pred = np.asarray(op.inverse_transform(pred), dtype=np.float64).reshape(
-                -1, n_targets)
-        return pred, None
+        return apply.predict(model, X, block.y_steps, classes=self.dataset.classes,
+                             n_targets=self.dataset.n_targets)
 
     def _do_model(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         out = []
         for lane in lanes:
-            chain_id = chain_key(self.pipeline_id, "chain", repr(lane.path), str(step.index))
+            # A chain is one model of one variant trained on one dataset with one seed.
+            chain_id = chain_key(self.pipeline_id, self.dataset.content_hash(), str(self.seed),
+                                 "chain", repr(lane.path), str(step.index))
             refs: dict[str, str] = {}
             blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
             fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)

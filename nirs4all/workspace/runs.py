@@ -1,0 +1,120 @@
+"""Runs and datasets: identity and lifecycle rows (the status columns are all that change).
+
+Run identity
+------------
+:func:`run_identity` is the SHA-256 of the run's spec (canonical JSON), the sorted content
+hashes of its datasets and its seed. The same spec on the same data with the same seed is
+the same run: starting it again resumes it (status back to ``running``, ``attempts`` + 1)
+and every outcome already stored is verified and skipped, so a run interrupted by a crash
+is completed by running it again, without duplicates. The name is not part of the identity.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.workspace.migrate import library_version
+
+__all__ = ["begin_run", "finish_run", "mark_interrupted", "now", "register_dataset",
+           "run_identity", "stamp"]
+
+_RUN_DOMAIN = b"nirs4all.run/1\n"
+
+
+def now() -> datetime:
+    """The current UTC time, naive (the store's TIMESTAMP columns are UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def run_identity(spec_json: str, dataset_hashes: Iterable[str], seed: int) -> str:
+    """Return the run id: SHA-256 of the spec, the sorted dataset hashes and the seed."""
+    payload = json.dumps({"spec": spec_json, "datasets": sorted(dataset_hashes),
+                          "seed": int(seed)}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(_RUN_DOMAIN + payload.encode("utf-8")).hexdigest()
+
+
+def register_dataset(con: duckdb.DuckDBPyConnection, dataset: SpectroDataset) -> str:
+    """Insert the dataset's row unless present; return its content hash."""
+    dataset_hash = dataset.content_hash()
+    partition = dataset.partition
+    row = {
+        "dataset_hash": dataset_hash, "name": dataset.name, "task": dataset.task,
+        "n_samples": dataset.n_samples,
+        "n_train": int((partition == "train").sum()),
+        "n_test": int((partition == "test").sum()),
+        "target_names": list(dataset.target_names),
+        "sources": [{"name": s.name, "n_features": s.n_features, "unit": s.unit,
+                     "first": float(s.wavelengths[0]) if s.n_features else None,
+                     "last": float(s.wavelengths[-1]) if s.n_features else None}
+                    for s in dataset.sources],
+        "created_at": now(),
+    }
+    con.register("_n4a_dataset", pa.Table.from_pylist([row]))
+    try:
+        con.execute("INSERT INTO datasets BY NAME SELECT * FROM _n4a_dataset "
+                    "ANTI JOIN datasets USING (dataset_hash)")
+    finally:
+        con.unregister("_n4a_dataset")
+    return dataset_hash
+
+
+def begin_run(con: duckdb.DuckDBPyConnection, name: str, spec_json: str,
+              dataset_hashes: list[str], seed: int, config: Mapping[str, Any] | None) -> str:
+    """Insert a run, or set a stored run with the same identity running again."""
+    try:
+        json.loads(spec_json)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"spec_json must be JSON text (the canonical spec); {exc}") from exc
+    run_id = run_identity(spec_json, dataset_hashes, seed)
+    time = now()
+    updated = con.execute(
+        "UPDATE runs SET status = 'running', attempts = attempts + 1, updated_at = ?, "
+        "completed_at = NULL, error = NULL WHERE run_id = ? RETURNING run_id",
+        [time, run_id]).fetchall()
+    if not updated:
+        con.execute(
+            "INSERT INTO runs (run_id, name, seed, spec, dataset_hashes, config, "
+            "nirs4all_version, status, attempts, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'running', 1, ?, ?)",
+            [run_id, name, int(seed), spec_json, sorted(set(dataset_hashes)),
+             json.dumps(dict(config or {}), sort_keys=True), library_version(), time, time])
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
+               error: str | None) -> bool:
+    """Set a run's final status; return whether the run exists."""
+    time = now()
+    return bool(con.execute(
+        "UPDATE runs SET status = ?, updated_at = ?, completed_at = ?, error = ? "
+        "WHERE run_id = ? RETURNING run_id", [status, time, time, error, run_id]).fetchall())
+
+
+def mark_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Mark every ``running`` run ``interrupted``; the caller holds the writer lock, so no
+    live process runs them. Return their ids."""
+    rows = con.execute("UPDATE runs SET status = 'interrupted', updated_at = ? "
+                       "WHERE status = 'running' RETURNING run_id", [now()]).fetchall()
+    return sorted(r for (r,) in rows)
+
+
+def stamp(con: duckdb.DuckDBPyConnection) -> None:
+    """Record the nirs4all and DuckDB versions writing the store (and those that created it)."""
+    stamps = {"nirs4all_version": library_version(), "duckdb_version": duckdb.__version__}
+    stored = dict(con.execute("SELECT key, value FROM store_info").fetchall())
+    if all(stored.get(k) == v for k, v in stamps.items()):
+        return
+    if "created_with_duckdb" not in stored:
+        stamps["created_with_duckdb"] = duckdb.__version__
+        stamps["created_with_nirs4all"] = library_version()
+    con.execute("INSERT OR REPLACE INTO store_info SELECT * FROM "
+                "(SELECT unnest(?) AS key, unnest(?) AS value)",
+                [list(stamps), list(stamps.values())])

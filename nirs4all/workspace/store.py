@@ -1,0 +1,362 @@
+"""The workspace: a DuckDB store plus content-addressed artifact files, with one writer.
+
+Layout of a workspace folder::
+
+    store.duckdb        runs, datasets, pipelines, chains, predictions, artifacts
+    store.lock          the writer's lock (PID, host, start time)
+    artifacts/ab/<sha256>.skops
+
+Runs are identified by :func:`~nirs4all.workspace.runs.run_identity` (spec, dataset hashes,
+seed): running the same run again resumes it and writes no duplicate.
+
+Crash safety
+------------
+Each :meth:`Workspace.persist` is one transaction. A writer killed at any point leaves the
+store as it was before or after a whole batch. Opening a workspace for writing marks runs
+still ``running`` as ``interrupted``: the writer lock proves their process is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.workspace import queries
+from nirs4all.workspace import runs as _runs
+from nirs4all.workspace._persist import PersistResult, persist_outcomes
+from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
+from nirs4all.workspace.errors import (
+    ArtifactIntegrityError,
+    WorkspaceError,
+    WorkspaceNotFoundError,
+)
+from nirs4all.workspace.lock import WriterLock, connect_store
+from nirs4all.workspace.migrate import check_current, migrate
+from nirs4all.workspace.resolver import resolve_chain
+from nirs4all.workspace.schema import ARTIFACTS_DIR, LOCK_FILE, STORE_FILE, is_sha256_hex
+from nirs4all.workspace.serialization import FORMATS, deserialize
+
+__all__ = ["GcReport", "Workspace"]
+
+logger = logging.getLogger("nirs4all.workspace")
+
+@dataclass(frozen=True)
+class GcReport:
+    """What :meth:`Workspace.gc` removed."""
+
+    rows_removed: int
+    files_removed: int
+    bytes_freed: int
+
+
+class Workspace:
+    """A workspace folder opened for reading or writing.
+
+    Use :func:`nirs4all.workspace.open`; close it (or use ``with``) to release the lock.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The workspace folder (created when opened for writing).
+    read_only : bool
+        Open for queries only. Works while no process holds the workspace for writing.
+    lock_timeout : float
+        Seconds to wait for another process to release the workspace before raising
+        :class:`~nirs4all.workspace.errors.WorkspaceLockedError`.
+    artifact_format : {"skops", "joblib", "pickle"}
+        Format of the artifacts this workspace writes.
+    """
+
+    def __init__(self, path: str | PathLike[str], *, read_only: bool = False,
+                 lock_timeout: float = 0.0, artifact_format: str = "skops") -> None:
+        if artifact_format not in FORMATS:
+            raise ValueError(
+                f"artifact_format must be one of {sorted(FORMATS)}; got {artifact_format!r}")
+        self.path = Path(path)
+        self.read_only = read_only
+        self.artifact_format = artifact_format
+        self.files = ArtifactFiles(self.path / ARTIFACTS_DIR)
+        self._lock: WriterLock | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        where = str(self.path)
+        db = self.path / STORE_FILE
+        if read_only:
+            if not db.is_file():
+                raise WorkspaceNotFoundError(f"no workspace at {where} ({STORE_FILE} missing)")
+            self._con = connect_store(db, True, lock_timeout, where)
+            try:
+                check_current(self._con, where)
+            except BaseException:
+                self._con.close()
+                raise
+            return
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = WriterLock(self.path / LOCK_FILE, where)
+        self._lock.acquire(lock_timeout)
+        try:
+            self._con = connect_store(db, False, lock_timeout, where)
+            migrate(self._con, where)
+            _runs.stamp(self._con)
+            for run_id in _runs.mark_interrupted(self._con):
+                logger.warning("run %s was interrupted; run it again to complete it", run_id[:10])
+        except BaseException:
+            if self._con is not None:
+                self._con.close()
+            self._lock.release()
+            raise
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the store and release the writer lock."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        return f"Workspace({str(self.path)!r}, {mode})"
+
+    @property
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection (for reading; write through :meth:`persist`)."""
+        if self._con is None:
+            raise WorkspaceError(f"workspace {self.path} is closed")
+        return self._con
+
+    def _writable(self) -> duckdb.DuckDBPyConnection:
+        if self.read_only:
+            raise WorkspaceError(f"workspace {self.path} was opened read-only")
+        return self.connection
+
+    # -- runs and datasets ------------------------------------------------------------------
+
+    def register_dataset(self, dataset: SpectroDataset) -> str:
+        """Record a dataset (once) and return its ``dataset_hash``: its content hash."""
+        return _runs.register_dataset(self._writable(), dataset)
+
+    def begin_run(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
+                  seed: int, config: Mapping[str, Any] | None = None) -> str:
+        """Start (or resume) a run; return its id (see :mod:`nirs4all.workspace.runs`).
+
+        Parameters
+        ----------
+        name : str
+            Display name (kept from the first attempt).
+        spec_json : str
+            Canonical JSON of the pipeline(s) as the user gave them.
+        datasets : sequence of SpectroDataset
+            The datasets of the run; each is registered.
+        seed : int
+            The run's root seed.
+        config : mapping, optional
+            Other run settings (refit policy, n_jobs ...), stored as JSON.
+        """
+        con = self._writable()
+        hashes = [_runs.register_dataset(con, d) for d in datasets]
+        return _runs.begin_run(con, name, spec_json, hashes, seed, config)
+
+    def complete_run(self, run_id: str) -> None:
+        """Mark a run completed."""
+        if not _runs.finish_run(self._writable(), run_id, "completed", None):
+            raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
+    def fail_run(self, run_id: str, error: str) -> None:
+        """Mark a run failed, with the error message."""
+        if not _runs.finish_run(self._writable(), run_id, "failed", error):
+            raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
+    # -- the write path ---------------------------------------------------------------------
+
+    def persist(self, run_id: str,
+                outcomes: VariantOutcome | Sequence[VariantOutcome]) -> PersistResult:
+        """Write outcomes of pipeline variants in one transaction.
+
+        Pipeline rows, chains, artifacts and predictions of every outcome given are written
+        together or not at all. Predictions already stored under the same natural key are
+        verified (a difference raises
+        :class:`~nirs4all.workspace.errors.PredictionConflictError`) and not written again.
+
+        Parameters
+        ----------
+        run_id : str
+            A run started with :meth:`begin_run` and still running.
+        outcomes : VariantOutcome or sequence of VariantOutcome
+            One outcome, or a batch written in the given order.
+
+        Returns
+        -------
+        PersistResult
+            Counts of rows written and rows found already stored.
+
+        Raises
+        ------
+        DuplicateKeyError
+            If the batch holds a natural key twice (nothing is written).
+        PredictionConflictError, IdentityConflictError
+            If the batch contradicts what is stored (nothing is written).
+        """
+        con = self._writable()
+        batch = [outcomes] if isinstance(outcomes, VariantOutcome) else list(outcomes)
+        rows = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchall()
+        status = rows[0] if rows else None
+        if status is None or status[0] != "running":
+            state = "does not exist" if status is None else f"is {status[0]}"
+            raise WorkspaceError(
+                f"run {run_id[:10]}... {state}; call begin_run() before persisting outcomes")
+        unknown = sorted({o.dataset_hash for o in batch} - {h for (h,) in con.execute(
+            "SELECT dataset_hash FROM datasets WHERE list_contains(?, dataset_hash)",
+            [sorted({o.dataset_hash for o in batch})]).fetchall()})
+        if unknown:
+            raise WorkspaceError(
+                f"dataset {unknown[0][:10]}... is not registered in {self.path}; outcomes must "
+                "carry SpectroDataset.content_hash() of a dataset given to begin_run()")
+        return persist_outcomes(con, self.files, run_id, batch, self.artifact_format)
+
+    def completed_variants(self, run_id: str) -> set[tuple[str, str, str]]:
+        """Return ``(pipeline_id, dataset_hash, phase)`` of the passes a run has stored."""
+        rows = self.connection.execute(
+            "SELECT pipeline_id, dataset_hash, phase FROM pipelines "
+            "WHERE run_id = ? AND status = 'completed'", [run_id]).fetchall()
+        return {(p, d, ph) for p, d, ph in rows}
+
+    # -- artifacts --------------------------------------------------------------------------
+
+    def _artifact_row(self, artifact_id: str) -> tuple[str, str]:
+        if not is_sha256_hex(artifact_id):
+            raise ValueError(f"artifact ids are 64-hex SHA-256 strings; got {artifact_id!r}")
+        row = self.connection.execute(
+            "SELECT format, extension FROM artifacts WHERE artifact_id = ?",
+            [artifact_id]).fetchall()
+        if not row:
+            raise ArtifactIntegrityError(f"no artifact {artifact_id[:10]}... in {self.path}")
+        return row[0][0], row[0][1]
+
+    def load_artifact(self, artifact_id: str, *, trusted: bool | Iterable[str] = False) -> Any:
+        """Load a fitted object after verifying its file's hash.
+
+        Parameters
+        ----------
+        artifact_id : str
+            Full SHA-256 id (from a chain's steps).
+        trusted : bool or iterable of str
+            See :func:`nirs4all.workspace.serialization.deserialize`: by default skops
+            artifacts load under the allow-list and joblib/pickle artifacts are refused.
+
+        Raises
+        ------
+        ArtifactIntegrityError
+            If the file is missing or was modified.
+        UntrustedArtifactError
+            If loading needs types or a format nobody vouched for.
+        """
+        fmt, extension = self._artifact_row(artifact_id)
+        data = self.files.read(artifact_id, extension)
+        return deserialize(data, fmt, artifact_id=artifact_id, trusted=trusted)
+
+    def verify_artifacts(self) -> list[str]:
+        """Return the ids of stored artifacts whose file is missing or damaged."""
+        rows = self.connection.execute(
+            "SELECT artifact_id, extension FROM artifacts ORDER BY artifact_id").fetchall()
+        return [a for a, ext in rows if not self.files.verify(a, ext)]
+
+    def gc(self) -> GcReport:
+        """Remove artifacts no chain references: their rows, their files, stray files.
+
+        Returns
+        -------
+        GcReport
+        """
+        con = self._writable()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            removed = con.execute(
+                "DELETE FROM artifacts WHERE artifact_id NOT IN "
+                "(SELECT DISTINCT unnest(artifact_ids) FROM chains) RETURNING artifact_id"
+            ).fetchall()
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        kept = {a for (a,) in con.execute("SELECT artifact_id FROM artifacts").fetchall()}
+        files = freed = 0
+        for path in list(self.files.files()):
+            stem = path.name.split(".", 1)[0]
+            if stem in kept and not path.name.startswith(TEMP_PREFIX):
+                continue
+            freed += path.stat().st_size
+            path.unlink()
+            files += 1
+        return GcReport(rows_removed=len(removed), files_removed=files, bytes_freed=freed)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def runs(self) -> pa.Table:
+        """All runs, newest first (read-only: a ``running`` run shows as ``interrupted``)."""
+        return queries.runs(self.connection, writer_alive=not self.read_only)
+
+    def pipelines(self, run_id: str | None = None) -> pa.Table:
+        """Pipeline passes, optionally of one run."""
+        return queries.pipelines(self.connection, run_id)
+
+    def chains(self, **filters: Any) -> pa.Table:
+        """Chains matching equality filters on their columns (see :func:`queries.chains`)."""
+        return queries.chains(self.connection, **filters)
+
+    def predictions(self, *, with_arrays: bool = False, **filters: Any) -> pa.Table:
+        """Prediction rows matching filters; arrays only when ``with_arrays``."""
+        return queries.predictions(self.connection, with_arrays=with_arrays, **filters)
+
+    def prediction_records(self, **filters: Any) -> list[PredictionRecord]:
+        """Stored predictions as :class:`PredictionRecord` objects, arrays included."""
+        return queries.prediction_records(self.connection, **filters)
+
+    def top(self, n: int = 10, *, dataset_hash: str | None = None,
+            metric: str | None = None) -> pa.Table:
+        """The ``n`` best chains by pooled CV score (direction aware, ties by chain_id)."""
+        return queries.top(self.connection, n, dataset_hash=dataset_hash, metric=metric)
+
+    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+            ) -> pa.Table:
+        """Run a SQL query on the store and return an Arrow table."""
+        return queries.sql(self.connection, query, params)
+
+    def resolve_chain(self, selector: str | Mapping[str, Any]) -> ChainRecord:
+        """Return the one chain a selector designates (see :func:`resolver.resolve_chain`)."""
+        return resolve_chain(self.connection, selector)
+
+    def export(self, selector: str | Mapping[str, Any], path: str | PathLike[str], *,
+               key: str | bytes | None = None, trusted: bool | list[str] = False) -> Path:
+        """Write a stored chain's final refit as a verified ``.n4a`` bundle.
+
+        Parameters
+        ----------
+        selector : str or mapping
+            A chain id (or a selector :meth:`resolve_chain` accepts).
+        path : str or PathLike
+            The bundle to write.
+        key : str or bytes, optional
+            HMAC key to sign it (``NIRS4ALL_BUNDLE_KEY`` by default).
+        trusted : bool or list of str
+            Types to load beyond the allow-list while reading the stored objects.
+        """
+        from nirs4all.workspace.export import export_chain
+
+        return export_chain(self, selector, path, key=key, trusted=trusted)
