@@ -13,6 +13,7 @@ from os import PathLike
 
 __all__ = [
     "AxisMismatchError",
+    "BundleIntegrityError",
     "DataError",
     "DataFileNotFoundError",
     "DataWarning",
@@ -23,7 +24,9 @@ __all__ = [
     "NonNumericCellError",
     "RaggedRowError",
     "RowCountMismatchError",
+    "UntrustedBundleError",
     "WavelengthAxisError",
+    "WavelengthMismatchError",
 ]
 
 
@@ -111,3 +114,25 @@ class DatasetConfigError(DataError):
 
 class DataWarning(UserWarning):
     """Something was done to the data that the caller asked for but should know about."""
+
+
+class BundleIntegrityError(Nirs4allError):
+    """A ``.n4a`` bundle was changed, is incomplete, has extra members or a bad signature."""
+
+
+class UntrustedBundleError(Nirs4allError):
+    """A bundle needs object types outside nirs4all's allow-list.
+
+    Attributes
+    ----------
+    types : list of str
+        The dotted names of the types nobody vouched for.
+    """
+
+    def __init__(self, message: str, types: list[str]) -> None:
+        self.types = list(types)
+        super().__init__(f"{message}: {', '.join(self.types)}")
+
+
+class WavelengthMismatchError(AxisMismatchError):
+    """New spectra are not on the axis a model was trained on."""

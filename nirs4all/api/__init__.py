@@ -1,6 +1,7 @@
 """Thin entry points and the result objects."""
 
+from nirs4all.api.predict import PredictResult, predict
 from nirs4all.api.result import ChainSummary, RunResult
 from nirs4all.api.run import run
 
-__all__ = ["ChainSummary", "RunResult", "run"]
+__all__ = ["ChainSummary", "PredictResult", "RunResult", "predict", "run"]

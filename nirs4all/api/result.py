@@ -5,12 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+from nirs4all.api.predict import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
 from nirs4all.pipeline.runner import rank_chains
+from nirs4all.workspace.bundle import TrainingInfo, export_bundle
 
 __all__ = ["ChainSummary", "RunResult"]
 
@@ -83,8 +86,12 @@ class RunResult:
     """
 
     def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
-                 seed: int, stats: Mapping[str, Any], name: str = "") -> None:
+                 seed: int, stats: Mapping[str, Any], name: str = "",
+                 training: Mapping[str, TrainingInfo] | None = None) -> None:
         self.outcomes = tuple(outcomes)
+        self.training = dict(training or {})
+        self.workspace: Path | None = None
+        self.run_id: str | None = None
         self.datasets = dict(datasets)
         self.seed = seed
         self.stats = dict(stats)
@@ -100,6 +107,9 @@ class RunResult:
         self._outcome_of = {o.pipeline_id: o for o in self.outcomes if o.phase == "cv"}
         self._dataset_of = {o.pipeline_id: self.datasets.get(o.dataset_hash, o.dataset_hash)
                             for o in self.outcomes}
+        self._artifacts: dict[str, dict[str, Any]] = {}
+        for outcome in self.outcomes:  # the refit pass comes last and wins for "final"
+            self._artifacts.setdefault(outcome.pipeline_id, {}).update(outcome.artifacts)
 
     # -- chains -----------------------------------------------------------------------------
 
@@ -191,8 +201,50 @@ class RunResult:
         for digest, name in self.datasets.items():
             outcomes = [o for o in self.outcomes if o.dataset_hash == digest]
             out[name] = RunResult(outcomes, {digest: name}, seed=self.seed, stats=self.stats,
-                                  name=self.name)
+                                  name=self.name, training={
+                                      k: v for k, v in self.training.items() if k == digest})
         return out
+
+    # -- trained chains ---------------------------------------------------------------------
+
+    def chain(self, chain_id: str | None = None) -> ChainRecord:
+        """A chain by full id (the best chain by default)."""
+        if chain_id is None:
+            best = self.best
+            if best is None:
+                raise ValueError("this run has no chain")
+            chain_id = best.chain_id
+        for chain in self._chains:
+            if chain.chain_id == chain_id:
+                return chain
+        raise KeyError(f"no chain {chain_id!r} in this run")
+
+    def predictor(self, chain_id: str | None = None) -> Predictor:
+        """The chain (best by default) ready to predict new spectra."""
+        chain = self.chain(chain_id)
+        if FINAL not in chain.fold_ids:
+            raise ValueError(f"chain {short_id(chain.chain_id)} ({chain.model_name}) was not "
+                             "refitted on all training rows; run with refit='all' or use the "
+                             "best chain")
+        outcome = next(o for o in self.outcomes if o.pipeline_id == chain.pipeline_id)
+        training = self.training.get(outcome.dataset_hash)
+        if training is None:
+            raise ValueError("this result does not know its training data (built by hand?)")
+        chains = {c.chain_id: c for c in self._chains if c.pipeline_id == chain.pipeline_id}
+        return Predictor(chain, chains, self._artifacts[chain.pipeline_id].__getitem__,
+                         training)
+
+    def predict(self, data: Any, *, chain: str | None = None,
+                resample: bool = False) -> PredictResult:
+        """Predict new spectra with a refitted chain (the best by default)."""
+        return self.predictor(chain).predict(data, resample=resample)
+
+    def export(self, path: str | Path, chain: str | None = None, *,
+               key: str | bytes | None = None) -> Path:
+        """Write a chain's final model (the best chain by default) as a ``.n4a`` bundle."""
+        predictor = self.predictor(chain)
+        return export_bundle(path, predictor.chain, chains=predictor.chains,
+                             load=predictor.load, training=predictor.training, key=key)
 
     # -- predictions ------------------------------------------------------------------------
 
@@ -220,6 +272,34 @@ class RunResult:
     def num_variants(self) -> int:
         """Number of distinct pipeline variants run."""
         return len({o.pipeline_id for o in self.outcomes})
+
+    # -- plots (optional extra: pip install "nirs4all[viz]") -------------------------------
+
+    def plot_predicted_vs_observed(self, chain: Any = None, **kwargs: Any) -> Any:
+        """Predicted vs observed of a chain (a confusion matrix for classifiers); see
+        :func:`nirs4all.viz.plot_predicted_vs_observed`."""
+        from nirs4all.viz import plot_predicted_vs_observed
+
+        return plot_predicted_vs_observed(self, chain, **kwargs)
+
+    def plot_residuals(self, chain: Any = None, **kwargs: Any) -> Any:
+        """Residuals vs predicted of a regression chain; see
+        :func:`nirs4all.viz.plot_residuals`."""
+        from nirs4all.viz import plot_residuals
+
+        return plot_residuals(self, chain, **kwargs)
+
+    def plot_cv_heatmap(self, **kwargs: Any) -> Any:
+        """Pooled CV scores of every chain on a grid; see :func:`nirs4all.viz.plot_cv_heatmap`."""
+        from nirs4all.viz import plot_cv_heatmap
+
+        return plot_cv_heatmap(self, **kwargs)
+
+    def plot_fold_scores(self, chain: Any = None, **kwargs: Any) -> Any:
+        """Validation score per CV fold of a chain; see :func:`nirs4all.viz.plot_fold_scores`."""
+        from nirs4all.viz import plot_fold_scores
+
+        return plot_fold_scores(self, chain, **kwargs)
 
     # -- display ----------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -13,10 +14,12 @@ import yaml
 
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
+from nirs4all.pipeline.canonical import canonical_json, resolve_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.records import VariantOutcome
 from nirs4all.pipeline.runner import prepare_variants, run_variants
 from nirs4all.pipeline.spec import SpecError
+from nirs4all.workspace.bundle import TrainingInfo
 
 __all__ = ["run"]
 
@@ -34,7 +37,34 @@ def _load_pipeline_file(path: Path) -> Any:
     if not isinstance(data, list):
         raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
                         "{'pipeline': [...]})")
-    return data
+    return _resolve_classes(data)
+
+
+_CLASS_KEYS = ("model", "y_processing", "preprocessing", "split")
+
+
+def _resolve_classes(node: Any) -> Any:
+    """Turn the class references of a YAML/JSON pipeline into objects before expansion.
+
+    ``{"class": path, "params": {...}}`` becomes an instance (parameters may hold generator
+    keywords, which then sweep that parameter) and a dotted path under ``model``,
+    ``y_processing``, ``preprocessing`` or ``split`` becomes its class. Paths resolve only
+    inside the allow-list.
+    """
+    if isinstance(node, list):
+        return [_resolve_classes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "class" in node and set(node) <= {"class", "params"}:
+        params = {k: _resolve_classes(v) for k, v in dict(node.get("params") or {}).items()}
+        return resolve_class(node["class"])(**params)
+    out = {}
+    for key, value in node.items():
+        if key in _CLASS_KEYS and isinstance(value, str) and "." in value:
+            out[key] = resolve_class(value)
+        else:
+            out[key] = _resolve_classes(value)
+    return out
 
 
 def _pipelines(pipeline: Any) -> list[Any]:
@@ -81,6 +111,55 @@ class _Progress:
             self.bar.close()
 
 
+WORKSPACE_VARIABLE = "NIRS4ALL_WORKSPACE"
+_DEFAULT = "./workspace"
+_BATCH = 8
+
+
+def _workspace_path(workspace: str | Path | None) -> Path | None:
+    """``./workspace`` (or ``$NIRS4ALL_WORKSPACE``) by default; None keeps results in memory."""
+    if workspace is None:
+        return None
+    if workspace == _DEFAULT and WORKSPACE_VARIABLE in os.environ:
+        value = os.environ[WORKSPACE_VARIABLE]
+        return None if value.strip().lower() in ("", "none") else Path(value)
+    return Path(workspace)
+
+
+class _Writer:
+    """Persists outcomes in deterministic order, a few variants per transaction."""
+
+    def __init__(self, path: Path, name: str, spec_json: str, datasets: list[SpectroDataset],
+                 seed: int, config: dict) -> None:
+        from nirs4all import workspace
+
+        self.store = workspace.open(path)
+        self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
+                                           datasets=datasets, seed=seed, config=config)
+        self.pending: list[VariantOutcome] = []
+        self.written = 0
+
+    def add(self, outcome: VariantOutcome) -> None:
+        self.pending.append(outcome)
+        if len(self.pending) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.written += self.store.persist(self.run_id, self.pending).predictions_written
+            self.pending = []
+
+    def finish(self, error: BaseException | None) -> None:
+        try:
+            if error is None:
+                self.flush()
+                self.store.complete_run(self.run_id)
+            else:
+                self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
+        finally:
+            self.store.close()
+
+
 def run(
     pipeline: Any,
     dataset: Any,
@@ -91,6 +170,7 @@ def run(
     refit: str | bool = "best",
     verbose: int = 1,
     max_variants: int = 10_000,
+    workspace: str | Path | None = _DEFAULT,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -117,6 +197,11 @@ def run(
         0 silent; 1 a progress bar; 2 also log every variant.
     max_variants : int
         Refuse to expand a pipeline into more variants than this.
+    workspace : str, Path or None
+        Folder of the workspace that stores every prediction, chain and fitted object
+        (``./workspace`` by default, or ``$NIRS4ALL_WORKSPACE``); None keeps the results in
+        memory only. Each variant's outcome is written in one transaction; rerunning the
+        same run (same pipeline, data and seed) writes no new prediction rows.
 
     Returns
     -------
@@ -135,24 +220,50 @@ def run(
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
                              "cache_bytes_saved": 0}
     names: dict[str, str] = {}
-    for ds in datasets:
-        names[ds.content_hash()] = ds.name
-        progress = _Progress(len(prepared), verbose, ds.name)
+    training: dict[str, TrainingInfo] = {}
+    path = _workspace_path(workspace)
+    writer = None
+    if path is not None:
+        spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
+        writer = _Writer(path, name, spec_json, datasets, seed,
+                         {"refit": refit, "max_variants": max_variants})
+    error: BaseException | None = None
+    try:
+        for ds in datasets:
+            names[ds.content_hash()] = ds.name
+            training[ds.content_hash()] = TrainingInfo(
+                dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
+                target_names=ds.target_names, classes=ds.classes, seed=seed,
+                sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
+            progress = _Progress(len(prepared), verbose, ds.name)
 
-        def on_outcome(outcome: VariantOutcome, progress: _Progress = progress) -> None:
-            progress.update(outcome)
-            if verbose >= 2:
-                logger.info("variant %s done", outcome.name,
-                            extra={"pipeline_id": outcome.pipeline_id,
-                                   "phase": outcome.phase})
-        try:
-            ds_outcomes, ds_stats = run_variants(prepared, ds, seed=seed, refit=refit,
-                                                 n_jobs=n_jobs, on_outcome=on_outcome)
-        finally:
-            progress.close()
-        outcomes.extend(ds_outcomes)
-        for key, value in ds_stats.items():
-            stats[key] = stats.get(key, 0) + value
+            def on_outcome(outcome: VariantOutcome, progress: _Progress = progress) -> None:
+                progress.update(outcome)
+                if writer is not None:
+                    writer.add(outcome)
+                if verbose >= 2:
+                    logger.info("variant %s done", outcome.name,
+                                extra={"pipeline_id": outcome.pipeline_id,
+                                       "phase": outcome.phase})
+            try:
+                ds_outcomes, ds_stats = run_variants(prepared, ds, seed=seed, refit=refit,
+                                                     n_jobs=n_jobs, on_outcome=on_outcome)
+            finally:
+                progress.close()
+            outcomes.extend(ds_outcomes)
+            for key, value in ds_stats.items():
+                stats[key] = stats.get(key, 0) + value
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        if writer is not None:
+            writer.finish(error)
+    if writer is not None:
+        stats["predictions_written"] = writer.written
     stats["wall_time_s"] = time.perf_counter() - start
-    return RunResult(outcomes, names, seed=seed, stats=stats, name=name)
+    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training)
+    if writer is not None:
+        result.workspace, result.run_id = path, writer.run_id
+    return result
 

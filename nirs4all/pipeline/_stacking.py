@@ -21,17 +21,7 @@ if TYPE_CHECKING:
     from nirs4all.pipeline.execute import FittedModel
     from nirs4all.pipeline.spec import Step
 
-__all__ = ["align_proba", "meta_blocks", "prediction_features"]
-
-
-def align_proba(proba: np.ndarray, model_classes: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Probabilities with one column per dataset class (zeros for classes a fold lacked)."""
-    proba = np.asarray(proba, dtype=np.float64)
-    if np.array_equal(model_classes, classes):
-        return proba
-    out = np.zeros((proba.shape[0], classes.shape[0]))
-    out[:, np.searchsorted(classes, model_classes)] = proba
-    return out
+__all__ = ["meta_blocks", "prediction_features"]
 
 
 def prediction_features(pred: tuple[np.ndarray, np.ndarray | None],

@@ -98,6 +98,9 @@ def describe(obj: Any) -> str:
     """``ClassName(param=value, ...)`` with only the parameters that differ from defaults."""
     from nirs4all.pipeline.canonical import canonical
 
+    label = getattr(obj, "nirs4all_label", None)
+    if isinstance(label, str):
+        return label
     encoded = canonical(obj)
     if isinstance(encoded, dict) and "__estimator__" in encoded:
         name = encoded["__estimator__"].rsplit(".", 1)[-1]

@@ -341,3 +341,20 @@ def test_missing_matplotlib_raises_an_import_error_naming_the_extra() -> None:
     assert done.returncode != 0
     assert "ImportError: nirs4all.viz needs matplotlib" in done.stderr
     assert 'pip install "nirs4all[viz]"' in done.stderr
+
+
+def test_run_result_plot_methods_delegate(tmp_path) -> None:
+    from sklearn.cross_decomposition import PLSRegression
+    from sklearn.model_selection import KFold
+
+    import nirs4all
+
+    result = nirs4all.run([KFold(3), {"model": PLSRegression, "_range_": [2, 4, 2],
+                                      "param": "n_components"}],
+                          nirs4all.generate(60, random_state=0), random_state=0, verbose=0)
+    for name in ("plot_predicted_vs_observed", "plot_residuals", "plot_cv_heatmap",
+                 "plot_fold_scores"):
+        path = tmp_path / f"{name}.png"
+        figure = getattr(result, name)(path=path)
+        assert path.stat().st_size > 5000
+        assert figure.axes

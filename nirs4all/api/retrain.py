@@ -1,0 +1,106 @@
+"""`nirs4all.retrain`: train a chain again on new data, fully or by transfer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from sklearn.base import clone
+
+from nirs4all.api.predict import Predictor
+from nirs4all.api.result import RunResult
+from nirs4all.api.run import run
+from nirs4all.operators.frozen import FrozenStep
+from nirs4all.pipeline.canonical import from_canonical
+from nirs4all.pipeline.folds import FINAL
+from nirs4all.pipeline.spec import SpecError
+from nirs4all.workspace import serialization
+
+__all__ = ["retrain"]
+
+MODES = ("full", "transfer")
+
+
+def _frozen(obj: Any) -> FrozenStep:
+    return FrozenStep(obj, hashlib.sha256(serialization.serialize(obj)).hexdigest())
+
+
+def _transfer_spec(predictor: Predictor) -> list:
+    """The source pipeline with its fitted preprocessing frozen and its model refitted."""
+    chain = predictor.chain
+    kinds = {s.kind for s in chain.steps}
+    if kinds & {"branch", "merge_features", "merge_predictions", "feature_augmentation"}:
+        raise SpecError("transfer retraining supports chains without branches, merges or "
+                        "feature augmentation; use mode='full'")
+    steps: list = []
+    for step in chain.steps:
+        if step.kind == "transform":
+            fitted = predictor.load(step.artifacts[FINAL])
+            if len(fitted) != 1:
+                raise SpecError("transfer retraining supports single-source chains")
+            steps.append(_frozen(fitted[0]))
+        elif step.kind == "y_processing":
+            steps.append({"y_processing": _frozen(predictor.load(step.artifacts[FINAL]))})
+        elif step.kind == "split":
+            steps.append(from_canonical(json.loads(step.spec)))
+        elif step.kind == "model" and step.index == chain.model_step:
+            model = from_canonical(json.loads(step.spec))
+            steps.append(model if isinstance(model, dict) else clone(model))
+    return steps
+
+
+def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = None,
+            random_state: int | None = None, verbose: int = 0, **run_options: Any,
+            ) -> RunResult:
+    """Train a chain again on new data.
+
+    Parameters
+    ----------
+    source : RunResult or str or Path
+        A run's result (its best chain, or ``chain``) or a ``.n4a`` bundle.
+    data : Any
+        The new training (and test) data: anything :func:`nirs4all.load_dataset` accepts.
+    mode : {"full", "transfer"}
+        ``"full"`` fits every step again with the same specification; ``"transfer"`` keeps
+        the fitted preprocessing and target processing and refits the model.
+    random_state : int, optional
+        Seed of the new run; the source's seed by default.
+    **run_options
+        Passed to :func:`nirs4all.run` (``n_jobs``, ``refit``, ``name``...).
+
+    Returns
+    -------
+    RunResult
+        A new run; ``stats["parent_chain_id"]`` and ``stats["retrain_mode"]`` record its
+        lineage.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
+    from nirs4all.api.predict import _predictor
+
+    predictor = _predictor(source, chain=chain, trusted=run_options.pop("trusted", False),
+                           key=run_options.pop("key", None))
+    if mode == "full":
+        spec = [_rebuilt(step) for step in _top_level(predictor)]
+    else:
+        spec = _transfer_spec(predictor)
+    seed = predictor.training.seed if random_state is None else random_state
+    result = run(spec, data, random_state=seed, verbose=verbose, **run_options)
+    result.stats["parent_chain_id"] = predictor.chain.chain_id
+    result.stats["retrain_mode"] = mode
+    return result
+
+
+def _rebuilt(step: Any) -> Any:
+    value = from_canonical(json.loads(step.spec))
+    return {"y_processing": value} if step.kind == "y_processing" else value
+
+
+def _top_level(predictor: Predictor) -> list:
+    """The chain's own steps, for a full retrain (branches are not rebuilt from a chain)."""
+    chain = predictor.chain
+    if any(s.branch_path for s in chain.steps) or chain.source_chains:
+        raise SpecError("full retraining from a chain supports chains without branches; "
+                        "run the original pipeline on the new data instead")
+    return [s for s in chain.steps if s.kind != "model" or s.index == chain.model_step]

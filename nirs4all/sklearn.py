@@ -1,0 +1,99 @@
+"""A trained chain as a scikit-learn estimator, for SHAP, ``cross_val_predict`` and friends.
+
+``NIRSPipeline.from_bundle(path)`` predicts on plain arrays whose columns are the training
+wavelengths, in order. ``fit(X, y)`` trains the bundle's chain again on new arrays (a full
+retrain), so the estimator also works inside ``cross_val_predict`` and ``clone``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["NIRSPipeline"]
+
+
+class NIRSPipeline(BaseEstimator):
+    """Predict with (and retrain) the chain of a ``.n4a`` bundle.
+
+    Parameters
+    ----------
+    bundle : str or Path
+        The bundle, verified before anything is loaded.
+    trusted : bool
+        Allow types outside nirs4all's allow-list (you vouch for the bundle).
+    key : str, optional
+        HMAC key of a signed bundle (``NIRS4ALL_BUNDLE_KEY`` by default).
+    """
+
+    def __init__(self, bundle: str | Path | None = None, trusted: bool = False,
+                 key: str | None = None) -> None:
+        self.bundle = bundle
+        self.trusted = trusted
+        self.key = key
+
+    @classmethod
+    def from_bundle(cls, path: str | Path, *, trusted: bool = False,
+                    key: str | None = None) -> NIRSPipeline:
+        """Load a bundle; the estimator is ready to predict."""
+        estimator = cls(bundle=path, trusted=trusted, key=key)
+        estimator._load()
+        return estimator
+
+    def _load(self) -> None:
+        from nirs4all.api.predict import Predictor
+        from nirs4all.workspace.bundle import read_bundle
+
+        self.predictor_ = Predictor.from_bundle(read_bundle(self.bundle, key=self.key),
+                                                trusted=self.trusted)
+        self._set_fitted_attributes()
+
+    def _set_fitted_attributes(self) -> None:
+        training = self.predictor_.training
+        self.n_features_in_ = int(sum(axis.size for _, axis, _ in training.sources))
+        if training.classes is not None:
+            self.classes_ = training.classes
+
+    def fit(self, X: Any, y: Any) -> NIRSPipeline:
+        """Train the bundle's chain again on ``X``, ``y`` (all rows are training rows)."""
+        from nirs4all.api.retrain import retrain
+
+        result = retrain(self.bundle, (np.asarray(X), np.asarray(y)), mode="full",
+                         trusted=self.trusted, key=self.key, refit="best")
+        self.predictor_ = result.predictor()
+        self._set_fitted_attributes()
+        return self
+
+    def _split(self, X: Any) -> list[np.ndarray]:
+        check_is_fitted(self, "predictor_")
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X must have shape (n_samples, {self.n_features_in_}); "
+                             f"got {X.shape}")
+        widths = np.cumsum([axis.size for _, axis, _ in self.predictor_.training.sources])
+        return np.split(X, widths[:-1], axis=1)
+
+    def _replay(self, X: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        from nirs4all.data import FeatureSource, SpectroDataset
+
+        parts = self._split(X)
+        sources = [FeatureSource(name, part, axis, unit) for part, (name, axis, unit)
+                   in zip(parts, self.predictor_.training.sources, strict=True)]
+        result = self.predictor_.predict(SpectroDataset(sources))
+        return result.y_pred, result.y_proba
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predictions in original units (1D for one target or class labels)."""
+        y_pred, _ = self._replay(X)
+        return y_pred[:, 0] if y_pred.ndim == 2 and y_pred.shape[1] == 1 else y_pred
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities, columns in the order of ``classes_``."""
+        _, proba = self._replay(X)
+        if proba is None:
+            raise AttributeError("this chain's model gives no probabilities")
+        return proba

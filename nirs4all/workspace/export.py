@@ -1,0 +1,77 @@
+"""A stored chain, ready to replay or to export as a bundle.
+
+Everything comes from the store: the chain and the chains it stacks, the fitted objects
+(loaded only after their file hashes verify, under the trust model), and what the chain
+knows of its training data (targets, classes, wavelength axes, seed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nirs4all.pipeline.folds import FINAL
+from nirs4all.pipeline.records import ChainRecord
+from nirs4all.workspace.bundle import TrainingInfo, export_bundle
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.store import Workspace
+
+__all__ = ["StoredChain", "export_chain", "stored_chain"]
+
+StoredChain = tuple[ChainRecord, Mapping[str, ChainRecord], Callable[[str], Any], TrainingInfo]
+
+
+def _training(ws: Workspace, chain: ChainRecord, dataset_hash: str) -> TrainingInfo:
+    dataset = ws.sql("SELECT task, target_names FROM datasets WHERE dataset_hash = ?",
+                     [dataset_hash]).to_pylist()[0]
+    pipeline = ws.sql(
+        "SELECT seed, wavelengths FROM pipelines WHERE pipeline_id = ? AND dataset_hash = ? "
+        "ORDER BY phase LIMIT 1", [chain.pipeline_id, dataset_hash]).to_pylist()[0]
+    records = ws.prediction_records(chain_id=chain.chain_id, fold_id=FINAL)
+    classes = records[0].classes if records else None
+    n_targets = 1
+    if records and records[0].y_pred.ndim == 2:
+        n_targets = records[0].y_pred.shape[1]
+    sources = tuple((w["source"], np.asarray(w["axis"], dtype=np.float64), w["unit"])
+                    for w in pipeline["wavelengths"])
+    return TrainingInfo(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
+                        target_names=tuple(dataset["target_names"]),
+                        classes=None if classes is None else np.asarray(classes),
+                        sources=sources, seed=int(pipeline["seed"]))
+
+
+def stored_chain(ws: Workspace, selector: str | Mapping[str, Any], *,
+                 trusted: bool | list[str] = False) -> StoredChain:
+    """The chain a selector designates, its stacked chains, a loader and training info."""
+    chain = ws.resolve_chain(selector)
+    if FINAL not in chain.fold_ids:
+        raise ValueError(f"chain {chain.chain_id[:10]} ({chain.model_name}) has no final "
+                         "refit in this workspace; run with refit='all' or pick the best chain")
+    chains = {chain.chain_id: chain}
+    pending = list(chain.source_chains)
+    while pending:
+        current = ws.resolve_chain(pending.pop())
+        chains[current.chain_id] = current
+        pending.extend(c for c in current.source_chains if c not in chains)
+    row = ws.sql("SELECT dataset_hash FROM chains WHERE chain_id = ?",
+                 [chain.chain_id]).to_pylist()[0]
+    cache: dict[str, Any] = {}
+
+    def load(artifact_id: str) -> Any:
+        if artifact_id not in cache:
+            cache[artifact_id] = ws.load_artifact(artifact_id, trusted=trusted)
+        return cache[artifact_id]
+
+    return chain, chains, load, _training(ws, chain, row["dataset_hash"])
+
+
+def export_chain(ws: Workspace, selector: str | Mapping[str, Any], path: str | Path, *,
+                 key: str | bytes | None = None, trusted: bool | list[str] = False) -> Path:
+    """Write a stored chain's final refit as a ``.n4a`` bundle."""
+    chain, chains, load, training = stored_chain(ws, selector, trusted=trusted)
+    return export_bundle(path, chain, chains=chains, load=load, training=training, key=key)
+
