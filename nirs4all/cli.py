@@ -1,6 +1,7 @@
 """The ``nirs4all`` command.
 
-Exit codes: 0 success, 2 bad input (a file, an option or the data is at fault).
+Exit codes: 0 success, 2 bad input (a file, an option or the data is at fault),
+3 integrity failure (a bundle was changed, or needs types nobody vouched for).
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from nirs4all.data import SpectroDataset, generate, load_dataset
-from nirs4all.errors import DataError
+from nirs4all.errors import BundleIntegrityError, DataError, Nirs4allError, UntrustedBundleError
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INTEGRITY = 3
 
 
 def _describe(dataset: SpectroDataset) -> dict:
@@ -115,6 +117,79 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from nirs4all.api import run
+
+    result = run(args.pipeline, args.data, random_state=args.seed, n_jobs=args.jobs,
+                 refit=False if args.refit == "none" else args.refit,
+                 verbose=0 if args.json else 1, name=args.name or "")
+    if args.export:
+        result.export(args.export)
+    if args.json:
+        print(json.dumps({
+            "seed": result.seed, "variants": result.num_variants,
+            "top": [{k: v for k, v in s.as_dict().items() if k != "choices"}
+                    for s in result.top(args.top)],
+            "stats": result.stats,
+        }, indent=2, default=_json_default))
+    else:
+        print(result.summary(args.top))
+        if args.export:
+            print(f"best chain exported to {args.export}")
+    return EXIT_OK
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from nirs4all.api import predict
+
+    result = predict(args.bundle, args.data, resample=args.resample, trusted=args.trusted)
+    result.to_csv(args.output)
+    print(f"{len(result)} prediction(s) written to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from nirs4all.workspace.bundle import read_bundle
+
+    bundle = read_bundle(args.bundle)
+    manifest = bundle.manifest
+    untrusted = bundle.untrusted_types()
+    info = {
+        "bundle": str(args.bundle), "verified": True, "signed": bundle.signed,
+        "signature_checked": bundle.signature_checked, "chain_id": manifest["chain_id"],
+        "pipeline_id": manifest["pipeline_id"], "dataset_hash": manifest["dataset_hash"],
+        "task": manifest["task"], "library_version": manifest["library_version"],
+        "created_at": manifest["created_at"], "metrics": manifest["metrics"],
+        "sources": [{"name": s["name"], "n_wavelengths": len(s["wavelengths"]),
+                     "unit": s["unit"]} for s in manifest["sources"]],
+        "steps": [f"{s['kind']}" for s in manifest["chains"][0]["steps"]],
+        "artifacts": len(bundle.artifact_ids()), "untrusted_types": untrusted,
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        chain = manifest["chains"][0]
+        print(f"bundle       {args.bundle}: every member verified"
+              f"{', signature checked' if bundle.signature_checked else ''}")
+        print(f"chain        {manifest['chain_id']} ({chain['model_name']})")
+        print(f"steps        {chain['preprocessing']} > {chain['model_name']}")
+        print(f"trained on   {manifest['dataset_hash']} ({manifest['task']})")
+        for source in info["sources"]:
+            print(f"source       {source['name']}: {source['n_wavelengths']} wavelengths, "
+                  f"{source['unit']}")
+        print(f"artifacts    {info['artifacts']} (types outside the allow-list: "
+              f"{', '.join(untrusted) or 'none'})")
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nirs4all", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +202,34 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", help="folder to keep the generated CSV files in")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
     demo.set_defaults(handler=_cmd_demo)
+
+    run_cmd = commands.add_parser("run", help="run a pipeline file on a dataset")
+    run_cmd.add_argument("pipeline", help="a .yaml or .json pipeline file")
+    run_cmd.add_argument("data", help="a dataset folder, CSV file, or YAML/JSON description")
+    run_cmd.add_argument("--seed", type=int, default=None, help="root random seed")
+    run_cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
+    run_cmd.add_argument("--refit", choices=["best", "all", "none"], default="best")
+    run_cmd.add_argument("--top", type=int, default=5, help="how many chains to show")
+    run_cmd.add_argument("--name", help="name of the run")
+    run_cmd.add_argument("--export", help="write the best chain to this .n4a bundle")
+    run_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
+    run_cmd.set_defaults(handler=_cmd_run)
+
+    predict_cmd = commands.add_parser("predict", help="predict new spectra with a bundle")
+    predict_cmd.add_argument("bundle", help="a .n4a bundle")
+    predict_cmd.add_argument("data", help="a dataset folder, CSV file, or description")
+    predict_cmd.add_argument("-o", "--output", required=True, help="CSV file to write")
+    predict_cmd.add_argument("--resample", action="store_true",
+                             help="interpolate spectra on another axis onto the training axis")
+    predict_cmd.add_argument("--trusted", action="store_true",
+                             help="allow types outside the allow-list (you vouch for them)")
+    predict_cmd.set_defaults(handler=_cmd_predict)
+
+    verify_cmd = commands.add_parser(
+        "verify", help="check a bundle's integrity and list what it holds, loading nothing")
+    verify_cmd.add_argument("bundle", help="a .n4a bundle")
+    verify_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
+    verify_cmd.set_defaults(handler=_cmd_verify)
 
     dataset = commands.add_parser("dataset", help="work with datasets")
     dataset_commands = dataset.add_subparsers(dest="dataset_command", required=True)
@@ -143,7 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return args.handler(args)
-    except (DataError, FileNotFoundError) as exc:
+    except (BundleIntegrityError, UntrustedBundleError) as exc:
+        print(f"nirs4all: integrity error: {exc}", file=sys.stderr)
+        return EXIT_INTEGRITY
+    except (DataError, FileNotFoundError, Nirs4allError, ValueError) as exc:
         print(f"nirs4all: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

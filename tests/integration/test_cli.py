@@ -52,3 +52,61 @@ def test_bad_input_exits_2_with_the_file_named(tmp_path: Path) -> None:
 def test_help_works() -> None:
     assert _run("--help").returncode == 0
     assert _run("dataset", "inspect", "--help").returncode == 0
+
+
+PIPELINE_YAML = """\
+pipeline:
+  - class: nirs4all.operators.transforms.SNV
+  - class: sklearn.model_selection.KFold
+    params: {n_splits: 3}
+  - model: sklearn.cross_decomposition.PLSRegression
+    _range_: [2, 6, 2]
+    param: n_components
+"""
+
+
+def test_run_predict_and_verify_from_the_shell(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    nirs4all.generate(60, random_state=1, path=data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(PIPELINE_YAML)
+    bundle = tmp_path / "best.n4a"
+    ran = _run("run", str(pipeline), str(data), "--seed", "0", "--export", str(bundle),
+               "--json")
+    assert ran.returncode == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["variants"] == 3
+    assert len(report["top"]) == 3
+    verified = _run("verify", str(bundle), "--json")
+    assert verified.returncode == 0, verified.stderr
+    assert json.loads(verified.stdout)["chain_id"] == report["top"][0]["chain_id"]
+    out = tmp_path / "out.csv"
+    predicted = _run("predict", str(bundle), str(data), "-o", str(out))
+    assert predicted.returncode == 0, predicted.stderr
+    assert len(out.read_text().splitlines()) == 61
+
+
+def test_verify_exits_3_on_a_tampered_bundle(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    nirs4all.generate(40, random_state=1, path=data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(PIPELINE_YAML)
+    bundle = tmp_path / "best.n4a"
+    assert _run("run", str(pipeline), str(data), "--seed", "0", "--export",
+                str(bundle)).returncode == 0
+    payload = bytearray(bundle.read_bytes())
+    payload[len(payload) // 2] ^= 0xFF
+    bundle.write_bytes(bytes(payload))
+    result = _run("verify", str(bundle))
+    assert result.returncode == 3
+    assert "integrity error" in result.stderr
+
+
+def test_run_with_a_bad_pipeline_exits_2(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    nirs4all.generate(30, random_state=1, path=data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text("pipeline:\n  - class: os.system\n")
+    result = _run("run", str(pipeline), str(data))
+    assert result.returncode == 2
+    assert "os.system" in result.stderr
