@@ -8,6 +8,7 @@ import logging
 from importlib.metadata import PackageNotFoundError, version
 
 from nirs4all.api import predict, run
+from nirs4all.api.retrain import retrain
 from nirs4all.data import load_dataset
 from nirs4all.data.synthetic import generate
 
@@ -18,4 +19,4 @@ try:
 except PackageNotFoundError:  # running from a source tree that was not installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "generate", "load_dataset", "predict", "run"]
+__all__ = ["__version__", "generate", "load_dataset", "predict", "retrain", "run"]

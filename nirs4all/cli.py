@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from nirs4all.cli_workspace import add_workspace_commands
 from nirs4all.data import SpectroDataset, generate, load_dataset
 from nirs4all.errors import BundleIntegrityError, DataError, Nirs4allError, UntrustedBundleError
 
@@ -230,6 +231,8 @@ def _parser() -> argparse.ArgumentParser:
     verify_cmd.add_argument("bundle", help="a .n4a bundle")
     verify_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
     verify_cmd.set_defaults(handler=_cmd_verify)
+
+    add_workspace_commands(commands)
 
     dataset = commands.add_parser("dataset", help="work with datasets")
     dataset_commands = dataset.add_subparsers(dest="dataset_command", required=True)

@@ -137,7 +137,10 @@ class _Writer:
         self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
                                            datasets=datasets, seed=seed, config=config)
         self.pending: list[VariantOutcome] = []
-        self.written = 0
+        self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
+                                       "artifacts_written", "artifacts_repaired",
+                                       "chains_written"), 0)
+        self.persist_s = 0.0
 
     def add(self, outcome: VariantOutcome) -> None:
         self.pending.append(outcome)
@@ -146,14 +149,19 @@ class _Writer:
 
     def flush(self) -> None:
         if self.pending:
-            self.written += self.store.persist(self.run_id, self.pending).predictions_written
+            start = time.perf_counter()
+            written = self.store.persist(self.run_id, self.pending)
+            self.persist_s += time.perf_counter() - start
+            for name in self.counters:
+                self.counters[name] += getattr(written, name)
             self.pending = []
 
-    def finish(self, error: BaseException | None) -> None:
+    def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
         try:
             if error is None:
                 self.flush()
-                self.store.complete_run(self.run_id)
+                stats.update(self.counters, persist_s=self.persist_s)
+                self.store.complete_run(self.run_id, stats)
             else:
                 self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
         finally:
@@ -257,11 +265,12 @@ def run(
         error = exc
         raise
     finally:
+        stats["cv_s"] = sum(o.duration_s for o in outcomes if o.phase == "cv")
+        stats["refit_s"] = sum(o.duration_s for o in outcomes if o.phase == "refit")
+        stats["predictions"] = sum(len(o.predictions) for o in outcomes)
+        stats["wall_time_s"] = time.perf_counter() - start
         if writer is not None:
-            writer.finish(error)
-    if writer is not None:
-        stats["predictions_written"] = writer.written
-    stats["wall_time_s"] = time.perf_counter() - start
+            writer.finish(error, stats)
     result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training)
     if writer is not None:
         result.workspace, result.run_id = path, writer.run_id

@@ -17,6 +17,7 @@ origin from its copies.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -26,6 +27,7 @@ import numpy as np
 __all__ = ["SHARED", "Block", "Rows", "StepCache", "chain_key"]
 
 SHARED = "*"
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class StepCache:
         self._entries.move_to_end(key)
         self.hits += 1
         self.bytes_saved += entry[1]
+        logger.debug("step cache hit", extra={"cache_key": key, "bytes_saved": entry[1]})
         return entry[0]
 
     def put(self, key: str, value: Any, nbytes: int) -> None:
@@ -146,8 +149,9 @@ class StepCache:
         self._entries[key] = (value, nbytes)
         self._bytes += nbytes
         while self._bytes > self.max_bytes:
-            _, (_, size) = self._entries.popitem(last=False)
+            evicted, (_, size) = self._entries.popitem(last=False)
             self._bytes -= size
+            logger.debug("step cache eviction", extra={"cache_key": evicted, "bytes": size})
 
     def stats(self) -> dict[str, int]:
         """Hits, misses, bytes saved and bytes held."""

@@ -10,6 +10,7 @@ candidate" fallback. Branch paths are compared as lists of integers, never as JS
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +23,8 @@ from nirs4all.workspace.errors import AmbiguousSelectorError, ChainNotFoundError
 from nirs4all.workspace.queries import RUN_FILTER, arrow
 
 __all__ = ["SELECTOR_FIELDS", "resolve_chain"]
+
+logger = logging.getLogger(__name__)
 
 SELECTOR_FIELDS = ("chain_id", "pipeline_id", "dataset_hash", "run_id", "model_name",
                    "model_class", "model_step", "branch_path")
@@ -113,5 +116,9 @@ def resolve_chain(con: duckdb.DuckDBPyConnection,
     if not rows:
         raise ChainNotFoundError(f"no chain matches {selector!r}")
     if len(rows) > 1:
+        logger.info("ambiguous chain selector", extra={"selector": repr(selector),
+                                                       "candidates": len(rows)})
         raise AmbiguousSelectorError(selector, [_describe(r) for r in rows])
+    logger.debug("chain resolved", extra={"selector": repr(selector),
+                                          "chain_id": rows[0]["chain_id"]})
     return chain_record(rows[0])

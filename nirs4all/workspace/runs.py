@@ -90,12 +90,15 @@ def begin_run(con: duckdb.DuckDBPyConnection, name: str, spec_json: str,
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str,
-               error: str | None) -> bool:
-    """Set a run's final status; return whether the run exists."""
+               error: str | None, stats: Mapping[str, Any] | None = None) -> bool:
+    """Set a run's final status (and its counters); return whether the run exists."""
     time = now()
+    counters = None if stats is None else json.dumps(dict(stats), sort_keys=True,
+                                                     default=float)
     return bool(con.execute(
-        "UPDATE runs SET status = ?, updated_at = ?, completed_at = ?, error = ? "
-        "WHERE run_id = ? RETURNING run_id", [status, time, time, error, run_id]).fetchall())
+        "UPDATE runs SET status = ?, updated_at = ?, completed_at = ?, error = ?, "
+        "stats = ? WHERE run_id = ? RETURNING run_id",
+        [status, time, time, error, counters, run_id]).fetchall())
 
 
 def mark_interrupted(con: duckdb.DuckDBPyConnection) -> list[str]:

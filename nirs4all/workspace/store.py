@@ -173,9 +173,9 @@ class Workspace:
         hashes = [_runs.register_dataset(con, d) for d in datasets]
         return _runs.begin_run(con, name, spec_json, hashes, seed, config)
 
-    def complete_run(self, run_id: str) -> None:
-        """Mark a run completed."""
-        if not _runs.finish_run(self._writable(), run_id, "completed", None):
+    def complete_run(self, run_id: str, stats: Mapping[str, Any] | None = None) -> None:
+        """Mark a run completed, with its counters (variants, cache hits, timings...)."""
+        if not _runs.finish_run(self._writable(), run_id, "completed", None, stats):
             raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
 
     def fail_run(self, run_id: str, error: str) -> None:

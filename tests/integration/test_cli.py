@@ -110,3 +110,30 @@ def test_run_with_a_bad_pipeline_exits_2(tmp_path: Path) -> None:
     result = _run("run", str(pipeline), str(data))
     assert result.returncode == 2
     assert "os.system" in result.stderr
+
+
+def test_workspace_commands(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    nirs4all.generate(50, random_state=1, path=data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(PIPELINE_YAML)
+    ws = str(tmp_path / "ws")
+    env_run = subprocess.run(
+        [sys.executable, "-m", "nirs4all.cli", "run", str(pipeline), str(data), "--seed", "0"],
+        capture_output=True, text=True, check=False,
+        env={**__import__("os").environ, "NIRS4ALL_WORKSPACE": ws})
+    assert env_run.returncode == 0, env_run.stderr
+    info = json.loads(_run("workspace", "info", ws, "--json").stdout)
+    assert info["rows"]["runs"] == 1
+    assert info["last_run"]["stats"]["variants"] == 3
+    assert info["last_run"]["stats"]["predictions_written"] == info["rows"]["predictions"]
+    runs = json.loads(_run("workspace", "runs", ws, "--json").stdout)
+    assert runs[0]["status"] == "completed"
+    top = json.loads(_run("workspace", "top", ws, "-n", "2", "--json").stdout)
+    assert len(top) == 2
+    assert top[0]["score"] <= top[1]["score"]
+    assert _run("workspace", "gc", ws).returncode == 0
+    assert json.loads(_run("workspace", "migrate", ws, "--json").stdout)["schema_version"] == 3
+    missing = _run("workspace", "migrate", ws, "--from-legacy", ws)
+    assert missing.returncode == 2
+    assert "--to" in missing.stderr
