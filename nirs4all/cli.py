@@ -115,6 +115,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     print(f"best chain {best.short_id}: {best.model_name} after {best.preprocessing}; "
           f"RMSECV {best.cv_score:.4g}, test RMSE of the refitted model {result.best_rmse:.4g}, "
           f"test R2 {result.best_r2:.3f}")
+    if result.workspace is not None:
+        print(f"every prediction and fitted model is stored in {result.workspace} "
+              "(nirs4all workspace info)")
     return EXIT_OK
 
 

@@ -202,7 +202,8 @@ def run(
     refit : {"best", "all", False}
         Refit the best variant (default), every variant, or none on all training rows.
     verbose : int
-        0 silent; 1 a progress bar; 2 also log every variant.
+        0 silent; 1 a progress bar; 2 also log every variant and, at debug level, the
+        output shapes of every step.
     max_variants : int
         Refuse to expand a pipeline into more variants than this.
     workspace : str, Path or None
@@ -255,7 +256,8 @@ def run(
                                        "phase": outcome.phase})
             try:
                 ds_outcomes, ds_stats = run_variants(prepared, ds, seed=seed, refit=refit,
-                                                     n_jobs=n_jobs, on_outcome=on_outcome)
+                                                     n_jobs=n_jobs, on_outcome=on_outcome,
+                                                     trace=verbose >= 2)
             finally:
                 progress.close()
             outcomes.extend(ds_outcomes)

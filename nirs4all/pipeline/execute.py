@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,8 @@ from nirs4all.pipeline.spec import SpecError, Step
 from nirs4all.pipeline.state import SHARED, Block, Rows, StepCache, chain_key
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
+
+logger = logging.getLogger(__name__)
 
 _GROUP_SPLITTERS = frozenset({
     "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
@@ -96,10 +99,13 @@ class VariantExecutor:
         Whether to compute the CV folds and the final refit.
     cache : StepCache
         Shared cache of step results.
+    trace : bool
+        Log every step's output shapes (``verbose >= 2``), at debug level.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
-                 seed: int, with_cv: bool, with_final: bool, cache: StepCache) -> None:
+                 seed: int, with_cv: bool, with_final: bool, cache: StepCache,
+                 trace: bool = False) -> None:
         self.dataset = dataset
         self.steps = steps
         self.pipeline_id = pipeline_id
@@ -107,6 +113,7 @@ class VariantExecutor:
         self.with_cv = with_cv
         self.with_final = with_final
         self.cache = cache
+        self.trace = trace
         train = np.flatnonzero(dataset.partition == "train")
         if train.size == 0:
             raise ExecutionError("the dataset has no training rows")
@@ -153,6 +160,12 @@ class VariantExecutor:
                 raise ExecutionError(
                     f"{step.path} ({step.label}) failed: {type(exc).__name__}: {exc}"
                 ) from exc
+            if self.trace:
+                logger.debug("step done", extra={
+                    "step": step.path, "label": step.label,
+                    "shapes": {f"{'.'.join(map(str, lane.path)) or 'root'}:{key}":
+                               [list(x.shape) for x in block.X]
+                               for lane in lanes for key, block in lane.blocks.items()}})
         return lanes
 
     # -- helpers ----------------------------------------------------------------------------

@@ -236,6 +236,8 @@ class VariantOutcome:
         Training wavelength axis of every source, for replay checks.
     duration_s : float
         Wall time of the pass.
+    n_fits : int
+        Number of ``fit`` calls the pass made (steps served by the cache not counted).
     """
 
     pipeline_id: str
@@ -252,6 +254,7 @@ class VariantOutcome:
     artifacts: Mapping[str, Any]
     wavelengths: tuple[tuple[str, np.ndarray, str], ...]
     duration_s: float
+    n_fits: int = 0
 
     def __post_init__(self) -> None:
         if self.phase not in ("cv", "refit"):

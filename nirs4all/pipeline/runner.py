@@ -86,13 +86,14 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
 
 
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
-                    phase: str, with_final: bool, cache: StepCache) -> VariantOutcome:
+                    phase: str, with_final: bool, cache: StepCache,
+                    trace: bool = False) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records."""
     start = time.perf_counter()
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
-                               with_final=with_final, cache=cache)
+                               with_final=with_final, cache=cache, trace=trace)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -113,15 +114,16 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         artifacts={k: executor.artifacts[k] for k in sorted(used)},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
         duration_s=time.perf_counter() - start,
+        n_fits=executor.fits,
     )
 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int) -> tuple[list[VariantOutcome], dict[str, int]]:
+               seed: int, trace: bool) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
         outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache) for v, final in chunk]
+                                    cache=cache, trace=trace) for v, final in chunk]
     return outcomes, cache.stats()
 
 
@@ -146,11 +148,13 @@ def run_variants(
     refit: str | bool = "best",
     n_jobs: int = 1,
     on_outcome: Callable[[VariantOutcome], None] | None = None,
+    trace: bool = False,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
     ``on_outcome`` is called with each outcome in deterministic order, in the calling
-    process, as soon as it is complete (this is where a store writes it).
+    process, as soon as it is complete (this is where a store writes it). ``trace`` logs
+    the output shapes of every step (debug level).
     """
     if refit not in REFIT_POLICIES:
         raise ValueError(f"refit must be one of {REFIT_POLICIES}; got {refit!r}")
@@ -172,12 +176,13 @@ def run_variants(
         with threadpool_limits(limits=1):
             for variant, final in jobs:
                 collect(execute_variant(variant, dataset, seed=seed, phase="cv",
-                                        with_final=final, cache=cache))
+                                        with_final=final, cache=cache, trace=trace))
         chunk_stats = [cache.stats()]
     else:
         chunk_stats = []
         results = Parallel(n_jobs=n_workers, return_as="generator")(
-            delayed(_run_chunk)(chunk, dataset, seed) for chunk in _chunks(jobs, n_workers))
+            delayed(_run_chunk)(chunk, dataset, seed, trace)
+            for chunk in _chunks(jobs, n_workers))
         for chunk_outcomes, chunk_stat in results:
             for outcome in chunk_outcomes:
                 collect(outcome)
@@ -192,6 +197,8 @@ def run_variants(
             if winner.has_split:
                 with threadpool_limits(limits=1):
                     refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
-                                               with_final=True, cache=StepCache(CACHE_BYTES))
+                                               with_final=True, cache=StepCache(CACHE_BYTES),
+                                               trace=trace)
                 collect(refitted)
+    stats["fits"] = sum(o.n_fits for o in outcomes)
     return outcomes, stats

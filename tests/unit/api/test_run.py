@@ -143,3 +143,18 @@ def test_summary_and_top_by_other_metric(dataset) -> None:
 def test_dataset_without_targets_is_refused() -> None:
     with pytest.raises(ValueError, match="no targets"):
         nirs4all.run([Ridge()], np.ones((5, 3)), verbose=0)
+
+
+def test_counters_and_step_tracing_at_verbose_2(dataset, caplog) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="nirs4all"):
+        result = nirs4all.run(SWEEP, dataset, random_state=0, verbose=2)
+    assert result.stats["variants"] == 6
+    assert result.stats["fits"] == sum(o.n_fits for o in result.outcomes) > 0
+    assert result.stats["cache_hits"] > 0
+    assert result.stats["cv_s"] > 0
+    traced = [r for r in caplog.records if r.getMessage() == "step done"]
+    assert traced
+    assert any("shapes" in r.__dict__ for r in traced)
+    assert any(r.getMessage() == "step cache hit" for r in caplog.records)
