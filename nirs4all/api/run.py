@@ -138,8 +138,8 @@ class _Writer:
                                            datasets=datasets, seed=seed, config=config)
         self.pending: list[VariantOutcome] = []
         self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
-                                       "artifacts_written", "artifacts_repaired",
-                                       "chains_written"), 0)
+                                       "artifacts_written", "artifacts_reused",
+                                       "artifacts_repaired", "chains_written"), 0)
         self.persist_s = 0.0
 
     def add(self, outcome: VariantOutcome) -> None:
@@ -153,7 +153,11 @@ class _Writer:
             written = self.store.persist(self.run_id, self.pending)
             self.persist_s += time.perf_counter() - start
             for name in self.counters:
-                self.counters[name] += getattr(written, name)
+                if name != "artifacts_reused":
+                    self.counters[name] += getattr(written, name)
+            # Every fitted object of the batch either got a new file or matched one stored.
+            offered = sum(len(o.artifacts) for o in self.pending)
+            self.counters["artifacts_reused"] += offered - written.artifacts_written
             self.pending = []
 
     def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
