@@ -1,7 +1,7 @@
 """Release gate: line coverage of the critical modules never falls below its floor.
 
 Floors live in ``tools/coverage-floors.json`` (module path prefix -> percent). A floor only
-goes up: when a module is more than two points above its floor, this script says so, and
+goes up: when a module is more than three points above its floor, this script says so, and
 the floor should be raised in the same change.
 
 Usage: ``python tools/check_coverage.py COVERAGE_JSON`` (``coverage json`` output); exit 1
@@ -38,7 +38,7 @@ def check(report: dict, floors: dict[str, float]) -> list[str]:
             continue
         percent = 100.0 * covered / total
         status = "FAIL" if percent < floor else "ok  "
-        note = "  (raise the floor)" if percent > floor + 2 else ""
+        note = "  (raise the floor)" if percent > floor + 3 else ""
         lines.append(f"{status} {prefix}: {percent:.1f}% (floor {floor:.0f}%){note}")
     return lines
 
