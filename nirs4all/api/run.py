@@ -141,6 +141,11 @@ class _Writer:
                                        "artifacts_written", "artifacts_reused",
                                        "artifacts_repaired", "chains_written"), 0)
         self.persist_s = 0.0
+        self.bytes_before = self._artifact_bytes()
+
+    def _artifact_bytes(self) -> int:
+        row = self.store.sql("SELECT coalesce(sum(size_bytes), 0) AS b FROM artifacts")
+        return int(row.to_pylist()[0]["b"])
 
     def add(self, outcome: VariantOutcome) -> None:
         self.pending.append(outcome)
@@ -164,7 +169,8 @@ class _Writer:
         try:
             if error is None:
                 self.flush()
-                stats.update(self.counters, persist_s=self.persist_s)
+                stats.update(self.counters, persist_s=self.persist_s,
+                             artifact_bytes_written=self._artifact_bytes() - self.bytes_before)
                 self.store.complete_run(self.run_id, stats)
             else:
                 self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")

@@ -20,10 +20,12 @@ def test_run_writes_every_prediction_and_a_rerun_writes_none(tmp_path: Path) -> 
     first = nirs4all.run(PIPELINE, dataset, random_state=1, verbose=0,
                          workspace=tmp_path / "ws")
     assert first.stats["predictions_written"] == first.num_predictions
+    assert first.stats["artifact_bytes_written"] > 0
     again = nirs4all.run(PIPELINE, dataset, random_state=1, verbose=0,
                          workspace=tmp_path / "ws")
     assert again.stats["predictions_written"] == 0
     assert again.stats["artifacts_written"] == 0
+    assert again.stats["artifact_bytes_written"] == 0
     assert again.stats["artifacts_reused"] > 0
     assert again.run_id == first.run_id
     with nirs4all.workspace.open(tmp_path / "ws", read_only=True) as ws:
