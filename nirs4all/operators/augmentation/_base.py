@@ -68,7 +68,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: every augmenter defines its perturbation
 
     def _check_params(self) -> None:
         """Validate the parameters of the subclass (called by ``fit``)."""

@@ -67,7 +67,7 @@ class _MaxMinSplitter(BaseCrossValidator):
         return pca.fit_transform(X)
 
     def _distances(self, X: np.ndarray, y: object) -> RowDistances:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: KennardStone and SPXY define their distance
 
     def split(
         self, X: object, y: object = None, groups: object = None
