@@ -14,6 +14,8 @@ from os import PathLike
 __all__ = [
     "AxisMismatchError",
     "BundleIntegrityError",
+    "CanonicalDecodingError",
+    "CanonicalEncodingError",
     "DataError",
     "DataFileNotFoundError",
     "DataWarning",
@@ -24,6 +26,7 @@ __all__ = [
     "NonNumericCellError",
     "RaggedRowError",
     "RowCountMismatchError",
+    "UnsafeImportError",
     "UntrustedBundleError",
     "WavelengthAxisError",
     "WavelengthMismatchError",
@@ -136,3 +139,15 @@ class UntrustedBundleError(Nirs4allError):
 
 class WavelengthMismatchError(AxisMismatchError):
     """New spectra are not on the axis a model was trained on."""
+
+
+class CanonicalEncodingError(Nirs4allError, TypeError):
+    """An object of a type that has no canonical encoder."""
+
+
+class CanonicalDecodingError(Nirs4allError, ValueError):
+    """Data that is not a valid canonical form, or names something that cannot be imported."""
+
+
+class UnsafeImportError(Nirs4allError):
+    """A dotted path outside the trusted module prefixes was asked to be imported."""

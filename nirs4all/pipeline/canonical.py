@@ -12,14 +12,14 @@ JSON data with one explicit encoder per supported type; anything else raises
 
 :func:`identity` is the SHA-256 of the domain tag :data:`DOMAIN_TAG` followed by the UTF-8 of
 :func:`canonical_json`. :func:`from_canonical` rebuilds the objects, importing classes and
-functions only from trusted module prefixes (:func:`resolve_class`): ``sklearn.``,
-``nirs4all.`` and those added with :func:`register_module_prefix` (a process-wide registry).
+functions only from trusted module prefixes (:func:`resolve_class`, from
+:mod:`nirs4all.pipeline.imports`, re-exported here): ``sklearn.``, ``nirs4all.`` and those
+added with :func:`register_module_prefix` (a process-wide registry).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import inspect
 import json
 import math
@@ -30,7 +30,15 @@ from typing import Any
 
 import numpy as np
 
-from nirs4all.errors import Nirs4allError
+from nirs4all.errors import CanonicalDecodingError, CanonicalEncodingError, UnsafeImportError
+from nirs4all.pipeline.imports import (
+    DEFAULT_ALLOWED,
+    register_module_prefix,
+    registered_prefixes,
+    resolve,
+    resolve_class,
+    unregister_module_prefix,
+)
 
 __all__ = [
     "DEFAULT_ALLOWED", "DOMAIN_TAG", "CanonicalDecodingError", "CanonicalEncodingError",
@@ -42,27 +50,12 @@ __all__ = [
 
 DOMAIN_TAG = b"nirs4all.pipeline/1\n"
 """Bytes hashed before the canonical JSON; a new version of the encoding changes it."""
-DEFAULT_ALLOWED: tuple[str, ...] = ("sklearn.", "nirs4all.")
-"""Module prefixes from which :func:`resolve_class` imports without registration."""
 
 _VALUE_TAGS = ("__float__", "__tuple__", "__ndarray__", "__dict__")
 _IMPORT_TAGS = ("__class__", "__function__", "__estimator__")
 _TAGS = frozenset(_VALUE_TAGS + _IMPORT_TAGS)
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
-_REGISTERED: list[str] = []
-
-
-class CanonicalEncodingError(Nirs4allError, TypeError):
-    """An object of a type that has no canonical encoder."""
-
-
-class CanonicalDecodingError(Nirs4allError, ValueError):
-    """Data that is not a valid canonical form, or names something that cannot be imported."""
-
-
-class UnsafeImportError(Nirs4allError):
-    """A dotted path outside the trusted module prefixes was asked to be imported."""
 
 
 def canonical(obj: Any) -> Any:
@@ -247,95 +240,6 @@ def short_id(full: str) -> str:
     return full[:10]
 
 
-def _as_prefix(prefix: str) -> str:
-    name = prefix.removesuffix(".") if isinstance(prefix, str) else ""
-    if not name or not all(part.isidentifier() for part in name.split(".")):
-        raise ValueError(f"{prefix!r} is not a module prefix such as 'mypackage.'")
-    return name + "."
-
-
-def register_module_prefix(prefix: str) -> None:
-    """Trust classes and functions under ``prefix`` (``"mypackage."``) for this process.
-
-    The registry is module-level state shared by every caller of :func:`resolve_class` and
-    :func:`from_canonical`; register only packages whose constructors you trust.
-    """
-    normalized = _as_prefix(prefix)
-    if normalized not in _REGISTERED:
-        _REGISTERED.append(normalized)
-
-
-def unregister_module_prefix(prefix: str) -> None:
-    """Remove a prefix added by :func:`register_module_prefix` (no error if absent)."""
-    normalized = _as_prefix(prefix)
-    if normalized in _REGISTERED:
-        _REGISTERED.remove(normalized)
-
-
-def registered_prefixes() -> tuple[str, ...]:
-    """Return the prefixes added by :func:`register_module_prefix`, in registration order."""
-    return tuple(_REGISTERED)
-
-
-def _resolve(path: str, allowed_prefixes: Sequence[str]) -> Any:
-    allowed = (*(_as_prefix(p) for p in allowed_prefixes), *_REGISTERED)
-    parts = path.split(".") if isinstance(path, str) else []
-    if (
-        len(parts) < 2
-        or not path.startswith(allowed)
-        or any(not part.isidentifier() or part.startswith("__") for part in parts)
-    ):
-        raise UnsafeImportError(
-            f"refusing to import {path!r}: only paths under {', '.join(allowed)} (without "
-            "dunder parts) are allowed; register_module_prefix trusts another package"
-        )
-    for cut in range(len(parts) - 1, 0, -1):
-        module_name = ".".join(parts[:cut])
-        try:
-            target = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and (module_name + ".").startswith(exc.name + "."):
-                continue
-            raise
-        break
-    else:
-        raise CanonicalDecodingError(f"cannot import {path!r}: no module {parts[0]!r}")
-    for part in parts[cut:]:
-        if not hasattr(target, part):
-            raise CanonicalDecodingError(
-                f"cannot import {path!r}: {getattr(target, '__name__', target)!r} has no "
-                f"attribute {part!r} (renamed or removed in the installed version?)"
-            )
-        target = getattr(target, part)
-    owner = getattr(target, "__module__", None) or ""
-    if not (owner + ".").startswith(allowed):
-        raise UnsafeImportError(
-            f"refusing to import {path!r}: it is defined in module {owner!r}, outside "
-            f"{', '.join(allowed)}"
-        )
-    return target
-
-
-def resolve_class(path: str, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED) -> type:
-    """Import the class at dotted ``path`` if it lies under a trusted module prefix.
-
-    Trusted prefixes are ``allowed_prefixes`` plus :func:`registered_prefixes`. Both the path
-    and the module that defines the class must be trusted, and no part may be a dunder name,
-    so a re-exported ``os`` or ``builtins`` cannot be reached through a trusted package.
-
-    Raises
-    ------
-    UnsafeImportError
-        If the path or the class's defining module is not trusted.
-    CanonicalDecodingError
-        If the module or attribute does not exist, or the object is not a class.
-    """
-    target = _resolve(path, allowed_prefixes)
-    if not isinstance(target, type):
-        raise CanonicalDecodingError(f"{path!r} is a {_type_name(target)}, not a class")
-    return target
-
-
 def from_canonical(data: Any, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED) -> Any:
     """Rebuild objects from a canonical form, so ``canonical(from_canonical(c)) == c``.
 
@@ -377,7 +281,7 @@ def from_canonical(data: Any, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED)
     if tag == "__class__":
         return resolve_class(value, allowed_prefixes)
     if tag == "__function__":
-        function = _resolve(value, allowed_prefixes)
+        function = resolve(value, allowed_prefixes)
         if isinstance(function, type) or not callable(function):
             raise CanonicalDecodingError(f"{value!r} is not a function")
         return function
