@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nirs4all.pipeline.apply import prediction_features
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.state import SHARED, Block, Rows, chain_key
@@ -21,18 +22,7 @@ if TYPE_CHECKING:
     from nirs4all.pipeline.execute import FittedModel
     from nirs4all.pipeline.spec import Step
 
-__all__ = ["meta_blocks", "prediction_features"]
-
-
-def prediction_features(pred: tuple[np.ndarray, np.ndarray | None],
-                        dataset: SpectroDataset) -> np.ndarray:
-    """Meta-features from one prediction: probabilities, class codes, or target values."""
-    y_pred, proba = pred
-    if proba is not None:
-        return proba
-    if dataset.is_classification:
-        return np.searchsorted(dataset.classes, y_pred).astype(np.float64).reshape(-1, 1)
-    return np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)
+__all__ = ["meta_blocks"]
 
 
 def _out_of_fold(model: FittedModel, rows: Rows, dataset: SpectroDataset,
@@ -40,7 +30,7 @@ def _out_of_fold(model: FittedModel, rows: Rows, dataset: SpectroDataset,
     train = rows.train
     total, count = None, np.zeros(train.size)
     for key, pred in model.val.items():
-        values = prediction_features(pred, dataset)
+        values = prediction_features(pred, dataset.classes)
         where = np.searchsorted(train, rows.val[key])
         if total is None:
             total = np.zeros((train.size, values.shape[1]))
@@ -78,7 +68,7 @@ def meta_blocks(models: list[FittedModel], blocks: dict[str, Block], rows: Rows,
             if missing:
                 raise SpecError(f"{step.path}: base models at {missing} have no predictions "
                                 f"for fold {key!r}")
-            X[rows.test] = np.hstack([prediction_features(m.test[key], dataset)
+            X[rows.test] = np.hstack([prediction_features(m.test[key], dataset.classes)
                                       for m in models])
         X.flags.writeable = False
         parents = ",".join(m.chain_id for m in models)

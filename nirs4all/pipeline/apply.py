@@ -13,8 +13,8 @@ import numpy as np
 
 from nirs4all.operators.transforms import is_wavelength_aware
 
-__all__ = ["align_proba", "augment_features", "model_input", "predict", "readonly",
-           "transform_source"]
+__all__ = ["align_proba", "augment_features", "model_input", "predict",
+           "prediction_features", "readonly", "transform_source"]
 
 Axis = tuple[np.ndarray, str]
 
@@ -101,3 +101,17 @@ def predict(model: Any, X: np.ndarray, y_steps: tuple, *, classes: np.ndarray | 
     for op in reversed(y_steps):
         pred = np.asarray(op.inverse_transform(pred), dtype=np.float64).reshape(-1, n_targets)
     return pred, None
+
+
+def prediction_features(pred: tuple[np.ndarray, np.ndarray | None],
+                        classes: np.ndarray | None) -> np.ndarray:
+    """Meta-features from one prediction: probabilities, class codes, or target values.
+
+    ``classes`` is the dataset's sorted class list for classification, None for regression.
+    """
+    y_pred, proba = pred
+    if proba is not None:
+        return proba
+    if classes is not None:
+        return np.searchsorted(classes, y_pred).astype(np.float64).reshape(-1, 1)
+    return np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)

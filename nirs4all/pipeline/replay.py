@@ -45,15 +45,6 @@ def _parent_state(states: dict, path: tuple[int, ...]) -> Any:
     raise ReplayError(f"no state for branch path {list(path)}")
 
 
-def _features(pred: tuple[np.ndarray, np.ndarray | None], target: ReplayTarget) -> np.ndarray:
-    y_pred, proba = pred
-    if proba is not None:
-        return proba
-    if target.classes is not None:
-        return np.searchsorted(target.classes, y_pred).astype(np.float64).reshape(-1, 1)
-    return np.asarray(y_pred, dtype=np.float64).reshape(len(y_pred), -1)
-
-
 class _Replayer:
     def __init__(self, chains: Mapping[str, ChainRecord], load: Callable[[str], Any],
                  target: ReplayTarget, fold: str) -> None:
@@ -99,7 +90,8 @@ class _Replayer:
                                 tuple(a for s in joined for a in s[1]), y_steps)
             elif kind == "merge_predictions":
                 preds = [self.run(self.chains[c], sources, axes) for c in chain.source_chains]
-                meta = np.hstack([_features(p, self.target) for p in preds])
+                meta = np.hstack([apply.prediction_features(p, self.target.classes)
+                                  for p in preds])
                 states[path] = ((meta,), ((np.arange(meta.shape[1], dtype=np.float64),
                                            "index"),), ())
             elif kind == "model":

@@ -20,6 +20,7 @@ import hashlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -77,7 +78,7 @@ class Block:
     y_steps: tuple[Any, ...]
     key: str
 
-    @property
+    @cached_property
     def n_base(self) -> int:
         """Number of dataset rows (the augmented rows follow them)."""
         return int(np.count_nonzero(self.origin == np.arange(self.origin.shape[0])))
