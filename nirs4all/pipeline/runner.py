@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from joblib import Parallel, delayed
+from joblib import Parallel, cpu_count, delayed
 from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
@@ -161,7 +161,8 @@ def run_variants(
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
-    n_workers = max(1, min(n_jobs if n_jobs > 0 else 1 << 10, len(jobs)))
+    wanted = n_jobs if n_jobs > 0 else max(1, cpu_count() + 1 + n_jobs)  # -1: every core
+    n_workers = max(1, min(wanted, len(jobs)))
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
              "cache_bytes_saved": 0}
     outcomes: list[VariantOutcome] = []

@@ -158,3 +158,10 @@ def test_counters_and_step_tracing_at_verbose_2(dataset, caplog) -> None:
     assert traced
     assert any("shapes" in r.__dict__ for r in traced)
     assert any(r.getMessage() == "step cache hit" for r in caplog.records)
+
+
+def test_n_jobs_minus_one_uses_the_cores_and_gives_the_same_result(dataset) -> None:
+    serial = nirs4all.run(SWEEP, dataset, random_state=0, verbose=0, n_jobs=1)
+    every_core = nirs4all.run(SWEEP, dataset, random_state=0, verbose=0, n_jobs=-1)
+    assert [c.chain_id for c in serial.chains] == [c.chain_id for c in every_core.chains]
+    assert [c.cv_score for c in serial.chains] == [c.cv_score for c in every_core.chains]
