@@ -71,3 +71,19 @@ def test_stored_chain_exports_and_predicts_like_the_run(tmp_path: Path) -> None:
         bundle = ws.export(result.best.chain_id, tmp_path / "best.n4a")
     replayed = nirs4all.predict(bundle, dataset.test)
     assert np.max(np.abs(replayed.y_pred - stored.y_pred)) <= 1e-12
+
+
+def test_a_failing_variant_marks_the_run_failed_and_names_the_step(tmp_path: Path) -> None:
+    import pytest
+
+    from nirs4all.pipeline.spec import SpecError
+
+    dataset = nirs4all.generate(30, random_state=0, wavelengths=(1000, 1010, 2))
+    with pytest.raises(SpecError, match=r"steps\[1\] \(PLSRegression\(n_components=50\)\) "
+                                        r"failed"):
+        nirs4all.run([KFold(2), PLSRegression(50)], dataset, random_state=0, verbose=0,
+                     workspace=tmp_path / "ws")
+    with nirs4all.workspace.open(tmp_path / "ws", read_only=True) as ws:
+        run = ws.runs().to_pylist()[0]
+    assert run["status"] == "failed"
+    assert "PLSRegression" in run["error"]
