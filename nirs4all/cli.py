@@ -124,14 +124,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from nirs4all.api import run
 
+    options = {}
+    if args.workspace is not None:
+        options["workspace"] = None if args.workspace.lower() == "none" else args.workspace
     result = run(args.pipeline, args.data, random_state=args.seed, n_jobs=args.jobs,
                  refit=False if args.refit == "none" else args.refit,
-                 verbose=0 if args.json else 1, name=args.name or "")
+                 verbose=0 if args.json else 1, name=args.name or "", **options)
     if args.export:
         result.export(args.export)
     if args.json:
         print(json.dumps({
             "seed": result.seed, "variants": result.num_variants,
+            "workspace": None if result.workspace is None else str(result.workspace),
+            "run_id": result.run_id,
             "top": [{k: v for k, v in s.as_dict().items() if k != "choices"}
                     for s in result.top(args.top)],
             "stats": result.stats,
@@ -215,6 +220,9 @@ def _parser() -> argparse.ArgumentParser:
     run_cmd.add_argument("--refit", choices=["best", "all", "none"], default="best")
     run_cmd.add_argument("--top", type=int, default=5, help="how many chains to show")
     run_cmd.add_argument("--name", help="name of the run")
+    run_cmd.add_argument("--workspace",
+                         help="workspace folder (default ./workspace or $NIRS4ALL_WORKSPACE; "
+                              "'none' keeps results in memory)")
     run_cmd.add_argument("--export", help="write the best chain to this .n4a bundle")
     run_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
     run_cmd.set_defaults(handler=_cmd_run)

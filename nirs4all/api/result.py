@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,9 @@ class ChainSummary:
 
     ``cv_score`` is the ranking metric on pooled out-of-fold predictions; ``test_score`` the
     same metric for the refitted (``"final"``) model on the test partition (NaN when the
-    chain was not refitted or there is no test partition).
+    chain was not refitted or there is no test partition). ``params`` are the model's
+    parameters that differ from its defaults, in canonical form; ``choices`` the generator
+    choices that produced the variant.
     """
 
     rank: int
@@ -42,6 +45,7 @@ class ChainSummary:
     test_scores: Mapping[str, float] = field(repr=False)
     fold_ids: tuple[str, ...] = field(repr=False)
     choices: tuple[tuple[str, Any], ...] = field(repr=False)
+    params: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def short_id(self) -> str:
@@ -56,6 +60,22 @@ class ChainSummary:
     def as_dict(self) -> dict[str, Any]:
         """A plain dict of the fields."""
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _model_params(chain: ChainRecord) -> dict[str, Any]:
+    """Non-default parameters of a chain's model, read from its canonical spec."""
+    step = next((s for s in chain.steps if s.index == chain.model_step), None)
+    if step is None:
+        return {}
+    spec = json.loads(step.spec)
+    extra: dict[str, Any] = {}
+    if isinstance(spec, dict) and "model" in spec:  # {"model": M, "params"/"model_params"}
+        for key in ("params", "model_params"):
+            if isinstance(spec.get(key), dict):
+                extra.update(spec[key])
+        spec = spec["model"]
+    params = spec.get("params", {}) if isinstance(spec, dict) else {}
+    return {**(params if isinstance(params, dict) else {}), **extra}
 
 
 def _merge_chain(cv: ChainRecord, refit: ChainRecord) -> ChainRecord:
@@ -128,6 +148,7 @@ class RunResult:
             metric=chain.metric, cv_score=chain.cv_score, test_score=chain.test_score,
             cv_scores=chain.cv_scores, test_scores=chain.test_scores,
             fold_ids=chain.fold_ids, choices=() if outcome is None else outcome.choices,
+            params=_model_params(chain),
         )
 
     def _single_dataset(self) -> None:

@@ -137,3 +137,17 @@ def test_workspace_commands(tmp_path: Path) -> None:
     missing = _run("workspace", "migrate", ws, "--from-legacy", ws)
     assert missing.returncode == 2
     assert "--to" in missing.stderr
+
+
+def test_run_workspace_option(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    nirs4all.generate(40, random_state=1, path=data)
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(PIPELINE_YAML)
+    stored = _run("run", str(pipeline), str(data), "--seed", "0", "--json", "--workspace",
+                  str(tmp_path / "ws"))
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(stored.stdout)["workspace"] == str(tmp_path / "ws")
+    assert (tmp_path / "ws" / "store.duckdb").exists()
+    memory = _run("run", str(pipeline), str(data), "--json", "--workspace", "none")
+    assert json.loads(memory.stdout)["run_id"] is None

@@ -165,3 +165,12 @@ def test_n_jobs_minus_one_uses_the_cores_and_gives_the_same_result(dataset) -> N
     every_core = nirs4all.run(SWEEP, dataset, random_state=0, verbose=0, n_jobs=-1)
     assert [c.chain_id for c in serial.chains] == [c.chain_id for c in every_core.chains]
     assert [c.cv_score for c in serial.chains] == [c.cv_score for c in every_core.chains]
+
+
+def test_best_reports_the_model_parameters(dataset) -> None:
+    result = nirs4all.run(SWEEP, dataset, random_state=0, verbose=0)
+    assert result.best.params == {"n_components": dict(result.best.choices)[
+        "steps[2].model.n_components"]}
+    tuned = nirs4all.run([KFold(3), {"model": PLSRegression(3), "model_params": {
+        "scale": False}}], dataset, random_state=0, verbose=0)
+    assert tuned.best.params == {"n_components": 3, "scale": False}
