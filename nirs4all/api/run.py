@@ -57,7 +57,12 @@ def _resolve_classes(node: Any) -> Any:
         return node
     if "class" in node and set(node) <= {"class", "params"}:
         params = {k: _resolve_classes(v) for k, v in dict(node.get("params") or {}).items()}
-        return resolve_class(node["class"])(**params)
+        cls = resolve_class(node["class"])
+        try:
+            return cls(**params)
+        except TypeError as exc:
+            raise SpecError(f"cannot build {node['class']} with {sorted(params)}: {exc}"
+                            ) from None
     out = {}
     for key, value in node.items():
         if key in _CLASS_KEYS and isinstance(value, str) and "." in value:

@@ -174,3 +174,13 @@ def test_best_reports_the_model_parameters(dataset) -> None:
     tuned = nirs4all.run([KFold(3), {"model": PLSRegression(3), "model_params": {
         "scale": False}}], dataset, random_state=0, verbose=0)
     assert tuned.best.params == {"n_components": 3, "scale": False}
+
+
+def test_pipeline_file_with_a_bad_parameter_names_the_class(dataset, tmp_path) -> None:
+    from nirs4all.pipeline.spec import SpecError
+
+    path = tmp_path / "bad.yaml"
+    path.write_text("- class: sklearn.model_selection.KFold\n  params: {n_split: 3}\n"
+                    "- class: sklearn.linear_model.Ridge\n")
+    with pytest.raises(SpecError, match=r"cannot build sklearn\.model_selection\.KFold"):
+        nirs4all.run(path, dataset, verbose=0)
