@@ -1,0 +1,1 @@
+"""0.x configuration paths (``nirs4all.pipeline.config.generator``), kept for old scripts."""

@@ -1,0 +1,1 @@
+"""0.x utility paths kept for old scripts (``nirs4all.utils.backend``)."""
