@@ -76,9 +76,12 @@ def _categories(values: Sequence[Any]) -> list[str]:
     return distinct
 
 
-def score_grid(result: RunResult, rows: str, cols: str,
-               metric: str) -> tuple[list[str], list[str], np.ndarray, int]:
-    """Chains' pooled CV ``metric`` on a grid of ``rows`` x ``cols`` values.
+def score_grid(result: RunResult, rows: str, cols: str, metric: str,
+               partition: str = "val") -> tuple[list[str], list[str], np.ndarray, int]:
+    """Chains' ``metric`` on a grid of ``rows`` x ``cols`` values.
+
+    ``partition="val"`` reads the pooled CV scores, ``"test"`` the refitted models' test
+    scores.
 
     Returns the row labels, the column labels, the grid (NaN where no chain ran) and how
     many chains lost their cell to a better chain with the same two values. Rows and
@@ -94,7 +97,8 @@ def score_grid(result: RunResult, rows: str, cols: str,
     hidden = 0
     for summary, r, c in zip(summaries, row_values, col_values, strict=True):
         i, j = row_labels.index(_label(r)), col_labels.index(_label(c))
-        value = float(summary.cv_scores.get(metric, math.nan))
+        scores = summary.cv_scores if partition == "val" else summary.test_scores
+        value = float(scores.get(metric, math.nan))
         if not math.isnan(grid[i, j]):
             hidden += 1
             if not is_better(metric, value, grid[i, j]):

@@ -28,6 +28,7 @@ def plot_cv_heatmap(
     rows: str = "preprocessing",
     cols: str | None = None,
     metric: str | None = None,
+    partition: str = "val",
     figsize: tuple[float, float] | None = None,
     path: str | PathLike[str] | None = None,
     dpi: int = DEFAULT_DPI,
@@ -52,6 +53,9 @@ def plot_cv_heatmap(
         else ``"model_name"``.
     metric : str, optional
         A metric of the chains' pooled CV scores; the ranking metric by default.
+    partition : {"val", "test"}, default="val"
+        ``"test"`` shows the refitted models' test scores instead (chains that were not
+        refitted stay blank).
     figsize : tuple of float, optional
         Figure size in inches; by default it grows with the grid.
     path : str or PathLike, optional
@@ -72,15 +76,22 @@ def plot_cv_heatmap(
     """
     if not result.chains:
         raise ValueError("this result has no chains to plot (did every variant fail?)")
+    if partition not in ("val", "test"):
+        raise ValueError(f"partition must be 'val' or 'test'; got {partition!r}")
     summaries = result.top(len(result.chains))
     metric = metric or summaries[0].metric
-    available = sorted({m for s in summaries for m in s.cv_scores})
+    testing = partition == "test"
+    available = sorted({m for s in summaries for m in (s.test_scores if testing
+                                                        else s.cv_scores)})
     if metric not in available:
-        raise ValueError(f"no chain has a cross-validation {metric!r} score; available: "
-                         f"{available or 'none (the pipeline has no splitter)'}")
+        what = "final-model test" if testing else "cross-validation"
+        why = ("none (no chain was refitted, or the dataset has no test partition)"
+               if testing else "none (the pipeline has no splitter)")
+        raise ValueError(f"no chain has a {what} {metric!r} score; available: "
+                         f"{available or why}")
     rows = resolve_key(rows, summaries)
     cols = infer_columns(summaries, rows) if cols is None else resolve_key(cols, summaries)
-    row_labels, col_labels, grid, hidden = score_grid(result, rows, cols, metric)
+    row_labels, col_labels, grid, hidden = score_grid(result, rows, cols, metric, partition)
     higher = metric in HIGHER_IS_BETTER
     longest = max(len(label) for label in row_labels)
     if figsize is None:
@@ -109,11 +120,13 @@ def plot_cv_heatmap(
     ax.set_yticks(range(len(row_labels)), [wrap(r, 40) for r in row_labels])
     ax.set_xlabel(CHAIN_KEYS.get(cols, last_segment(cols)))
     ax.set_ylabel(CHAIN_KEYS.get(rows, last_segment(rows)))
-    colorbar = fig.colorbar(image, ax=ax, label=f"CV {metric_label(metric)}")
+    colorbar = fig.colorbar(image, ax=ax, label=f"{'test' if testing else 'CV'} "
+                            f"{metric_label(metric)}")
     if not higher:
         colorbar.ax.invert_yaxis()  # best at the top of the bar, whatever the direction
     direction = "higher" if higher else "lower"
-    title = (f"Pooled cross-validation {metric_label(metric)}\n"
+    title = (f"{'Final-model test' if testing else 'Pooled cross-validation'} "
+             f"{metric_label(metric)}\n"
              f"{direction} is better; best outlined")
     if hidden:
         title += f"\n{hidden} chain(s) hidden behind a better one in the same cell"

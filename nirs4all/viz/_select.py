@@ -86,7 +86,7 @@ class Selection:
 
 def _by_key(result: RunResult, chain_id: str) -> dict[tuple[str, str], PredictionRecord]:
     records: dict[tuple[str, str], PredictionRecord] = {}
-    for record in result.predictions(chain_id=chain_id):
+    for record in result.filter(chain_id=chain_id):
         records.setdefault((record.fold_id, record.partition), record)
     return records
 

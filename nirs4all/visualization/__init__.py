@@ -1,0 +1,1 @@
+"""0.x plot paths (``nirs4all.visualization.predictions.PredictionAnalyzer``), ``viz`` extra."""
