@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data._assemble import ArrayPart, Part, SourceSpec, assemble
-from nirs4all.data._config import config_from_file, parts_from_config, parts_from_folder
+from nirs4all.data._config import config_from_file, parts_from_config
+from nirs4all.data._folder import parts_from_folder
 from nirs4all.data._readers import CsvOptions
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataFileNotFoundError, DatasetConfigError
