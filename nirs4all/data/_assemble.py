@@ -79,10 +79,10 @@ class _Block:
     y_names: tuple[str, ...] = ()
     y_where: str = ""
     y_lines: np.ndarray | None = None
-    y_empty: tuple[int, ...] = ()
+    y_blank: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
     metadata: dict[str, np.ndarray] | None = None
     m_where: str = ""
-    m_empty: tuple[int, ...] = ()
+    m_blank: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
 
     @property
     def n_rows(self) -> int:
@@ -110,12 +110,11 @@ def _read_part(part: Part, target_columns: list | None, task: str | None) -> _Bl
         targets = read_targets(part.y.path, part.y.options, target_columns,
                                expected_rows=block.n_rows, task=task, sibling_decimal=decimal)
         block.y, block.y_names, block.y_where = targets.y, targets.names, str(targets.path)
-        block.y_lines, block.y_empty = targets.lines, targets.empty_lines
+        block.y_lines, block.y_blank = targets.lines, targets.blank
     if part.metadata is not None:
         meta = read_metadata(part.metadata.path, part.metadata.options,
                              expected_rows=block.n_rows, sibling_decimal=decimal)
-        block.metadata, block.m_where, block.m_empty = meta.columns, str(meta.path), \
-            meta.empty_lines
+        block.metadata, block.m_where, block.m_blank = meta.columns, str(meta.path), meta.blank
     return block
 
 
@@ -144,16 +143,21 @@ def _array_part(part: ArrayPart) -> _Block:
 
 
 def _row_count_error(where: str, n: int, first: str, n_rows: int,
-                     empty: tuple[int, ...]) -> RowCountMismatchError:
-    if empty:
-        listed = ", ".join(map(str, empty[:5]))
+                     blank: tuple[tuple[int, ...], tuple[int, ...]]) -> RowCountMismatchError:
+    inside, trailing = blank
+    counts = f"{where} has {n} rows but {first} has {n_rows}"
+    if inside and n > n_rows:
         return RowCountMismatchError(
-            f"{where} has {n} rows but {first} has {n_rows}; line {listed} is empty (a blank "
-            "line is a row of missing values: delete it if it is not a sample)",
-            path=where, line=empty[0])
-    return RowCountMismatchError(
-        f"{where} has {n} rows but {first} has {n_rows} "
-        "(check for a header line or a missing sample)", path=where)
+            f"{counts}; line {', '.join(map(str, inside[:5]))} is empty (a blank line inside "
+            "the data is a row of missing values: delete it if it is not a sample)",
+            path=where, line=inside[0])
+    if trailing and n < n_rows:
+        return RowCountMismatchError(
+            f"{counts}; the file ends with blank line(s) {', '.join(map(str, trailing[:5]))}, "
+            "which are not rows: write NA for a missing value on the last rows",
+            path=where, line=trailing[0])
+    return RowCountMismatchError(f"{counts} (check for a header line or a missing sample)",
+                                 path=where)
 
 
 def _check_rows(block: _Block) -> None:
@@ -165,11 +169,11 @@ def _check_rows(block: _Block) -> None:
                 "needs one spectrum per sample", path=where)
     if block.y is not None and block.y.shape[0] != block.n_rows:
         raise _row_count_error(block.y_where, block.y.shape[0], first, block.n_rows,
-                               block.y_empty)
+                               block.y_blank)
     if block.metadata:
         n_meta = len(next(iter(block.metadata.values())))
         if n_meta != block.n_rows:
-            raise _row_count_error(block.m_where, n_meta, first, block.n_rows, block.m_empty)
+            raise _row_count_error(block.m_where, n_meta, first, block.n_rows, block.m_blank)
 
 
 def _bad_rows(block: _Block, na_policy: str) -> np.ndarray:
@@ -185,6 +189,8 @@ def _bad_rows(block: _Block, na_policy: str) -> np.ndarray:
             location = ({"line": int(lines[row]), "column": col + 1} if lines is not None
                         else {})
             at = "" if lines is not None else f" at row {row}, column {col} (0-based)"
+            if not finite[row].any() and lines is not None:
+                at = " (the whole line is empty or missing)"
             raise NonFiniteValueError(
                 f"{count} NaN or infinite value(s) in the spectra; the first is "
                 f"{X[row, col]!r}{at}. Fix the data, or pass na_policy='drop' to drop those "

@@ -35,7 +35,9 @@ _LABEL_TASKS = ("classification", "binary", "multiclass")
 class TargetFile:
     """Targets read from a file: float (n, k) or text labels (n,).
 
-    ``lines`` is the file line of each row; ``empty_lines`` lists the rows that were blank.
+    ``lines`` is the file line of each row. ``blank`` holds the blank lines inside the data
+    (rows of missing values) and the blank lines after the last row (not rows), for
+    row-count errors.
     """
 
     path: Path
@@ -43,7 +45,7 @@ class TargetFile:
     names: tuple[str, ...]
     lines: np.ndarray
     has_header: bool
-    empty_lines: tuple[int, ...]
+    blank: tuple[tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class MetadataFile:
     path: Path
     columns: dict[str, np.ndarray]
     has_header: bool
-    empty_lines: tuple[int, ...]
+    blank: tuple[tuple[int, ...], tuple[int, ...]]
 
 
 def _kinds(cells: list[str], decimal: str) -> tuple[int, int]:
@@ -72,9 +74,10 @@ def has_header_line(table: RawTable, declared: bool | None,
     holds mostly numbers (the first cell cannot be a value of that column, the others can).
     When every column holds text, the first line could be a row of labels: it is data when
     one of its cells recurs in its column, or when the file has ``expected_rows`` rows (the
-    spectra count). It is names when the file has one row more, with a
-    :class:`~nirs4all.errors.DataWarning` saying so, and names without a word when the count
-    fits neither reading (the row-count error that follows then counts data rows).
+    spectra count; a :class:`~nirs4all.errors.DataWarning` then says a unique first value
+    was kept). It is names when the file has one row more, with a warning saying so, and
+    names without a word when the count fits neither reading (the row-count error that
+    follows then counts data rows).
     """
     if declared is not None:
         return declared
@@ -88,15 +91,23 @@ def has_header_line(table: RawTable, declared: bool | None,
         if numbers > texts:
             return True
     recurs = any(name in column for name, column in zip(first, columns, strict=True))
-    if expected_rows is None or len(table.rows) == expected_rows or recurs:
+    if expected_rows is None or recurs:
+        return False
+    where = f"{table.path}: line {table.line_numbers[0]} {', '.join(map(repr, first))}"
+    if len(table.rows) == expected_rows:
+        warnings.warn(
+            f"{where} is read as data although its value occurs nowhere else in its column; "
+            "the file has one row per spectrum that way, but if the line names the columns "
+            "a sample is missing from the file. Pass header=False to silence this",
+            DataWarning, stacklevel=2)
         return False
     if len(table.rows) != expected_rows + 1:
         return True  # a row-count error follows; reading names makes its count the data's
     warnings.warn(
-        f"{table.path}: line {table.line_numbers[0]} {', '.join(map(repr, first))} is read "
-        f"as column names, because the file has one line more than there are spectra "
-        f"({expected_rows}) and every column holds text; declare it with header=True (or "
-        "header=False if it is a row of data) to silence this", DataWarning, stacklevel=2)
+        f"{where} is read as column names, because the file has one line more than there "
+        f"are spectra ({expected_rows}) and every column holds text; declare it with "
+        "header=True (or header=False if it is a row of data) to silence this",
+        DataWarning, stacklevel=2)
     return True
 
 
@@ -137,7 +148,7 @@ def read_targets(
     selected = _select_columns(names, target_columns, table.path)
     data = columns_of(table, selected, start)
     lines = np.asarray(data.line_numbers, dtype=np.int64)
-    empty = tuple(data.empty_lines())
+    empty = (tuple(data.empty_lines()), data.trailing_blank_lines)
     labels = task in _LABEL_TASKS
     text_columns = []
     for k, j in enumerate(selected):
@@ -210,5 +221,6 @@ def read_metadata(path: str | Path, options: CsvOptions, *, expected_rows: int |
             columns[name] = parse_numeric(columns_of(table, [j], start))[:, 0]
         else:
             columns[name] = np.asarray(cells, dtype=str)
-    empty = tuple(columns_of(table, list(range(len(names))), start).empty_lines())
+    empty = (tuple(columns_of(table, list(range(len(names))), start).empty_lines()),
+             table.trailing_blank_lines)
     return MetadataFile(table.path, columns, bool(start), empty)

@@ -47,7 +47,8 @@ class RawTable:
     ``rows`` holds one row per line between the first and the last non-blank line, split
     into stripped, unquoted cells; a blank line inside the data is a row of empty cells, so
     that it keeps its place (and its line number) instead of shifting the rows below it.
-    ``line_numbers`` is the 1-based line in the file of each row.
+    ``line_numbers`` is the 1-based line in the file of each row; ``trailing_blank_lines``
+    the blank lines after the last row, which are not rows (files end with newlines).
     """
 
     path: Path
@@ -55,6 +56,7 @@ class RawTable:
     rows: list[list[str]]
     line_numbers: list[int]
     column_numbers: list[int] | None = None
+    trailing_blank_lines: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.column_numbers is None:
@@ -157,7 +159,8 @@ def read_table(
     """
     path = Path(path)
     text = _read_text(path, encoding)
-    numbered = [(i + 1, line) for i, line in enumerate(text.splitlines()) if line.strip()]
+    all_lines = text.splitlines()
+    numbered = [(i + 1, line) for i, line in enumerate(all_lines) if line.strip()]
     if not numbered:
         raise EmptyFileError("the file is empty (no data rows)", path=path)
     lines = [line for _, line in numbered]
@@ -173,7 +176,8 @@ def read_table(
             line_numbers.append(blank)
         rows.append(row)
         line_numbers.append(number)
-    return RawTable(path, dialect, rows, line_numbers)
+    trailing = tuple(range(line_numbers[-1] + 1, len(all_lines) + 1))
+    return RawTable(path, dialect, rows, line_numbers, trailing_blank_lines=trailing)
 
 
 def is_numeric_row(cells: list[str], decimal: str) -> bool:
@@ -205,6 +209,7 @@ def columns_of(table: RawTable, columns: list[int], first_row: int) -> RawTable:
         [[row[j] for j in columns] for row in table.rows[first_row:]],
         table.line_numbers[first_row:],
         column_numbers=[table.column_numbers[j] for j in columns],
+        trailing_blank_lines=table.trailing_blank_lines,
     )
 
 

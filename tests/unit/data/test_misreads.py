@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nirs4all.data import load_dataset
+from nirs4all.data import FeatureSource, SpectroDataset, load_dataset, save_dataset
 from nirs4all.errors import (
     CorruptFileError,
     DatasetConfigError,
@@ -151,7 +151,8 @@ def test_header_repeated_inside_targets_is_refused(tmp_path: Path) -> None:
 
 def test_unique_first_class_label_is_kept(tmp_path: Path) -> None:
     _write(tmp_path, Xcal=_spectra(5), Ycal="a\nb\nb\nc\nc\n")
-    dataset = load_dataset(tmp_path)
+    with pytest.warns(DataWarning, match=r"line 1 'a' is read as data"):
+        dataset = load_dataset(tmp_path)
     assert list(dataset.y) == ["a", "b", "b", "c", "c"]
     assert dataset.task == "multiclass"
 
@@ -212,15 +213,22 @@ def test_extra_blank_target_line_is_named_in_the_row_count_error(tmp_path: Path)
     assert info.value.line == 3
 
 
+def test_a_missing_last_target_written_as_a_blank_line_is_named(tmp_path: Path) -> None:
+    _write(tmp_path, Xcal=_spectra(3), Ycal="1.5\n2.5\n\n")
+    with pytest.raises(RowCountMismatchError, match="ends with blank line") as info:
+        load_dataset(tmp_path)
+    assert info.value.line == 3
+
+
 def test_blank_line_inside_spectra_is_a_missing_spectrum_at_that_line(tmp_path: Path) -> None:
     _write(tmp_path, Xcal="1000;1010;1020\n0.1;0.2;0.3\n\n0.4;0.5;0.6\n", Ycal="1\n2\n3\n")
-    with pytest.raises(NonFiniteValueError) as info:
+    with pytest.raises(NonFiniteValueError, match="whole line is empty") as info:
         load_dataset(tmp_path)
     assert info.value.line == 3
 
 
 def test_blank_label_line_is_a_missing_label_at_that_line(tmp_path: Path) -> None:
-    _write(tmp_path, Xcal=_spectra(4), Ycal="a\nb\n\nb\n")
+    _write(tmp_path, Xcal=_spectra(4), Ycal="a\nb\n\na\n")
     with pytest.raises(NonFiniteValueError) as info:
         load_dataset(tmp_path)
     assert info.value.line == 3
@@ -229,6 +237,16 @@ def test_blank_label_line_is_a_missing_label_at_that_line(tmp_path: Path) -> Non
 def test_trailing_blank_lines_are_not_rows(tmp_path: Path) -> None:
     _write(tmp_path, Xcal=_spectra(2) + "\n\n", Ycal="1.5\n2.5\n\n\n")
     assert load_dataset(tmp_path).n_samples == 2
+
+
+def test_a_saved_label_dataset_loads_back_without_header_guessing(
+        tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    dataset = SpectroDataset(FeatureSource("X", np.linspace(0, 1, 12).reshape(4, 3)),
+                             np.array(["a", "b", "b", "c"]),
+                             metadata={"lot": np.array(["l1", "l2", "l3", "l4"])})
+    back = load_dataset(save_dataset(dataset, tmp_path / "saved"))
+    assert list(back.y) == ["a", "b", "b", "c"]
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
 
 
 # -- files of a folder that match no convention ------------------------------------------------
