@@ -168,6 +168,10 @@ def read_table(
     dialect = sniff_dialect(lines, path=path, delimiter=delimiter, decimal=decimal,
                             sibling_decimal=sibling_decimal, line_numbers=numbers)
     filled = _split(lines, dialect)
+    if dialect.delimiter == "," and decimal is None and any(
+            COMMA_DECIMAL.match(cell) for row in filled[:50] for cell in row):
+        # Only a quoted cell can hold a comma here: "0,5","0,7" is a decimal-comma export.
+        dialect = CsvDialect(",", ",")
     width = len(filled[0])
     rows, line_numbers = [], []
     for (number, _), row in zip(numbered, filled, strict=True):

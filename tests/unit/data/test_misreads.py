@@ -86,6 +86,13 @@ def test_two_named_comma_columns_stay_two_targets(tmp_path: Path) -> None:
     np.testing.assert_array_equal(dataset.y, [[3.0, 15.0], [4.0, 12.0]])
 
 
+def test_quoted_decimal_comma_cells_in_a_comma_delimited_file_are_numbers(
+        tmp_path: Path) -> None:
+    _write(tmp_path, Xcal='"0,5","0,7","0,9"\n"1,5","1,7","1,9"\n')
+    np.testing.assert_array_equal(load_dataset(tmp_path).x(), [[0.5, 0.7, 0.9],
+                                                               [1.5, 1.7, 1.9]])
+
+
 # -- one text cell in a regression target file -------------------------------------------------
 
 def test_one_text_cell_among_numeric_targets_names_its_line(tmp_path: Path) -> None:
