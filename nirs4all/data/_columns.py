@@ -75,9 +75,9 @@ def has_header_line(table: RawTable, declared: bool | None,
     When every column holds text, the first line could be a row of labels: it is data when
     one of its cells recurs in its column, or when the file has ``expected_rows`` rows (the
     spectra count; a :class:`~nirs4all.errors.DataWarning` then says a unique first value
-    was kept). It is names when the file has one row more, with a warning saying so, and
-    names without a word when the count fits neither reading (the row-count error that
-    follows then counts data rows).
+    was kept, when the other values of its column repeat). It is names when the file has
+    one row more, with a warning saying so, and names without a word when the count fits
+    neither reading (the row-count error that follows then counts data rows).
     """
     if declared is not None:
         return declared
@@ -95,6 +95,10 @@ def has_header_line(table: RawTable, declared: bool | None,
         return False
     where = f"{table.path}: line {table.line_numbers[0]} {', '.join(map(repr, first))}"
     if len(table.rows) == expected_rows:
+        # Uniqueness only hints at a column name where the other values repeat (labels);
+        # in a column of sample ids every value is unique.
+        if all(len(set(column)) == len(column) for column in columns):
+            return False
         warnings.warn(
             f"{where} is read as data although its value occurs nowhere else in its column; "
             "the file has one row per spectrum that way, but if the line names the columns "

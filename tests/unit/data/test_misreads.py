@@ -164,6 +164,13 @@ def test_unique_first_class_label_is_kept(tmp_path: Path) -> None:
     assert dataset.task == "multiclass"
 
 
+def test_a_column_of_unique_sample_ids_loads_without_a_warning(
+        tmp_path: Path, recwarn: pytest.WarningsRecorder) -> None:
+    _write(tmp_path, Xcal=_spectra(3), Ycal="1\n2\n3\n", Mcal="s01\ns02\ns03\n")
+    assert list(load_dataset(tmp_path).metadata["m"]) == ["s01", "s02", "s03"]
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
+
+
 def test_text_header_inferred_from_the_row_count_is_announced(tmp_path: Path) -> None:
     _write(tmp_path, Xcal=_spectra(4), Ycal="variety\na\nb\nb\nc\n")
     with pytest.warns(DataWarning, match=r"Ycal\.csv.*'variety'.*header=True"):
