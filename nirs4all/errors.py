@@ -16,15 +16,18 @@ __all__ = [
     "BundleIntegrityError",
     "CanonicalDecodingError",
     "CanonicalEncodingError",
+    "CorruptFileError",
     "DataError",
     "DataFileNotFoundError",
     "DataWarning",
     "DatasetConfigError",
+    "DialectError",
     "EmptyFileError",
     "Nirs4allError",
     "NonFiniteValueError",
     "NonNumericCellError",
     "RaggedRowError",
+    "RepeatedHeaderError",
     "RowCountMismatchError",
     "UnsafeImportError",
     "UntrustedBundleError",
@@ -113,6 +116,38 @@ class AxisMismatchError(DataError):
 
 class DatasetConfigError(DataError):
     """A dataset description (dict, YAML or JSON) is incomplete or contradictory."""
+
+
+def _rebuild_located(cls: type, reason: str, path: str | None, line: int | None,
+                     column: int | None) -> DataError:
+    return cls(reason, path=path, line=line, column=column)
+
+
+class _LocatedDataError(DataError):
+    """A data error that keeps its path, line and column through pickling.
+
+    The default exception pickling re-calls the class with the formatted message only, which
+    would lose the location (and the keyword-only arguments).
+    """
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild_located, (type(self), self.reason, self.path, self.line, self.column))
+
+
+class CorruptFileError(_LocatedDataError):
+    """A data file is damaged or is not a text table.
+
+    A truncated or damaged gzip stream, a zip archive (or an ``.xlsx`` workbook) under a
+    ``.csv`` name, binary content, or bytes the requested encoding cannot decode.
+    """
+
+
+class DialectError(_LocatedDataError):
+    """A file's content reads two ways: its delimiter or decimal mark cannot be settled."""
+
+
+class RepeatedHeaderError(_LocatedDataError):
+    """A file's header line occurs again among its data rows (files joined with headers)."""
 
 
 class DataWarning(UserWarning):

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from nirs4all.data._axis import check_same_axis
-from nirs4all.data._readers import CsvOptions, read_features, read_metadata, read_targets
+from nirs4all.data._columns import read_metadata, read_targets
+from nirs4all.data._readers import CsvOptions, read_features
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
 from nirs4all.errors import (
     DatasetConfigError,
@@ -77,21 +78,27 @@ class _Block:
     y: np.ndarray | None = None
     y_names: tuple[str, ...] = ()
     y_where: str = ""
+    y_lines: np.ndarray | None = None
+    y_blank: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
     metadata: dict[str, np.ndarray] | None = None
     m_where: str = ""
+    m_blank: tuple[tuple[int, ...], tuple[int, ...]] = ((), ())
 
     @property
     def n_rows(self) -> int:
         return int(self.X[0].shape[0])
 
 
-def _read_part(part: Part, target_columns: list | None) -> _Block:
+def _read_part(part: Part, target_columns: list | None, task: str | None) -> _Block:
+    """Read the files of one partition; each file detects its own dialect.
+
+    The first spectra file's decimal mark is passed to the others only as a tie-break for a
+    file whose commas read both ways (see :mod:`nirs4all.data._dialect`).
+    """
     block = _Block(part.partition, [], [], [], [], [], [])
     decimal = None
     for spec in part.sources:
-        options = spec.options if decimal is None else spec.options.merged(
-            {"decimal": spec.options.decimal or decimal})
-        feature = read_features(spec.path, options)
+        feature = read_features(spec.path, spec.options, sibling_decimal=decimal)
         decimal = decimal or feature.decimal
         block.names.append(spec.name)
         block.X.append(feature.X)
@@ -100,14 +107,14 @@ def _read_part(part: Part, target_columns: list | None) -> _Block:
         block.where.append(str(feature.path))
         block.lines.append(feature.lines)
     if part.y is not None:
-        options = part.y.options.merged({"decimal": part.y.options.decimal or decimal})
-        targets = read_targets(part.y.path, options, target_columns)
+        targets = read_targets(part.y.path, part.y.options, target_columns,
+                               expected_rows=block.n_rows, task=task, sibling_decimal=decimal)
         block.y, block.y_names, block.y_where = targets.y, targets.names, str(targets.path)
+        block.y_lines, block.y_blank = targets.lines, targets.blank
     if part.metadata is not None:
-        options = part.metadata.options.merged(
-            {"decimal": part.metadata.options.decimal or decimal})
-        meta = read_metadata(part.metadata.path, options)
-        block.metadata, block.m_where = meta.columns, str(meta.path)
+        meta = read_metadata(part.metadata.path, part.metadata.options,
+                             expected_rows=block.n_rows, sibling_decimal=decimal)
+        block.metadata, block.m_where, block.m_blank = meta.columns, str(meta.path), meta.blank
     return block
 
 
@@ -135,6 +142,24 @@ def _array_part(part: ArrayPart) -> _Block:
     return block
 
 
+def _row_count_error(where: str, n: int, first: str, n_rows: int,
+                     blank: tuple[tuple[int, ...], tuple[int, ...]]) -> RowCountMismatchError:
+    inside, trailing = blank
+    counts = f"{where} has {n} rows but {first} has {n_rows}"
+    if inside and n > n_rows:
+        return RowCountMismatchError(
+            f"{counts}; line {', '.join(map(str, inside[:5]))} is empty (a blank line inside "
+            "the data is a row of missing values: delete it if it is not a sample)",
+            path=where, line=inside[0])
+    if trailing and n < n_rows:
+        return RowCountMismatchError(
+            f"{counts}; the file ends with blank line(s) {', '.join(map(str, trailing[:5]))}, "
+            "which are not rows: write NA for a missing value on the last rows",
+            path=where, line=trailing[0])
+    return RowCountMismatchError(f"{counts} (check for a header line or a missing sample)",
+                                 path=where)
+
+
 def _check_rows(block: _Block) -> None:
     first = block.where[0]
     for where, X in zip(block.where[1:], block.X[1:], strict=True):
@@ -143,15 +168,12 @@ def _check_rows(block: _Block) -> None:
                 f"{where} has {X.shape[0]} rows but {first} has {block.n_rows}; every source "
                 "needs one spectrum per sample", path=where)
     if block.y is not None and block.y.shape[0] != block.n_rows:
-        raise RowCountMismatchError(
-            f"{block.y_where} has {block.y.shape[0]} rows but {first} has {block.n_rows} "
-            "(check for a header line or a missing sample)", path=block.y_where)
+        raise _row_count_error(block.y_where, block.y.shape[0], first, block.n_rows,
+                               block.y_blank)
     if block.metadata:
         n_meta = len(next(iter(block.metadata.values())))
         if n_meta != block.n_rows:
-            raise RowCountMismatchError(
-                f"{block.m_where} has {n_meta} rows but {first} has {block.n_rows} "
-                "(check for a header line or a missing sample)", path=block.m_where)
+            raise _row_count_error(block.m_where, n_meta, first, block.n_rows, block.m_blank)
 
 
 def _bad_rows(block: _Block, na_policy: str) -> np.ndarray:
@@ -167,21 +189,28 @@ def _bad_rows(block: _Block, na_policy: str) -> np.ndarray:
             location = ({"line": int(lines[row]), "column": col + 1} if lines is not None
                         else {})
             at = "" if lines is not None else f" at row {row}, column {col} (0-based)"
+            if not finite[row].any() and lines is not None:
+                at = " (the whole line is empty or missing)"
             raise NonFiniteValueError(
                 f"{count} NaN or infinite value(s) in the spectra; the first is "
                 f"{X[row, col]!r}{at}. Fix the data, or pass na_policy='drop' to drop those "
                 "samples or na_policy='keep' to keep them", path=where, **location)
         bad |= ~finite.all(axis=1)
     y = block.y
-    if y is not None and y.dtype.kind == "f":
+    if y is None or y.dtype.kind not in "fU":
+        return bad
+    if y.dtype.kind == "f":
         missing = ~np.isfinite(y.reshape(block.n_rows, -1)).all(axis=1)
-        if missing.any() and na_policy == "error":
-            row = int(np.flatnonzero(missing)[0])
-            raise NonFiniteValueError(
-                f"{int(missing.sum())} sample(s) have a missing or infinite target; the first "
-                f"is at data row {row + 1}. Fix the targets, or pass na_policy='drop'",
-                path=block.y_where)
-        bad |= missing
+    else:
+        missing = y == ""
+    if missing.any() and na_policy == "error":
+        row = int(np.flatnonzero(missing)[0])
+        at = {} if block.y_lines is None else {"line": int(block.y_lines[row])}
+        raise NonFiniteValueError(
+            f"{int(missing.sum())} sample(s) have a missing or infinite target; the first is "
+            f"at data row {row + 1}. Fix the targets, or pass na_policy='drop'",
+            path=block.y_where, **at)
+    bad |= missing
     return bad
 
 
@@ -224,8 +253,8 @@ def assemble(
     name: str | None,
 ) -> SpectroDataset:
     """Read, check and join partitions into one dataset (train rows first)."""
-    blocks = [_array_part(p) if isinstance(p, ArrayPart) else _read_part(p, target_columns)
-              for p in parts]
+    blocks = [_array_part(p) if isinstance(p, ArrayPart)
+              else _read_part(p, target_columns, task) for p in parts]
     for block in blocks:
         _check_rows(block)
     _merge_parts(blocks)

@@ -1,4 +1,4 @@
-"""Dataset descriptions: folders by naming convention, dicts, and YAML/JSON files.
+"""Dataset descriptions: dicts, and YAML/JSON files holding one (folders: see ``_folder``).
 
 A dict description names the files of each partition and, optionally, reading options::
 
@@ -21,7 +21,6 @@ accepted as aliases. Unknown keys are an error: nothing is silently ignored.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,12 @@ import numpy as np
 import yaml
 
 from nirs4all.data._assemble import ArrayPart, FileSpec, Part, SourceSpec
+from nirs4all.data._folder import parts_from_folder
 from nirs4all.data._readers import CsvOptions
-from nirs4all.errors import DataFileNotFoundError, DatasetConfigError
+from nirs4all.errors import DatasetConfigError
 
-__all__ = ["SIDECAR", "config_from_file", "parts_from_config", "parts_from_folder"]
+__all__ = ["config_from_file", "parts_from_config"]
 
-SIDECAR = "nirs4all_dataset.json"
 _OPTION_KEYS = ("delimiter", "decimal", "header", "encoding", "wavelength_unit")
 _SETTING_KEYS = ("target_columns", "task", "na_policy", "name")
 _ROLES = {
@@ -46,8 +45,6 @@ _ROLES = {
     "test_m": ("m_test", "mtest", "mval", "m_val", "test_metadata", "metadata_test"),
 }
 _ALIASES = {alias: role for role, aliases in _ROLES.items() for alias in (role, *aliases)}
-_CONVENTIONS = {"cal/val": ("cal", "val"), "train/test": ("train", "test")}
-_SUFFIXES = (".csv.gz", ".csv")
 
 
 def config_from_file(path: Path) -> dict:
@@ -143,86 +140,3 @@ def parts_from_config(config: dict, options: CsvOptions, settings: dict,
                                                          f"{partition}_m")[1:]),
         ))
     return parts, settings
-
-
-def _stem(path: Path) -> str:
-    name = path.name.lower()
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return ""
-
-
-def _match(stem: str, letter: str, word: str) -> str | None:
-    """Return the source suffix when ``stem`` is e.g. ``xcal``, ``x_cal`` or ``xcal_nir``."""
-    found = re.fullmatch(rf"{letter}_?{word}(?:[_-](.+))?", stem)
-    if found is None:
-        return None
-    return found.group(1) or ""
-
-
-def parts_from_folder(folder: Path, options: CsvOptions, settings: dict) -> tuple[list, dict]:
-    """Find the files of a dataset folder by their names (see the module docstring)."""
-    if not folder.is_dir():
-        raise DataFileNotFoundError("dataset folder not found", path=folder)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and _stem(p))
-    used = {}
-    for convention, words in _CONVENTIONS.items():
-        if any(_match(_stem(p), "x", words[0]) is not None for p in files):
-            used[convention] = words
-    if not used:
-        listing = ", ".join(p.name for p in sorted(folder.iterdir())) or "nothing"
-        raise DatasetConfigError(
-            "no training spectra found: expected Xcal.csv or Xtrain.csv (.csv.gz also works); "
-            f"the folder holds {listing}", path=folder)
-    if len(used) > 1:
-        raise DatasetConfigError("the folder mixes the Xcal/Xval and Xtrain/Xtest conventions; "
-                                 "keep one", path=folder)
-    sidecar = _read_sidecar(folder)
-    settings = {**settings, "name": settings.get("name") or sidecar.get("name") or folder.name,
-                "task": settings.get("task") or sidecar.get("task")}
-    units = sidecar.get("units", {})
-    words = next(iter(used.values()))
-    parts = []
-    for partition, word in zip(("train", "test"), words, strict=True):
-        xs = {_match(_stem(p), "x", word): p for p in files
-              if _match(_stem(p), "x", word) is not None}
-        singles = {}
-        for letter in ("y", "m"):
-            hits = [p for p in files if _match(_stem(p), letter, word) == ""]
-            if len(hits) > 1:
-                raise DatasetConfigError(f"several {letter.upper()}{word} files: "
-                                         f"{[p.name for p in hits]}; keep one", path=folder)
-            singles[letter] = hits[0] if hits else None
-        if not xs:
-            if any(singles.values()):
-                raise DatasetConfigError(f"targets or metadata for {word} but no X{word} file",
-                                         path=folder)
-            continue
-        sources = []
-        order = list(units)  # the sidecar lists sources in the dataset's order
-        for suffix in sorted(xs, key=lambda s: (order.index(s or "X") if (s or "X") in order
-                                               else len(order), s)):
-            name = suffix or "X"
-            unit = options.wavelength_unit or units.get(name)
-            sources.append(SourceSpec(name, xs[suffix], options.merged({"wavelength_unit": unit})))
-        parts.append(Part(
-            partition, sources,
-            None if singles["y"] is None else FileSpec(singles["y"], options),
-            None if singles["m"] is None else FileSpec(singles["m"], options),
-        ))
-    return parts, settings
-
-
-def _read_sidecar(folder: Path) -> dict:
-    path = folder / SIDECAR
-    if not path.exists():
-        return {}
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DatasetConfigError(f"cannot parse {SIDECAR}: {exc}", path=path) from None
-    if not isinstance(content, dict) or content.get("format") != 1:
-        raise DatasetConfigError(f"{SIDECAR} is not a nirs4all dataset description (format 1)",
-                                 path=path)
-    return content

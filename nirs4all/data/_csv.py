@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from nirs4all.data._dialect import COMMA_DECIMAL, MISSING, CsvDialect, is_number, sniff_dialect
 from nirs4all.errors import (
+    CorruptFileError,
     DataFileNotFoundError,
     EmptyFileError,
     NonNumericCellError,
@@ -33,27 +35,20 @@ __all__ = [
     "read_table",
 ]
 
-DELIMITERS = ("\t", ";", "|", ",")
-_MISSING = frozenset({"", "na", "nan", "n/a", "null", "none", "-nan"})
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity|nan)$", re.I)
-_COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+([eE][+-]?\d+)?$")
-_SNIFF_LINES = 50
-
-
-@dataclass(frozen=True)
-class CsvDialect:
-    """How a delimited text file is written."""
-
-    delimiter: str | None
-    decimal: str
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True)
 class RawTable:
     """A text table split into cells, before any numeric conversion.
 
-    ``rows`` holds every non-blank line split into stripped, unquoted cells, and
-    ``line_numbers`` the 1-based line in the file of each row.
+    ``rows`` holds one row per line between the first and the last non-blank line, split
+    into stripped, unquoted cells; a blank line inside the data is a row of empty cells, so
+    that it keeps its place (and its line number) instead of shifting the rows below it.
+    ``line_numbers`` is the 1-based line in the file of each row; ``trailing_blank_lines``
+    the blank lines after the last row, which are not rows (files end with newlines).
     """
 
     path: Path
@@ -61,11 +56,48 @@ class RawTable:
     rows: list[list[str]]
     line_numbers: list[int]
     column_numbers: list[int] | None = None
+    trailing_blank_lines: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.column_numbers is None:
             width = len(self.rows[0]) if self.rows else 0
             object.__setattr__(self, "column_numbers", list(range(1, width + 1)))
+
+    def empty_lines(self) -> list[int]:
+        """Line numbers of the rows whose cells are all empty."""
+        return [n for row, n in zip(self.rows, self.line_numbers, strict=True)
+                if not any(row)]
+
+
+def _decompress(payload: bytes, path: Path) -> bytes:
+    try:
+        return gzip.decompress(payload)
+    except EOFError:
+        raise CorruptFileError(
+            "the gzip data is truncated (the file ends before the end of the compressed "
+            "stream); copy or download the file again", path=path) from None
+    except (OSError, zlib.error) as exc:
+        raise CorruptFileError(
+            f"the gzip data is damaged ({exc}); copy or download the file again",
+            path=path) from None
+
+
+def _decode(payload: bytes, path: Path, encoding: str | None) -> str:
+    if encoding is None and payload[:2] in _UTF16_BOMS:
+        encoding = "utf-16"
+    if encoding is not None:
+        try:
+            return payload.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = payload.count(b"\n", 0, exc.start) + 1
+            raise CorruptFileError(
+                f"byte {payload[exc.start]:#04x} cannot be decoded as {encoding}; pass the "
+                "file's real encoding (encoding='latin-1', 'cp1252'...)",
+                path=path, line=line) from None
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return payload.decode("latin-1")
 
 
 def _read_text(path: Path, encoding: str | None) -> str:
@@ -76,47 +108,30 @@ def _read_text(path: Path, encoding: str | None) -> str:
     if path.is_dir():
         raise DataFileNotFoundError("expected a file but found a folder", path=path)
     payload = path.read_bytes()
-    if payload[:2] == b"\x1f\x8b":
-        payload = gzip.decompress(payload)
-    if encoding is not None:
-        return payload.decode(encoding)
-    try:
-        return payload.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return payload.decode("latin-1")
+    if payload[:2] == _GZIP_MAGIC:
+        payload = _decompress(payload, path)
+    if payload[:4] in _ZIP_MAGICS:
+        raise CorruptFileError(
+            "this is a zip archive (or an .xlsx workbook), not a text table; extract the "
+            "CSV file from it (or export the sheet as CSV) and load that", path=path)
+    text = _decode(payload, path, encoding)
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise CorruptFileError(
+            "binary content (a NUL character): this is not a text table; check that the "
+            "file is a CSV export", path=path, line=text.count("\n", 0, nul) + 1)
+    return text
 
 
-def _is_number(cell: str, decimal: str) -> bool:
-    if decimal == ",":
-        cell = cell.replace(",", ".")
-    return bool(_NUMBER.match(cell))
-
-
-def sniff_dialect(lines: list[str], decimal_hint: str | None = None) -> CsvDialect:
-    """Guess the delimiter and decimal mark from the first lines of a file.
-
-    A delimiter is a candidate when it occurs on at least half of the sampled lines, so that
-    a ragged line cannot hide it. Candidates that occur the same number of times on every
-    line come first, then those on more lines, then the first of tab, ``;``, ``|``, ``,``.
-    A comma is not a candidate when the decimal mark is known to be a comma. No candidate
-    means one column.
-    """
-    sample = lines[:_SNIFF_LINES]
-    candidates = []
-    for rank, candidate in enumerate(DELIMITERS):
-        if candidate == "," and decimal_hint == ",":
-            continue
-        counts = [line.count(candidate) for line in sample]
-        present = sum(1 for c in counts if c > 0) / len(counts)
-        if present >= 0.5:
-            candidates.append((len(set(counts)) > 1, -present, rank, candidate))
-    delimiter = min(candidates)[-1] if candidates else None
-    decimal = decimal_hint or "."
-    if decimal_hint is None and delimiter != ",":
-        cells = [c.strip().strip('"') for line in sample for c in line.split(delimiter)]
-        if any(_COMMA_DECIMAL.match(c) for c in cells):
-            decimal = ","
-    return CsvDialect(delimiter, decimal)
+def _split(lines: list[str], dialect: CsvDialect) -> list[list[str]]:
+    if dialect.delimiter is None:
+        return [[line.strip().strip('"')] for line in lines]
+    reader = csv.reader(lines, delimiter=dialect.delimiter, quotechar='"')
+    rows = [[cell.strip() for cell in row] for row in reader]
+    if all(row and row[-1] == "" for row in rows):
+        # Instrument exports often end every line with the delimiter.
+        rows = [row[:-1] for row in rows]
+    return rows
 
 
 def read_table(
@@ -125,6 +140,7 @@ def read_table(
     delimiter: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
+    sibling_decimal: str | None = None,
 ) -> RawTable:
     """Read a ``.csv`` or gzip-compressed ``.csv.gz`` file into rows of text cells.
 
@@ -135,32 +151,43 @@ def read_table(
     delimiter, decimal : str, optional
         Force the dialect instead of detecting it.
     encoding : str, optional
-        Text encoding; by default UTF-8 (with or without BOM), falling back to latin-1.
+        Text encoding; by default UTF-8 (with or without BOM), UTF-16 when the file starts
+        with its byte-order mark, falling back to latin-1.
+    sibling_decimal : str, optional
+        Decimal mark of the dataset's spectra; settles only a file whose commas read both as
+        decimal marks and as delimiters (see :mod:`nirs4all.data._dialect`).
     """
     path = Path(path)
     text = _read_text(path, encoding)
-    numbered = [(i + 1, line) for i, line in enumerate(text.splitlines()) if line.strip()]
+    all_lines = text.splitlines()
+    numbered = [(i + 1, line) for i, line in enumerate(all_lines) if line.strip()]
     if not numbered:
         raise EmptyFileError("the file is empty (no data rows)", path=path)
     lines = [line for _, line in numbered]
-    sniffed = sniff_dialect(lines, decimal)
-    dialect = CsvDialect(delimiter if delimiter is not None else sniffed.delimiter,
-                         decimal or sniffed.decimal)
-    if dialect.delimiter is None:
-        rows = [[line.strip().strip('"')] for line in lines]
-    else:
-        reader = csv.reader(lines, delimiter=dialect.delimiter, quotechar='"')
-        rows = [[cell.strip() for cell in row] for row in reader]
-        if all(row and row[-1] == "" for row in rows):
-            # Instrument exports often end every line with the delimiter.
-            rows = [row[:-1] for row in rows]
-    return RawTable(path, dialect, rows, [n for n, _ in numbered])
+    numbers = [n for n, _ in numbered]
+    dialect = sniff_dialect(lines, path=path, delimiter=delimiter, decimal=decimal,
+                            sibling_decimal=sibling_decimal, line_numbers=numbers)
+    filled = _split(lines, dialect)
+    if dialect.delimiter == "," and decimal is None and any(
+            COMMA_DECIMAL.match(cell) for row in filled[:50] for cell in row):
+        # Only a quoted cell can hold a comma here: "0,5","0,7" is a decimal-comma export.
+        dialect = CsvDialect(",", ",")
+    width = len(filled[0])
+    rows, line_numbers = [], []
+    for (number, _), row in zip(numbered, filled, strict=True):
+        for blank in range(line_numbers[-1] + 1 if line_numbers else number, number):
+            rows.append([""] * width)
+            line_numbers.append(blank)
+        rows.append(row)
+        line_numbers.append(number)
+    trailing = tuple(range(line_numbers[-1] + 1, len(all_lines) + 1))
+    return RawTable(path, dialect, rows, line_numbers, trailing_blank_lines=trailing)
 
 
 def is_numeric_row(cells: list[str], decimal: str) -> bool:
     """Whether every cell of a row reads as a number (missing cells do not count)."""
-    return all(_is_number(c, decimal) for c in cells if c.lower() not in _MISSING) and any(
-        c.lower() not in _MISSING for c in cells
+    return all(is_number(c, decimal) for c in cells if c.lower() not in MISSING) and any(
+        c.lower() not in MISSING for c in cells
     )
 
 
@@ -186,6 +213,7 @@ def columns_of(table: RawTable, columns: list[int], first_row: int) -> RawTable:
         [[row[j] for j in columns] for row in table.rows[first_row:]],
         table.line_numbers[first_row:],
         column_numbers=[table.column_numbers[j] for j in columns],
+        trailing_blank_lines=table.trailing_blank_lines,
     )
 
 
@@ -200,9 +228,13 @@ def parse_numeric(table: RawTable, first_row: int = 0) -> np.ndarray:
     if not rows:
         raise EmptyFileError("the file has a header line but no data rows", path=table.path)
     try:
-        return _fast_numeric(rows, table.dialect.decimal)
+        values = _fast_numeric(rows, table.dialect.decimal)
     except ValueError:
-        return _slow_numeric(rows, table.line_numbers[first_row:], table)
+        values = None
+    # loadtxt skips empty lines, so a one-column file with a blank row comes back short.
+    if values is None or values.shape[0] != len(rows):
+        values = _slow_numeric(rows, table.line_numbers[first_row:], table)
+    return values
 
 
 def _fast_numeric(rows: list[list[str]], decimal: str) -> np.ndarray:
@@ -218,13 +250,13 @@ def _slow_numeric(rows: list[list[str]], lines: list[int], table: RawTable) -> n
     out = np.empty((len(rows), len(rows[0])), dtype=np.float64)
     for i, (row, line) in enumerate(zip(rows, lines, strict=True)):
         for j, cell in enumerate(row):
-            if cell.lower() in _MISSING:
+            if cell.lower() in MISSING:
                 out[i, j] = np.nan
-            elif _is_number(cell, decimal):
+            elif is_number(cell, decimal):
                 out[i, j] = float(cell.replace(",", ".") if decimal == "," else cell)
             else:
                 hint = ""
-                if decimal == "." and _COMMA_DECIMAL.match(cell):
+                if decimal == "." and COMMA_DECIMAL.match(cell):
                     hint = " (it looks like a decimal comma: pass decimal=',')"
                 raise NonNumericCellError(
                     f"expected a number but found {cell!r}{hint}",

@@ -6,8 +6,9 @@ Accepted sources, in the order they are tried:
 - numpy arrays ``(X, y)`` or ``(X_train, y_train, X_test, y_test)``, or a bare ``X``;
 - a dict describing files (see :mod:`nirs4all.data._config`), or a ``.yaml``/``.json`` file
   holding one (relative paths are relative to that file);
-- a folder following the ``Xcal/Ycal/Xval/Yval`` (+ ``Mcal/Mval``) or
-  ``Xtrain/Ytrain/Xtest/Ytest`` (+ ``Mtrain/Mtest``) conventions;
+- a folder of ``X``/``Y``/``M`` files named with ``cal`` or ``train`` (training) and ``val``
+  or ``test`` (test), such as ``Xcal/Ycal/Xval/Yval`` or ``Xcal_m5/Ycal/Xtest_m5/Ytest``;
+  a file that matches no convention is an error (see :mod:`nirs4all.data._folder`);
 - a single ``.csv`` / ``.csv.gz`` file of spectra.
 """
 
@@ -20,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data._assemble import ArrayPart, Part, SourceSpec, assemble
-from nirs4all.data._config import config_from_file, parts_from_config, parts_from_folder
+from nirs4all.data._config import config_from_file, parts_from_config
+from nirs4all.data._folder import parts_from_folder
 from nirs4all.data._readers import CsvOptions
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataFileNotFoundError, DatasetConfigError
@@ -53,11 +55,12 @@ def load_dataset(
     delimiter : {";", ",", "\\t", "|"}, optional
         Column delimiter of every file; detected per file when omitted.
     decimal : {".", ","}, optional
-        Decimal mark; detected from the spectra file when omitted and then used for the
-        targets and metadata files too.
+        Decimal mark of every file; detected per file when omitted (a file whose commas read
+        both ways is refused, see ``docs/data-formats.md``).
     header : bool, optional
-        Whether files have a header line; detected per file when omitted. A numeric header of
-        a spectra file is its wavelength axis.
+        Whether files have a header line; detected per file when omitted (the rule for
+        targets and metadata files is in ``docs/data-formats.md``). A numeric header of a
+        spectra file is its wavelength axis.
     encoding : str, optional
         Text encoding; UTF-8 with a latin-1 fallback by default.
     wavelength_unit : {"nm", "cm-1", "index"}, optional

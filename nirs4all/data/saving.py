@@ -4,7 +4,7 @@ Numbers are written with Python's shortest round-trip representation, so reading
 back with :func:`nirs4all.load_dataset` gives the same float64 values, the same wavelength axis
 and the same :meth:`~nirs4all.data.SpectroDataset.content_hash`. A small sidecar file
 (``nirs4all_dataset.json``) records what CSV cannot say unambiguously: the task, the axis
-units and the dataset name.
+units, the dataset name, and that every file starts with a header line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nirs4all.data._config import SIDECAR
+from nirs4all.data._folder import SIDECAR
 from nirs4all.data.dataset import SpectroDataset
 
 __all__ = ["save_dataset"]
@@ -71,6 +71,7 @@ def save_dataset(dataset: SpectroDataset, folder: str | Path) -> Path:
                            list(part.metadata.values()))
     sidecar = {
         "format": 1,
+        "header": True,
         "name": dataset.name,
         "task": dataset.task,
         "units": {s.name: s.unit for s in dataset.sources},

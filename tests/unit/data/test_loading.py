@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nirs4all.data import FeatureSource, SpectroDataset, load_dataset, save_dataset
+from nirs4all.errors import DataWarning
 
 RNG = np.random.default_rng(7)
 
@@ -76,7 +77,8 @@ def test_every_delimiter_is_detected(tmp_path: Path, delimiter: str) -> None:
 def test_latin1_file_is_read(tmp_path: Path) -> None:
     _write(tmp_path / "Xcal.csv", _rows(RNG.random((4, 5))))
     _write(tmp_path / "Mcal.csv", ["variété", "blé", "maïs", "blé", "orge"], encoding="latin-1")
-    dataset = load_dataset(tmp_path)
+    with pytest.warns(DataWarning, match="'variété' is read as column names"):
+        dataset = load_dataset(tmp_path)
     assert list(dataset.metadata["variété"]) == ["blé", "maïs", "blé", "orge"]
 
 
@@ -85,7 +87,8 @@ def test_train_test_convention_and_text_labels(tmp_path: Path) -> None:
     _write(tmp_path / "Ytrain.csv", ["variety", *(["durum", "soft", "spelt"] * 3)])
     _write(tmp_path / "Xtest.csv", _rows(RNG.random((3, 6))))
     _write(tmp_path / "Ytest.csv", ["variety", "soft", "durum", "spelt"])
-    dataset = load_dataset(tmp_path)
+    with pytest.warns(DataWarning, match="'variety' is read as column names"):
+        dataset = load_dataset(tmp_path)
     assert dataset.task == "multiclass"
     assert list(dataset.classes) == ["durum", "soft", "spelt"]
     assert dataset.target_names == ("variety",)
