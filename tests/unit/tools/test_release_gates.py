@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -19,42 +17,7 @@ def _load(name: str):
     return module
 
 
-check_sources = _load("check_sources")
 check_coverage = _load("check_coverage")
-
-
-@pytest.mark.parametrize(
-    ("line", "what"),
-    [
-        ("from sklearn.utils._param_validation import Interval", "private scikit-learn"),
-        ("np.random.seed(0)", "global numpy seeding"),
-        ("random.seed(1)", "global random seeding"),
-        ("logging.basicConfig(level=10)", "root logger"),
-        ("x = copy.deepcopy(features)", "deep copy"),
-        ("obj = pickle.loads(data)", "unpickling"),
-        ("obj = joblib.load(path)", "unpickling"),
-    ],
-)
-def test_source_check_catches_each_banned_pattern(tmp_path: Path, line: str, what: str) -> None:
-    package = tmp_path / "nirs4all"
-    package.mkdir()
-    (package / "module.py").write_text(f"import x\n{line}\n")
-    found = check_sources.offences(package)
-    assert len(found) == 1
-    assert what in found[0]
-    assert found[0].startswith("nirs4all/module.py:2:")
-
-
-def test_source_check_allows_the_trusted_loader_and_comments(tmp_path: Path) -> None:
-    package = tmp_path / "nirs4all"
-    (package / "workspace").mkdir(parents=True)
-    (package / "workspace" / "serialization.py").write_text("obj = pickle.loads(data)\n")
-    (package / "other.py").write_text("value = 1  # never call np.random.seed(0)\n")
-    assert check_sources.offences(package) == []
-
-
-def test_the_library_passes_the_source_check() -> None:
-    assert check_sources.offences(ROOT / "nirs4all") == []
 
 
 def _report(files: dict[str, tuple[int, int]]) -> dict:
