@@ -2,87 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[3]
+from gate_tools import ROOT
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_sources = _load("check_sources")
-check_coverage = _load("check_coverage")
-
-
-@pytest.mark.parametrize(
-    ("line", "what"),
-    [
-        ("from sklearn.utils._param_validation import Interval", "private scikit-learn"),
-        ("np.random.seed(0)", "global numpy seeding"),
-        ("random.seed(1)", "global random seeding"),
-        ("logging.basicConfig(level=10)", "root logger"),
-        ("x = copy.deepcopy(features)", "deep copy"),
-        ("obj = pickle.loads(data)", "unpickling"),
-        ("obj = joblib.load(path)", "unpickling"),
-    ],
-)
-def test_source_check_catches_each_banned_pattern(tmp_path: Path, line: str, what: str) -> None:
-    package = tmp_path / "nirs4all"
-    package.mkdir()
-    (package / "module.py").write_text(f"import x\n{line}\n")
-    found = check_sources.offences(package)
-    assert len(found) == 1
-    assert what in found[0]
-    assert found[0].startswith("nirs4all/module.py:2:")
-
-
-def test_source_check_allows_the_trusted_loader_and_comments(tmp_path: Path) -> None:
-    package = tmp_path / "nirs4all"
-    (package / "workspace").mkdir(parents=True)
-    (package / "workspace" / "serialization.py").write_text("obj = pickle.loads(data)\n")
-    (package / "other.py").write_text("value = 1  # never call np.random.seed(0)\n")
-    assert check_sources.offences(package) == []
-
-
-def test_the_library_passes_the_source_check() -> None:
-    assert check_sources.offences(ROOT / "nirs4all") == []
-
-
-def _report(files: dict[str, tuple[int, int]]) -> dict:
-    return {"files": {name: {"summary": {"covered_lines": c, "num_statements": t}}
-                      for name, (c, t) in files.items()}}
-
-
-def test_coverage_gate_fails_below_a_floor() -> None:
-    report = _report({"nirs4all/pipeline/execute.py": (80, 100),
-                      "nirs4all/pipeline/spec.py": (100, 100)})
-    lines = check_coverage.check(report, {"nirs4all/pipeline/execute.py": 85,
-                                          "nirs4all/pipeline/": 85})
-    assert lines == ["ok   nirs4all/pipeline/: 90.0% (floor 85%)  (raise the floor)",
-                     "FAIL nirs4all/pipeline/execute.py: 80.0% (floor 85%)"]
-
-
-def test_coverage_gate_fails_when_a_floor_matches_no_file() -> None:
-    lines = check_coverage.check(_report({"nirs4all/a.py": (1, 1)}), {"nirs4all/gone.py": 50})
-    assert lines == ["FAIL nirs4all/gone.py: no file matches this floor"]
-
-
-def test_floors_exist_for_the_critical_modules() -> None:
-    import json
-
-    floors = json.loads((ROOT / "tools" / "coverage-floors.json").read_text())
-    for module in ("nirs4all/pipeline/execute.py", "nirs4all/workspace/store.py",
-                   "nirs4all/workspace/resolver.py", "nirs4all/workspace/bundle.py"):
-        assert floors[module] >= 85
+def test_ci_runs_every_gate_on_the_whole_tree() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in ("ruff check .", "python tools/check_sources.py",
+                    "python tools/check_imports.py",
+                    "python tools/check_coverage.py .ci-coverage.json"):
+        assert command in script, f".ci/run no longer runs {command!r}"
 
 
 def test_contract_suite_fails_when_a_contract_is_broken() -> None:

@@ -1,0 +1,2 @@
+def reseed():
+    __import__("numpy.random", fromlist=["seed"]).seed(0)

@@ -1,0 +1,5 @@
+import pickle
+
+
+def read(data):
+    return getattr(pickle, "loads")(data)

@@ -1,0 +1,5 @@
+from joblib import load as restore
+
+
+def read(path):
+    return restore(path)

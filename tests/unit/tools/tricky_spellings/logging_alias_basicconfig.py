@@ -1,0 +1,5 @@
+import logging as L
+
+
+def setup():
+    L.basicConfig(level=L.INFO)

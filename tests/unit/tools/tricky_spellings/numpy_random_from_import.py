@@ -1,0 +1,3 @@
+from numpy import random
+
+random.seed(1)

@@ -1,0 +1,5 @@
+from pickle import loads as l
+
+
+def read(data):
+    return l(data)

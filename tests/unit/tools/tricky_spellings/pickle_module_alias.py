@@ -1,0 +1,5 @@
+import pickle as p
+
+
+def read(handle):
+    return p.load(handle)

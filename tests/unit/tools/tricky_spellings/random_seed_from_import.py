@@ -1,0 +1,3 @@
+from random import seed
+
+seed(2)

@@ -1,0 +1,5 @@
+from logging import getLogger
+
+
+def setup(handler):
+    getLogger("").addHandler(handler)

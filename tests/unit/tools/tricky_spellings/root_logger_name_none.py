@@ -1,0 +1,6 @@
+import logging
+
+
+def setup(handler):
+    log = logging.getLogger(name=None)
+    log.addHandler(handler)

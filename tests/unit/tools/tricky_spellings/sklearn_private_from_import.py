@@ -1,0 +1,3 @@
+from sklearn.utils._param_validation import Interval
+
+BOUNDS = Interval

@@ -1,0 +1,3 @@
+import sklearn.utils._testing
+
+HELPERS = sklearn.utils._testing

@@ -1,0 +1,3 @@
+import logging
+
+logging.getLogger("nirs4all").addHandler(logging.StreamHandler())

@@ -1,0 +1,5 @@
+import warnings
+
+
+class Quiet:
+    warnings.filterwarnings("ignore")

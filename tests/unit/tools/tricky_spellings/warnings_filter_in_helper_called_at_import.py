@@ -1,0 +1,8 @@
+import warnings
+
+
+def _silence():
+    warnings.simplefilter("ignore")
+
+
+_silence()
