@@ -1,5 +1,36 @@
 """Chemometric models: the PLS family and its relatives as scikit-learn estimators.
 
-The public names are re-exported here as the modules land; each lives in a private module
-with one method family (``_nipals.py``, ``_simpls.py``, ...).
+Every class is a plain scikit-learn estimator (``fit``/``predict``/``get_params``, cloneable,
+checked with ``parametrize_with_checks``). The latent-variable models share one fitted
+vocabulary (``x_weights_``, ``x_loadings_``, ``x_scores_``, ``coef_`` of shape
+``(n_targets, n_features)``, ``intercept_``) and the diagnostics of
+:class:`PLSDiagnosticsMixin` (``vip_``, ``selectivity_ratio_``, ``hotelling_t2``,
+``q_residuals`` and their control limits).
+
+Regression: :class:`PLS` (NIPALS), :class:`SIMPLS`, :class:`IKPLS`, :class:`PCR`.
+Classification: :class:`PLSDA`.
+
+Regressors that declare a nested parameter (``_nested_param_ = "n_components"``) predict
+every smaller model from one fit with :meth:`predict_nested`; see ``_latent.py``.
+
+The 0.x path ``nirs4all.operators.models.sklearn`` re-exports the same classes.
 """
+
+from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
+from nirs4all.operators.models._ikpls import IKPLS
+from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
+from nirs4all.operators.models._pcr import PCR
+from nirs4all.operators.models._pls import PLS
+from nirs4all.operators.models._plsda import PLSDA
+from nirs4all.operators.models._simpls import SIMPLS
+
+__all__ = [
+    "IKPLS",
+    "PCR",
+    "PLS",
+    "PLSDA",
+    "SIMPLS",
+    "PLSDiagnosticsMixin",
+    "PLSFactors",
+    "nipals_pls",
+]

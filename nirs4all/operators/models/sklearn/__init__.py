@@ -1,0 +1,7 @@
+"""0.x path of the scikit-learn-compatible models: the same classes as
+:mod:`nirs4all.operators.models`, kept so that ``from nirs4all.operators.models.sklearn
+import PLSDA`` still works."""
+
+from nirs4all.operators.models import IKPLS, PCR, PLS, PLSDA, SIMPLS
+
+__all__ = ["IKPLS", "PCR", "PLS", "PLSDA", "SIMPLS"]
