@@ -37,7 +37,7 @@ from typing import Any
 
 from sklearn.base import clone, is_classifier, is_regressor
 
-from nirs4all.errors import Nirs4allError
+from nirs4all.errors import SpecError
 from nirs4all.pipeline.canonical import canonical_json, resolve_class
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
@@ -55,10 +55,6 @@ KEYWORDS = (
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
-
-
-class SpecError(Nirs4allError, ValueError):
-    """A pipeline step that cannot be understood; the message names its position."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -3,7 +3,9 @@
 The id of an artifact is the full SHA-256 of its bytes (contract 8). A file is written to a
 temporary name in its shard folder, flushed to disk and renamed over the final name, so a
 reader never sees half a file and a crash leaves at most a stray temporary file (removed by
-``Workspace.gc``). Reusing a file that already exists reads it and checks its full hash
+``Workspace.gc``). Files are created with mode ``0o666`` less the process's umask, like
+any other file the user writes, so a colleague who may read the folder may load its
+artifacts. Reusing a file that already exists reads it and checks its full hash
 first; a file whose bytes do not match is rewritten from the bytes in hand.
 """
 
@@ -11,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from nirs4all.workspace.errors import ArtifactIntegrityError
+from nirs4all.workspace._faults import STORAGE_ERRNOS
+from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceStorageError
 
 __all__ = ["TEMP_PREFIX", "ArtifactFiles", "sha256_hex"]
 
@@ -83,13 +86,22 @@ class ArtifactFiles:
             if _file_sha256(path) == artifact_id:
                 return "verified"
             outcome = "repaired"
-        self._write_atomic(path, data)
+        try:
+            self._write_atomic(path, data)
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRNOS or isinstance(exc, WorkspaceStorageError):
+                raise
+            raise WorkspaceStorageError(str(path), exc.errno, "writing an artifact file"
+                                        ) from exc
         return outcome
 
     @staticmethod
     def _write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+        temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        # os.open applies the umask to 0o666; tempfile.mkstemp would force 0o600.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -97,7 +109,7 @@ class ArtifactFiles:
                 os.fsync(handle.fileno())
             os.replace(temp, path)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
 
     def read(self, artifact_id: str, extension: str) -> bytes:
@@ -116,6 +128,9 @@ class ArtifactFiles:
                 f"artifact file {path} is missing; the workspace lost it (restore it from a "
                 "backup or rerun the run that produced it)"
             ) from None
+        except PermissionError as exc:
+            raise WorkspaceStorageError(str(path), exc.errno, "reading an artifact file"
+                                        ) from exc
         actual = sha256_hex(data)
         if actual != artifact_id:
             raise ArtifactIntegrityError(
