@@ -181,6 +181,17 @@ class Workspace:
         if not _runs.finish_run(self._writable(), run_id, "completed", None, stats):
             raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
 
+    @_typed("recording a run's lineage")
+    def record_lineage(self, run_id: str, **lineage: str | None) -> None:
+        """Record where a retrained run came from (``nirs4all.retrain`` calls this).
+
+        Keyword arguments are the columns of :data:`~nirs4all.workspace.runs.LINEAGE_COLUMNS`
+        (``parent_chain_id``, ``parent_run_id``, ``parent_bundle``, ``parent_bundle_sha256``,
+        ``retrain_mode``); a column already recorded keeps its first value.
+        """
+        if not _runs.record_lineage(self._writable(), run_id, lineage):
+            raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
     @_typed("recording a failed run")
     def fail_run(self, run_id: str, error: str) -> None:
         """Mark a run failed, with the error message."""
