@@ -17,6 +17,7 @@ from nirs4all.pipeline.canonical import from_canonical
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.workspace import serialization
+from nirs4all.workspace.artifacts import file_sha256
 
 __all__ = ["retrain"]
 
@@ -103,7 +104,6 @@ def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = N
 
 
 _LINEAGE_LOCK_S = 30.0
-_CHUNK = 1 << 20
 
 
 def _lineage(source: Any, predictor: Predictor, mode: str) -> dict[str, str | None]:
@@ -115,11 +115,7 @@ def _lineage(source: Any, predictor: Predictor, mode: str) -> dict[str, str | No
         lineage["parent_run_id"] = source.run_id
     elif isinstance(source, (str, Path)):
         path = Path(source).resolve()
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(_CHUNK), b""):
-                digest.update(block)
-        lineage["parent_bundle"], lineage["parent_bundle_sha256"] = str(path), digest.hexdigest()
+        lineage["parent_bundle"], lineage["parent_bundle_sha256"] = str(path), file_sha256(path)
     return lineage
 
 

@@ -30,7 +30,7 @@ _DUCKDB_REASONS = (("No space left on device", errno.ENOSPC),
                    ("Read-only file system", errno.EROFS),
                    ("Permission denied", errno.EACCES),
                    ("Operation not permitted", errno.EPERM))
-_CORRUPT = ("Corrupt database file", "not a valid DuckDB database file",
+_CORRUPT = ("Corrupt database file", "Corrupt WAL file", "not a valid DuckDB database file",
             "Could not read enough bytes")
 _QUOTED_PATH = re.compile(r'"(/[^"]+|[A-Za-z]:\\[^"]+)"')
 
@@ -50,7 +50,8 @@ def typed_fault(exc: BaseException, store_file: Path, action: str) -> Nirs4allEr
             return WorkspaceStorageError(quoted.group(1) if quoted else str(store_file), code,
                                          action)
     if any(text in message for text in _CORRUPT):
-        return WorkspaceCorruptError(str(store_file), message.splitlines()[0])
+        damaged = quoted.group(1) if quoted else str(store_file)  # the store or its WAL
+        return WorkspaceCorruptError(damaged, message.splitlines()[0])
     return None
 
 

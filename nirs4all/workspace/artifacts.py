@@ -20,7 +20,7 @@ from pathlib import Path
 from nirs4all.workspace._faults import STORAGE_ERRNOS
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceStorageError
 
-__all__ = ["TEMP_PREFIX", "ArtifactFiles", "sha256_hex"]
+__all__ = ["TEMP_PREFIX", "ArtifactFiles", "file_sha256", "sha256_hex"]
 
 TEMP_PREFIX = ".tmp-"
 _CHUNK = 1 << 20
@@ -31,7 +31,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Return the full SHA-256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(_CHUNK), b""):
@@ -83,7 +84,7 @@ class ArtifactFiles:
         path = self.path(artifact_id, extension)
         outcome = "written"
         if path.exists():
-            if _file_sha256(path) == artifact_id:
+            if file_sha256(path) == artifact_id:
                 return "verified"
             outcome = "repaired"
         try:
@@ -143,7 +144,7 @@ class ArtifactFiles:
     def verify(self, artifact_id: str, extension: str) -> bool:
         """Return whether the file exists and hashes to ``artifact_id``."""
         path = self.path(artifact_id, extension)
-        return path.is_file() and _file_sha256(path) == artifact_id
+        return path.is_file() and file_sha256(path) == artifact_id
 
     def files(self) -> Iterator[Path]:
         """Yield every file under the folder (artifacts and stray temporary files)."""

@@ -23,7 +23,7 @@ from typing import IO
 
 import duckdb
 
-from nirs4all.workspace._faults import remove_created, typed_fault
+from nirs4all.workspace._faults import remove_created, typed_faults
 from nirs4all.workspace.errors import (
     WorkspaceLockedError,
     WorkspaceNotFoundError,
@@ -208,34 +208,27 @@ def open_store(folder: Path, read_only: bool, timeout: float,
     WorkspaceLockedError, WorkspaceVersionError, WorkspaceNotFoundError
     """
     store = folder / STORE_FILE
-    try:
-        if read_only:
+    if read_only:
+        with typed_faults(store, "opening the workspace for reading"):
             return _open_reader(folder, timeout), None
-    except Exception as exc:
-        typed = typed_fault(exc, store, "opening the workspace for reading")
-        if typed is None:
-            raise
-        raise typed from exc
     folders = [p for p in (folder, *folder.parents) if not p.exists()]
     files = [p for p in (folder / LOCK_FILE, store, store.with_name(STORE_FILE + ".wal"))
              if not p.exists()]
     lock = WriterLock(folder / LOCK_FILE, str(folder))
     con = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        lock.acquire(timeout)
-        con = connect_store(store, False, timeout, str(folder))
-        migrate(con, str(folder))
-        if prepare is not None:
-            prepare(con)
-        return con, lock
-    except BaseException as exc:
-        if con is not None:
-            con.close()
-        if lock.held:
-            lock.release()
-            remove_created(files, folders)
-        typed = typed_fault(exc, store, "opening the workspace for writing")
-        if typed is None:
+    with typed_faults(store, "opening the workspace for writing"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock.acquire(timeout)
+            con = connect_store(store, False, timeout, str(folder))
+            migrate(con, str(folder))
+            if prepare is not None:
+                prepare(con)
+        except BaseException:
+            if con is not None:
+                con.close()
+            if lock.held:
+                lock.release()
+                remove_created(files, folders)
             raise
-        raise typed from exc
+        return con, lock

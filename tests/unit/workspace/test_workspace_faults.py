@@ -80,6 +80,24 @@ def _open_and_scan(folder: Path, read_only: bool) -> None:
         ws.runs().to_pylist()
 
 
+def test_a_damaged_write_ahead_log_is_a_workspace_corrupt_error_naming_it(tmp_path):
+    dataset = make_dataset()
+    writer = nirs4all.workspace.open(tmp_path / "ws")
+    run_id = writer.begin_run("r", spec_json=spec_json(1), datasets=[dataset], seed=0)
+    writer.persist(run_id, make_outcome(dataset))
+    shutil.copytree(tmp_path / "ws", tmp_path / "crashed")  # as if the writer died here
+    writer.close()
+    wal = tmp_path / "crashed" / f"{STORE_FILE}.wal"
+    damaged = bytearray(wal.read_bytes())
+    for i in range(100, min(len(damaged), 4000)):
+        damaged[i] ^= 0x5A
+    wal.write_bytes(bytes(damaged))
+    for read_only in (True, False):
+        with pytest.raises(WorkspaceCorruptError) as caught:
+            nirs4all.workspace.open(tmp_path / "crashed", read_only=read_only)
+        assert caught.value.path == str(wal)
+
+
 def test_damage_found_by_a_query_is_a_workspace_corrupt_error(tmp_path):
     db = _filled(tmp_path / "ws", n_variants=5)
     original = db.read_bytes()
