@@ -100,7 +100,7 @@ def raw_arrow(n_rows: int, folder: Path) -> tuple[int, float]:
                              created_at=datetime(2024, 1, 1))
     cols = ", ".join(PREDICTION_COLUMNS)
     with nirs4all.workspace.open(folder) as ws:
-        con = ws.connection
+        con = ws._writable()
         con.register("incoming", table)
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
@@ -115,7 +115,7 @@ def naive(n_rows: int, folder: Path) -> tuple[int, float]:
     dataset = _dataset()
     records = [p for o in _outcomes(n_rows, dataset) for p in o.predictions][:n_rows]
     with nirs4all.workspace.open(folder) as ws:
-        con = ws.connection
+        con = ws._writable()
         start = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
         for r in records:

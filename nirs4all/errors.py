@@ -22,6 +22,7 @@ __all__ = [
     "DataWarning",
     "DatasetConfigError",
     "DialectError",
+    "DisallowedClassError",
     "EmptyFileError",
     "Nirs4allError",
     "NonFiniteValueError",
@@ -29,6 +30,7 @@ __all__ = [
     "RaggedRowError",
     "RepeatedHeaderError",
     "RowCountMismatchError",
+    "SpecError",
     "UnsafeImportError",
     "UntrustedBundleError",
     "WavelengthAxisError",
@@ -36,8 +38,28 @@ __all__ = [
 ]
 
 
+def _restore(cls: type[BaseException], args: tuple, state: dict) -> BaseException:
+    """Rebuild an error from its ``args`` and attributes without calling its ``__init__``.
+
+    Subclasses take their fields as constructor arguments (``path``, ``pid``...) and pass a
+    formatted message up, so ``cls(*args)`` -- what the default pickling does -- would call
+    them with the wrong arguments.
+    """
+    base = OSError if issubclass(cls, OSError) else BaseException
+    error = base.__new__(cls, *args)
+    base.__init__(error, *args)  # OSError parses errno, strerror and filename from args
+    error.__dict__.update(state)
+    return error
+
+
 class Nirs4allError(Exception):
     """Base class of every error raised on purpose by nirs4all."""
+
+    def __reduce__(self) -> tuple:
+        args = self.args
+        if isinstance(self, OSError) and self.filename is not None and len(args) == 2:
+            args = (*args, self.filename)  # OSError keeps the file name out of its args
+        return _restore, (type(self), args, dict(self.__dict__))
 
 
 class DataError(Nirs4allError, ValueError):
@@ -186,3 +208,16 @@ class CanonicalDecodingError(Nirs4allError, ValueError):
 
 class UnsafeImportError(Nirs4allError):
     """A dotted path outside the trusted module prefixes was asked to be imported."""
+
+
+class DisallowedClassError(UnsafeImportError):
+    """A pipeline file or stored spec names a class that is not a pipeline step.
+
+    Only estimators (classes with ``get_params``) and splitters (``split`` and
+    ``get_n_splits``) may be constructed from a dotted path; anything else is refused before
+    it is called.
+    """
+
+
+class SpecError(Nirs4allError, ValueError):
+    """A pipeline step that cannot be understood; the message names its position."""

@@ -2,7 +2,10 @@
 
 ``NIRSPipeline.from_bundle(path)`` predicts on plain arrays whose columns are the training
 wavelengths, in order. ``fit(X, y)`` trains the bundle's chain again on new arrays (a full
-retrain), so the estimator also works inside ``cross_val_predict`` and ``clone``.
+retrain), so the estimator also works inside ``cross_val_predict`` and ``clone``. ``fit``
+keeps everything in memory unless the estimator is given a ``workspace``: scikit-learn's
+tools fit many copies, in parallel processes too, and those must not all write to (and
+lock) one folder.
 """
 
 from __future__ import annotations
@@ -28,13 +31,17 @@ class NIRSPipeline(BaseEstimator):
         Allow types outside nirs4all's allow-list (you vouch for the bundle).
     key : str, optional
         HMAC key of a signed bundle (``NIRS4ALL_BUNDLE_KEY`` by default).
+    workspace : str or Path, optional
+        Workspace in which ``fit`` stores its retrain (with its lineage); by default
+        ``fit`` writes nothing to disk.
     """
 
     def __init__(self, bundle: str | Path | None = None, trusted: bool = False,
-                 key: str | None = None) -> None:
+                 key: str | None = None, workspace: str | Path | None = None) -> None:
         self.bundle = bundle
         self.trusted = trusted
         self.key = key
+        self.workspace = workspace
 
     @classmethod
     def from_bundle(cls, path: str | Path, *, trusted: bool = False,
@@ -63,7 +70,8 @@ class NIRSPipeline(BaseEstimator):
         from nirs4all.api.retrain import retrain
 
         result = retrain(self.bundle, (np.asarray(X), np.asarray(y)), mode="full",
-                         trusted=self.trusted, key=self.key, refit="best")
+                         trusted=self.trusted, key=self.key, refit="best",
+                         workspace=self.workspace)
         self.predictor_ = result.predictor()
         self._set_fitted_attributes()
         return self

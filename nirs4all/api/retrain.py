@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 from sklearn.base import clone
@@ -16,6 +17,7 @@ from nirs4all.pipeline.canonical import from_canonical
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.workspace import serialization
+from nirs4all.workspace.artifacts import file_sha256
 
 __all__ = ["retrain"]
 
@@ -72,8 +74,12 @@ def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = N
     Returns
     -------
     RunResult
-        A new run; ``stats["parent_chain_id"]`` and ``stats["retrain_mode"]`` record its
-        lineage.
+        A new run. Its lineage -- the chain trained again, the source run (``RunResult``
+        source) or the bundle's path and SHA-256 (bundle source), and the mode -- is in
+        ``stats`` and, when the run is stored, in the ``runs`` row's ``parent_*`` and
+        ``retrain_mode`` columns. It is written after the run completes; if the process
+        dies in between, running the same retrain again records it (the run itself is
+        not recomputed).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}; got {mode!r}")
@@ -87,9 +93,30 @@ def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = N
         spec = _transfer_spec(predictor)
     seed = predictor.training.seed if random_state is None else random_state
     result = run(spec, data, random_state=seed, verbose=verbose, **run_options)
-    result.stats["parent_chain_id"] = predictor.chain.chain_id
-    result.stats["retrain_mode"] = mode
+    lineage = _lineage(source, predictor, mode)
+    result.stats.update({k: v for k, v in lineage.items() if v is not None})
+    if result.workspace is not None and result.run_id is not None:
+        from nirs4all import workspace
+
+        with workspace.open(result.workspace, lock_timeout=_LINEAGE_LOCK_S) as ws:
+            ws.record_lineage(result.run_id, **lineage)
     return result
+
+
+_LINEAGE_LOCK_S = 30.0
+
+
+def _lineage(source: Any, predictor: Predictor, mode: str) -> dict[str, str | None]:
+    """Where the retrain comes from: the chain, and its run or its bundle file."""
+    lineage: dict[str, str | None] = {"parent_chain_id": predictor.chain.chain_id,
+                                      "parent_run_id": None, "parent_bundle": None,
+                                      "parent_bundle_sha256": None, "retrain_mode": mode}
+    if isinstance(source, RunResult):
+        lineage["parent_run_id"] = source.run_id
+    elif isinstance(source, (str, Path)):
+        path = Path(source).resolve()
+        lineage["parent_bundle"], lineage["parent_bundle_sha256"] = str(path), file_sha256(path)
+    return lineage
 
 
 def _rebuilt(step: Any) -> Any:

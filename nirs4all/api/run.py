@@ -14,7 +14,8 @@ import yaml
 
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
-from nirs4all.pipeline.canonical import canonical_json, resolve_class
+from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.records import VariantOutcome
 from nirs4all.pipeline.runner import prepare_variants, run_variants
@@ -37,38 +38,36 @@ def _load_pipeline_file(path: Path) -> Any:
     if not isinstance(data, list):
         raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
                         "{'pipeline': [...]})")
-    return _resolve_classes(data)
+    return _resolve_classes(data, f"{path}: steps")
 
 
 _CLASS_KEYS = ("model", "y_processing", "preprocessing", "split")
 
 
-def _resolve_classes(node: Any) -> Any:
+def _resolve_classes(node: Any, where: str = "steps") -> Any:
     """Turn the class references of a YAML/JSON pipeline into objects before expansion.
 
     ``{"class": path, "params": {...}}`` becomes an instance (parameters may hold generator
     keywords, which then sweep that parameter) and a dotted path under ``model``,
     ``y_processing``, ``preprocessing`` or ``split`` becomes its class. Paths resolve only
-    inside the allow-list.
+    inside the allow-list, and only to estimators and splitters (checked before anything
+    is built); errors name the position ``where``.
     """
     if isinstance(node, list):
-        return [_resolve_classes(item) for item in node]
+        return [_resolve_classes(item, f"{where}[{i}]") for i, item in enumerate(node)]
     if not isinstance(node, dict):
         return node
     if "class" in node and set(node) <= {"class", "params"}:
-        params = {k: _resolve_classes(v) for k, v in dict(node.get("params") or {}).items()}
-        cls = resolve_class(node["class"])
-        try:
-            return cls(**params)
-        except TypeError as exc:
-            raise SpecError(f"cannot build {node['class']} with {sorted(params)}: {exc}"
-                            ) from None
+        cls = resolve_step_class(node["class"], where=where)
+        params = {k: _resolve_classes(v, f"{where}.params.{k}")
+                  for k, v in dict(node.get("params") or {}).items()}
+        return build_step(cls, params, where, node["class"])
     out = {}
     for key, value in node.items():
         if key in _CLASS_KEYS and isinstance(value, str) and "." in value:
-            out[key] = resolve_class(value)
+            out[key] = resolve_step_class(value, where=f"{where}.{key}")
         else:
-            out[key] = _resolve_classes(value)
+            out[key] = _resolve_classes(value, f"{where}.{key}")
     return out
 
 

@@ -37,6 +37,7 @@ from nirs4all.pipeline.imports import (
     registered_prefixes,
     resolve,
     resolve_class,
+    resolve_step_class,
     unregister_module_prefix,
 )
 
@@ -243,15 +244,17 @@ def short_id(full: str) -> str:
 def from_canonical(data: Any, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED) -> Any:
     """Rebuild objects from a canonical form, so ``canonical(from_canonical(c)) == c``.
 
-    Estimators are rebuilt as ``resolve_class(path)(**params)``; classes and functions are
-    imported under the same allow-list; nothing else is called.
+    Estimators are rebuilt as ``resolve_step_class(path)(**params)``: only estimators and
+    splitters are ever constructed. Classes and functions are imported under the same
+    allow-list; nothing else is called.
 
     Raises
     ------
     CanonicalDecodingError
         If ``data`` is not a canonical form or a constructor rejects its parameters.
     UnsafeImportError
-        If it names a class or function outside the trusted prefixes.
+        If it names a class or function outside the trusted prefixes, or asks to construct
+        a class that is not an estimator or a splitter (``DisallowedClassError``).
     """
     if data is None or type(data) in (bool, int, float, str):
         return data
@@ -285,7 +288,7 @@ def from_canonical(data: Any, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED)
         if isinstance(function, type) or not callable(function):
             raise CanonicalDecodingError(f"{value!r} is not a function")
         return function
-    cls = resolve_class(value, allowed_prefixes)
+    cls = resolve_step_class(value, allowed_prefixes)
     if not isinstance(data["params"], dict):
         raise CanonicalDecodingError(f"params of {value} must be a mapping")
     params = {k: from_canonical(v, allowed_prefixes) for k, v in data["params"].items()}

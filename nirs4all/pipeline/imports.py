@@ -4,22 +4,35 @@ YAML/JSON pipelines and stored specifications name classes by dotted path. Impor
 arbitrary path runs arbitrary code, so a path resolves only under ``sklearn.``,
 ``nirs4all.`` and the prefixes added with :func:`register_module_prefix`; the module that
 defines the object must be trusted too, and no part of the path may be a dunder name.
+
+A path that is to be *constructed* (a pipeline file's ``class:``, a stored estimator) must
+also name a pipeline step: :func:`resolve_step_class` refuses any other class before
+anything is called, and :func:`build_step` turns a constructor's refusal into a
+:class:`~nirs4all.errors.SpecError` naming the step's position.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nirs4all.errors import CanonicalDecodingError, UnsafeImportError
+from nirs4all.errors import (
+    CanonicalDecodingError,
+    DisallowedClassError,
+    SpecError,
+    UnsafeImportError,
+)
 
 __all__ = [
     "DEFAULT_ALLOWED",
+    "build_step",
+    "is_step_class",
     "register_module_prefix",
     "registered_prefixes",
     "resolve",
     "resolve_class",
+    "resolve_step_class",
     "unregister_module_prefix",
 ]
 
@@ -121,3 +134,61 @@ def resolve_class(path: str, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED) 
     if not isinstance(target, type):
         raise CanonicalDecodingError(f"{path!r} is a {_type_name(target)}, not a class")
     return target
+
+
+def is_step_class(cls: type) -> bool:
+    """Whether ``cls`` builds a pipeline step: an estimator (``get_params``: transformers,
+    models, nirs4all's operators) or a splitter (``split`` and ``get_n_splits``)."""
+    if callable(getattr(cls, "get_params", None)):
+        return True
+    return callable(getattr(cls, "split", None)) and callable(getattr(cls, "get_n_splits", None))
+
+
+def resolve_step_class(path: str, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED,
+                       where: str = "") -> type:
+    """Import the class at ``path`` (see :func:`resolve_class`) if it is a pipeline step.
+
+    Parameters
+    ----------
+    path : str
+        Dotted path of the class.
+    allowed_prefixes : sequence of str
+        Trusted module prefixes (plus :func:`registered_prefixes`).
+    where : str
+        The position of the step, for the message (``"pipeline.yaml: steps[2]"``).
+
+    Raises
+    ------
+    DisallowedClassError
+        If the class is neither an estimator nor a splitter; nothing was constructed.
+    UnsafeImportError, CanonicalDecodingError
+        As :func:`resolve_class`.
+    """
+    cls = resolve_class(path, allowed_prefixes)
+    if not is_step_class(cls):
+        at = f"{where}: " if where else ""
+        raise DisallowedClassError(
+            f"{at}refusing to build {path!r}: a pipeline constructs only estimators (classes "
+            "with get_params: transformers, models, nirs4all's operators) and splitters "
+            "(split and get_n_splits); name one of those"
+        )
+    return cls
+
+
+def build_step(cls: type, params: Mapping[str, Any], where: str, name: str = "") -> Any:
+    """Construct a step class checked by :func:`resolve_step_class` with ``params``.
+
+    ``name`` is the class as the caller wrote it (its import path by default).
+
+    Raises
+    ------
+    SpecError
+        If the constructor refuses the parameters (a ``TypeError`` or ``ValueError``); the
+        message names ``where``, the class and the parameters.
+    """
+    try:
+        return cls(**params)
+    except (TypeError, ValueError) as exc:
+        shown = ", ".join(f"{k}={v!r}" for k, v in sorted(params.items()))
+        name = name or f"{cls.__module__}.{cls.__qualname__}"
+        raise SpecError(f"{where}: cannot build {name}({shown}): {exc}") from None

@@ -37,8 +37,9 @@ from typing import Any
 
 from sklearn.base import clone, is_classifier, is_regressor
 
-from nirs4all.errors import Nirs4allError
-from nirs4all.pipeline.canonical import canonical_json, resolve_class
+from nirs4all.errors import SpecError
+from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.imports import resolve_step_class
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
 
@@ -55,10 +56,6 @@ KEYWORDS = (
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
-
-
-class SpecError(Nirs4allError, ValueError):
-    """A pipeline step that cannot be understood; the message names its position."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +117,7 @@ def _short(value: Any) -> str:
 def _build(value: Any, path: str) -> Any:
     """Turn a class, a dotted path or a ``{"class": ...}`` dict into an object."""
     if isinstance(value, str):
-        return _instantiate(resolve_class(value), {}, path)
+        return _instantiate(resolve_step_class(value, where=path), {}, path)
     if isinstance(value, type):
         return _instantiate(value, {}, path)
     if isinstance(value, Mapping) and "class" in value:
@@ -128,9 +125,10 @@ def _build(value: Any, path: str) -> Any:
         if extra:
             raise SpecError(f"{path}: a class entry takes 'class' and 'params'; "
                             f"got {sorted(extra)}")
+        cls = resolve_step_class(value["class"], where=path)  # before building any param
         params = {k: _build_param(v, f"{path}.params.{k}") for k, v in
                   dict(value.get("params") or {}).items()}
-        return _instantiate(resolve_class(value["class"]), params, path)
+        return _instantiate(cls, params, path)
     return value
 
 
@@ -145,7 +143,7 @@ def _build_param(value: Any, path: str) -> Any:
 def _instantiate(cls: type, params: dict, path: str) -> Any:
     try:
         return cls(**params)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise SpecError(f"{path}: cannot build {cls.__name__}: {exc}") from None
 
 

@@ -26,10 +26,13 @@ from nirs4all.workspace.errors import (
     IdentityConflictError,
     LegacyImportError,
     PredictionConflictError,
+    ReadOnlyQueryError,
     UntrustedArtifactError,
+    WorkspaceCorruptError,
     WorkspaceError,
     WorkspaceLockedError,
     WorkspaceNotFoundError,
+    WorkspaceStorageError,
     WorkspaceVersionError,
 )
 from nirs4all.workspace.legacy import MigrationReport, migrate_legacy
@@ -53,12 +56,15 @@ __all__ = [
     "MigrationReport",
     "PersistResult",
     "PredictionConflictError",
+    "ReadOnlyQueryError",
     "SerializedArtifact",
     "UntrustedArtifactError",
     "Workspace",
+    "WorkspaceCorruptError",
     "WorkspaceError",
     "WorkspaceLockedError",
     "WorkspaceNotFoundError",
+    "WorkspaceStorageError",
     "WorkspaceVersionError",
     "migrate_legacy",
     "open",
@@ -100,6 +106,11 @@ def open(
         If the store was written by a newer nirs4all (or a read-only store needs migrating).
     WorkspaceNotFoundError
         If ``read_only`` and there is no store at ``path``.
+    WorkspaceCorruptError
+        If the store file is damaged.
+    WorkspaceStorageError
+        If the file system refuses the folder or a file (read-only, permission denied, full
+        disk); nothing is left behind.
     """
     return Workspace(path, read_only=read_only, lock_timeout=lock_timeout,
                      artifact_format=artifact_format)

@@ -8,7 +8,9 @@ Order of work for a batch of :class:`~nirs4all.pipeline.records.VariantOutcome`:
 2. Serialize the fitted objects (content-addressed bytes) outside the transaction.
 3. In one transaction: pipeline rows, chain rows (inserted, or merged with the stored row of
    the same chain), artifact files and rows, prediction rows. Rows go in through registered
-   Arrow tables (``INSERT ... SELECT``), never one ``execute`` per row.
+   Arrow tables (``INSERT ... SELECT``), never one ``execute`` per row. When anything fails
+   (a full disk included) the transaction is rolled back and the artifact files the batch
+   created are removed, so no row and no file of the batch remains.
 
 Idempotency: a prediction whose natural key is stored already is not written again; it is
 compared with the stored row first and any difference raises
@@ -24,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -49,7 +52,7 @@ from nirs4all.workspace.queries import arrow
 from nirs4all.workspace.schema import is_sha256_hex
 from nirs4all.workspace.serialization import FORMATS, SerializedArtifact, serialize_artifact
 
-__all__ = ["PersistResult", "insert_rows", "persist_outcomes", "registered"]
+__all__ = ["PersistResult", "insert_rows", "persist_outcomes", "registered", "rollback"]
 
 logger = logging.getLogger("nirs4all.workspace")
 
@@ -279,12 +282,16 @@ def _write_chains(con: duckdb.DuckDBPyConnection, incoming: list[dict[str, Any]]
 
 def _write_artifacts(con: duckdb.DuckDBPyConnection, files: ArtifactFiles,
                      chains: list[dict[str, Any]], blobs: dict[str, SerializedArtifact],
-                     now: datetime) -> tuple[int, int]:
+                     now: datetime, created: list[Path]) -> tuple[int, int]:
+    """Write the files and rows of the artifacts; the new files are appended to ``created``."""
     needed = sorted({a for row in chains for a in row["artifact_ids"]} & blobs.keys())
 
     def write(artifact_id: str) -> str:
         blob = blobs[artifact_id]
-        return files.write(artifact_id, blob.data, FORMATS[blob.format])
+        outcome = files.write(artifact_id, blob.data, FORMATS[blob.format])
+        if outcome == "written":
+            created.append(files.path(artifact_id, FORMATS[blob.format]))
+        return outcome
 
     # Each file is flushed to disk before the commit that references it; the flushes wait on
     # the disk, not on Python, so a few threads overlap them.
@@ -335,6 +342,15 @@ def _verify_and_insert(con: duckdb.DuckDBPyConnection, view: str, n_rows: int,
     return n_rows - existing, existing
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll the open transaction back; a COMMIT that failed (a full disk) has ended it."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException as exc:
+        if "no transaction is active" not in str(exc):
+            raise
+
+
 def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_id: str,
                      outcomes: Sequence[VariantOutcome], fmt: str) -> PersistResult:
     """Write a batch of outcomes in one transaction (see the module docstring)."""
@@ -349,6 +365,7 @@ def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_i
                              dataset_hashes={k: v[1] for k, v in chain_meta.items()},
                              created_at=now)
     warnings: list[str] = []
+    created: list[Path] = []
     con.execute("BEGIN TRANSACTION")
     try:
         maybe_stored = [p for (p,) in con.execute(
@@ -356,11 +373,13 @@ def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_i
             [sorted({o.pipeline_id for o in outcomes})]).fetchall()]
         pipes = _write_pipelines(con, run_id, _pipeline_rows(run_id, outcomes, now), warnings)
         chains, chains_new, chains_merged = _write_chains(con, chain_rows, warnings)
-        artifacts = _write_artifacts(con, files, chains, blobs, now)
+        artifacts = _write_artifacts(con, files, chains, blobs, now, created)
         predictions = _write_predictions(con, table, maybe_stored)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback(con)
+        for path in created:  # no committed row refers to a file the batch created
+            path.unlink(missing_ok=True)
         raise
     for message in warnings:
         logger.warning(message)

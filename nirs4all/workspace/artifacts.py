@@ -3,7 +3,9 @@
 The id of an artifact is the full SHA-256 of its bytes (contract 8). A file is written to a
 temporary name in its shard folder, flushed to disk and renamed over the final name, so a
 reader never sees half a file and a crash leaves at most a stray temporary file (removed by
-``Workspace.gc``). Reusing a file that already exists reads it and checks its full hash
+``Workspace.gc``). Files are created with mode ``0o666`` less the process's umask, like
+any other file the user writes, so a colleague who may read the folder may load its
+artifacts. Reusing a file that already exists reads it and checks its full hash
 first; a file whose bytes do not match is rewritten from the bytes in hand.
 """
 
@@ -11,13 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-from nirs4all.workspace.errors import ArtifactIntegrityError
+from nirs4all.workspace._faults import STORAGE_ERRNOS
+from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceStorageError
 
-__all__ = ["TEMP_PREFIX", "ArtifactFiles", "sha256_hex"]
+__all__ = ["TEMP_PREFIX", "ArtifactFiles", "file_sha256", "sha256_hex"]
 
 TEMP_PREFIX = ".tmp-"
 _CHUNK = 1 << 20
@@ -28,7 +31,8 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Return the full SHA-256 of a file's bytes, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(_CHUNK), b""):
@@ -80,16 +84,25 @@ class ArtifactFiles:
         path = self.path(artifact_id, extension)
         outcome = "written"
         if path.exists():
-            if _file_sha256(path) == artifact_id:
+            if file_sha256(path) == artifact_id:
                 return "verified"
             outcome = "repaired"
-        self._write_atomic(path, data)
+        try:
+            self._write_atomic(path, data)
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRNOS or isinstance(exc, WorkspaceStorageError):
+                raise
+            raise WorkspaceStorageError(str(path), exc.errno, "writing an artifact file"
+                                        ) from exc
         return outcome
 
     @staticmethod
     def _write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+        temp = path.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}"
+        # os.open applies the umask to 0o666; tempfile.mkstemp would force 0o600.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     0o666)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -97,7 +110,7 @@ class ArtifactFiles:
                 os.fsync(handle.fileno())
             os.replace(temp, path)
         except BaseException:
-            Path(temp).unlink(missing_ok=True)
+            temp.unlink(missing_ok=True)
             raise
 
     def read(self, artifact_id: str, extension: str) -> bytes:
@@ -116,6 +129,9 @@ class ArtifactFiles:
                 f"artifact file {path} is missing; the workspace lost it (restore it from a "
                 "backup or rerun the run that produced it)"
             ) from None
+        except PermissionError as exc:
+            raise WorkspaceStorageError(str(path), exc.errno, "reading an artifact file"
+                                        ) from exc
         actual = sha256_hex(data)
         if actual != artifact_id:
             raise ArtifactIntegrityError(
@@ -128,7 +144,7 @@ class ArtifactFiles:
     def verify(self, artifact_id: str, extension: str) -> bool:
         """Return whether the file exists and hashes to ``artifact_id``."""
         path = self.path(artifact_id, extension)
-        return path.is_file() and _file_sha256(path) == artifact_id
+        return path.is_file() and file_sha256(path) == artifact_id
 
     def files(self) -> Iterator[Path]:
         """Yield every file under the folder (artifacts and stray temporary files)."""

@@ -7,6 +7,8 @@ standard Python error derive from that built-in too (a missing workspace is a
 
 from __future__ import annotations
 
+import errno as _errno
+import os
 from collections.abc import Sequence
 
 from nirs4all.errors import Nirs4allError
@@ -20,10 +22,13 @@ __all__ = [
     "IdentityConflictError",
     "LegacyImportError",
     "PredictionConflictError",
+    "ReadOnlyQueryError",
     "UntrustedArtifactError",
+    "WorkspaceCorruptError",
     "WorkspaceError",
     "WorkspaceLockedError",
     "WorkspaceNotFoundError",
+    "WorkspaceStorageError",
     "WorkspaceVersionError",
 ]
 
@@ -140,3 +145,91 @@ class AmbiguousSelectorError(WorkspaceError, LookupError):
 
 class LegacyImportError(WorkspaceError):
     """A 0.x workspace cannot be imported (missing store, unknown schema, target not empty)."""
+
+
+class WorkspaceCorruptError(WorkspaceError):
+    """The store file is damaged (truncated, overwritten, failed block checksums).
+
+    Parameters
+    ----------
+    path : str
+        The damaged file.
+    detail : str
+        What DuckDB found.
+    """
+
+    def __init__(self, path: str, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"{path} is damaged ({detail}); nothing was written. Restore it from a backup, or "
+            "move it aside and run your pipelines again into the same folder: the artifact "
+            "files are content-addressed, verified and reused"
+        )
+
+
+_ADVICE = {
+    _errno.EROFS: "the file system is read-only: open the workspace with read_only=True, or "
+                  "copy it to a writable folder",
+    _errno.EACCES: "permission denied: ask the workspace's owner for write access (group "
+                   "write on the folder and its files), or open it with read_only=True",
+    _errno.ENOSPC: "the disk is full: free some space and run again; the batch being written "
+                   "was rolled back",
+}
+_ADVICE[_errno.EPERM] = _ADVICE[_errno.EACCES]
+_ADVICE[_errno.ENOTDIR] = _ADVICE[_errno.EEXIST] = (
+    "a file is in the way: a workspace is a folder; choose another path")
+_ADVICE[_errno.EDQUOT] = _ADVICE[_errno.ENOSPC]
+
+
+class WorkspaceStorageError(WorkspaceError, OSError):
+    """The file system refused a read or a write of the workspace.
+
+    A read-only file system (``EROFS``), a permission denied (``EACCES``, ``EPERM``), a
+    full disk (``ENOSPC``, ``EDQUOT``) or a file where a folder should be (``ENOTDIR``,
+    ``EEXIST``); ``errno`` and ``filename`` are set as on any
+    ``OSError``. The operation that failed left nothing behind: its transaction was rolled
+    back and the files it had created were removed.
+
+    Parameters
+    ----------
+    path : str
+        The file or folder at fault.
+    code : int
+        The ``errno`` value.
+    action : str
+        What the workspace was doing (``"writing artifact ..."``).
+    """
+
+    def __init__(self, path: str, code: int, action: str) -> None:
+        advice = _ADVICE.get(code, "check the disk and the folder's permissions")
+        reason = os.strerror(code)
+        super().__init__(code, f"{action}: {reason}; {advice}", path)
+        self.path = path
+        self.action = action
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
+
+
+class ReadOnlyQueryError(WorkspaceError, ValueError):
+    """A query given to :meth:`Workspace.sql` (or ``Workspace.connection``) would write.
+
+    Parameters
+    ----------
+    statement : str
+        The kind of statement refused (``"DELETE"``, ``"2 statements"`` ...).
+    query : str
+        The query text (shortened in the message).
+    """
+
+    def __init__(self, statement: str, query: str) -> None:
+        self.statement = statement
+        self.query = query
+        shown = " ".join(query.split())
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+        super().__init__(
+            f"refused {statement} in {shown!r}: Workspace.sql and Workspace.connection run "
+            "one SELECT (or WITH ... SELECT) query in a read-only transaction; the store "
+            "changes only through nirs4all.run, retrain, Workspace.persist and Workspace.gc"
+        )

@@ -310,7 +310,7 @@ def migrate_legacy(old: str | os.PathLike[str], new: str | os.PathLike[str], *,
     import_id = hashlib.sha256(
         f"nirs4all.legacy/import\n{old.resolve()}\n{now.isoformat()}".encode()).hexdigest()
     with Workspace(new) as ws:
-        con = ws.connection
+        con = ws._writable()  # the import is part of the workspace's own write path
         if con.execute("SELECT count(*) FROM runs").fetchall()[0][0]:
             raise LegacyImportError(f"{new} already holds runs; import into a new workspace")
         names = {p["dataset_name"] for p in data["pipelines"] if p["dataset_name"]}

@@ -16,15 +16,23 @@ import re
 import socket
 import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import duckdb
 
-from nirs4all.workspace.errors import WorkspaceLockedError, WorkspaceVersionError
+from nirs4all.workspace._faults import remove_created, typed_faults
+from nirs4all.workspace.errors import (
+    WorkspaceLockedError,
+    WorkspaceNotFoundError,
+    WorkspaceVersionError,
+)
+from nirs4all.workspace.migrate import check_current, migrate
+from nirs4all.workspace.schema import LOCK_FILE, STORE_FILE
 
-__all__ = ["WriterLock", "connect_store", "duckdb_holder_pid", "read_holder_pid"]
+__all__ = ["WriterLock", "connect_store", "duckdb_holder_pid", "open_store", "read_holder_pid"]
 
 _DUCKDB_PID = re.compile(r"\(PID (\d+)\)")
 _POLL_S = 0.05
@@ -165,3 +173,62 @@ def connect_store(db: Path, read_only: bool, timeout: float,
             if waited >= timeout:
                 raise WorkspaceLockedError(where, duckdb_holder_pid(message), waited) from exc
             time.sleep(_POLL_S)
+
+
+def _open_reader(folder: Path, timeout: float) -> duckdb.DuckDBPyConnection:
+    db = folder / STORE_FILE
+    if not db.is_file():
+        raise WorkspaceNotFoundError(f"no workspace at {folder} ({STORE_FILE} missing)")
+    con = connect_store(db, True, timeout, str(folder))
+    try:
+        check_current(con, str(folder))
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def open_store(folder: Path, read_only: bool, timeout: float,
+               prepare: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+               ) -> tuple[duckdb.DuckDBPyConnection, WriterLock | None]:
+    """Connect to a workspace's store (migrated when writing) and take the writer lock.
+
+    ``prepare`` runs on a writer's connection after the migrations, inside the same
+    clean-up guarantee.
+
+    A failure leaves nothing behind: the lock is released and the files and folders this
+    call created are removed (only while it held the lock, so a lock file another process
+    made is never deleted). Storage faults are raised typed (see
+    :mod:`nirs4all.workspace._faults`).
+
+    Raises
+    ------
+    WorkspaceCorruptError, WorkspaceStorageError
+        If the store is damaged or the file system refuses the folder or a file.
+    WorkspaceLockedError, WorkspaceVersionError, WorkspaceNotFoundError
+    """
+    store = folder / STORE_FILE
+    if read_only:
+        with typed_faults(store, "opening the workspace for reading"):
+            return _open_reader(folder, timeout), None
+    folders = [p for p in (folder, *folder.parents) if not p.exists()]
+    files = [p for p in (folder / LOCK_FILE, store, store.with_name(STORE_FILE + ".wal"))
+             if not p.exists()]
+    lock = WriterLock(folder / LOCK_FILE, str(folder))
+    con = None
+    with typed_faults(store, "opening the workspace for writing"):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            lock.acquire(timeout)
+            con = connect_store(store, False, timeout, str(folder))
+            migrate(con, str(folder))
+            if prepare is not None:
+                prepare(con)
+        except BaseException:
+            if con is not None:
+                con.close()
+            if lock.held:
+                lock.release()
+                remove_created(files, folders)
+            raise
+        return con, lock

@@ -2,22 +2,31 @@
 
 Filters are equality tests on named columns; a list or tuple value means "any of these".
 Unknown filter names raise ``ValueError`` listing the accepted ones.
+
+Queries written by callers (:func:`sql`, :class:`ReadOnlyConnection`) must be one
+``SELECT`` statement (``WITH ... SELECT`` included), and run inside a ``READ ONLY``
+transaction: DuckDB accepts data-modifying CTEs inside a ``SELECT``, so checking the
+statement type alone would let ``WITH d AS (DELETE ... RETURNING *) SELECT ...`` through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 from nirs4all.pipeline.records import PredictionRecord
 from nirs4all.workspace._arrow import records_from_table
+from nirs4all.workspace._faults import typed_faults
+from nirs4all.workspace.errors import ReadOnlyQueryError
 from nirs4all.workspace.schema import higher_is_better
 
 __all__ = [
     "RUN_FILTER",
+    "ReadOnlyConnection",
     "arrow",
     "chains",
     "pipelines",
@@ -39,15 +48,97 @@ RUN_FILTER = ("EXISTS (SELECT 1 FROM pipelines AS r WHERE r.run_id = ? "
               "AND r.pipeline_id = {alias}.pipeline_id "
               "AND r.dataset_hash IS NOT DISTINCT FROM {alias}.dataset_hash)")
 """Rows of a table aliased ``alias`` (chains, predictions) written by one run."""
+Params = Sequence[Any] | Mapping[str, Any] | None
 
 
-def arrow(con: duckdb.DuckDBPyConnection, query: str,
-          params: Sequence[Any] | Mapping[str, Any] | None = None) -> pa.Table:
+def arrow(con: duckdb.DuckDBPyConnection, query: str, params: Params = None) -> pa.Table:
     """Run ``query`` with optional parameters and return the result as an Arrow table."""
     return con.sql(query, params=params).to_arrow_table()
 
 
-sql = arrow
+_T = TypeVar("_T")
+
+
+def _check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    statements = con.extract_statements(query)
+    if len(statements) != 1:
+        raise ReadOnlyQueryError(f"{len(statements)} statements", query)
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise ReadOnlyQueryError(f"a {kind.name} statement", query)
+
+
+def _read_only(con: duckdb.DuckDBPyConnection, query: str, run: Callable[[], _T]) -> _T:
+    _check_read_only(con, query)
+    con.execute("BEGIN TRANSACTION READ ONLY")
+    try:
+        return run()
+    except duckdb.TransactionException as exc:
+        if "read-only mode" in str(exc):
+            raise ReadOnlyQueryError("a statement that writes", query) from None
+        raise
+    finally:
+        con.execute("ROLLBACK")
+
+
+def sql(con: duckdb.DuckDBPyConnection, query: str, params: Params = None) -> pa.Table:
+    """Run one caller-written ``SELECT`` in a read-only transaction; return an Arrow table.
+
+    Raises
+    ------
+    ReadOnlyQueryError
+        If ``query`` is not exactly one ``SELECT`` statement, or writes anyway.
+    """
+    return _read_only(con, query, lambda: arrow(con, query, params))
+
+
+class ReadOnlyConnection:
+    """The store's connection as :attr:`Workspace.connection` hands it out: queries only.
+
+    Both methods take one ``SELECT`` (see :func:`sql`); anything else raises
+    :class:`~nirs4all.workspace.errors.ReadOnlyQueryError`.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, store_file: Path) -> None:
+        self._con = con
+        self._store_file = store_file
+
+    def sql(self, query: str, params: Params = None) -> pa.Table:
+        """The result as an Arrow table."""
+        with typed_faults(self._store_file, "running a query"):
+            return sql(self._con, query, params)
+
+    def execute(self, query: str, parameters: Params = None) -> _Rows:
+        """The result as rows of Python values (``.fetchall()``, ``.fetchone()``)."""
+        def fetch() -> _Rows:
+            cursor = self._con.execute(query, parameters)
+            return _Rows(cursor.fetchall(), [d[0] for d in cursor.description or []])
+        with typed_faults(self._store_file, "running a query"):
+            return _read_only(self._con, query, fetch)
+
+
+class _Rows:
+    """Rows fetched inside the read-only transaction (DuckDB's result does not outlive it)."""
+
+    def __init__(self, rows: list[tuple], columns: list[str]) -> None:
+        self._rows = rows
+        self._next = 0
+        self.columns = columns
+
+    def fetchall(self) -> list[tuple]:
+        """The rows not fetched yet."""
+        rest, self._next = self._rows[self._next:], len(self._rows)
+        return rest
+
+    def fetchone(self) -> tuple | None:
+        """The next row, or None."""
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self.fetchall())
 
 
 def _where(filters: Mapping[str, Any], allowed: Sequence[str], alias: str,

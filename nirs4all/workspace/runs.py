@@ -23,10 +23,13 @@ import pyarrow as pa
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.workspace.migrate import library_version
 
-__all__ = ["begin_run", "finish_run", "mark_interrupted", "now", "register_dataset",
-           "run_identity", "stamp"]
+__all__ = ["LINEAGE_COLUMNS", "begin_run", "finish_run", "mark_interrupted", "now",
+           "record_lineage", "register_dataset", "run_identity", "stamp"]
 
 _RUN_DOMAIN = b"nirs4all.run/1\n"
+LINEAGE_COLUMNS = ("parent_chain_id", "parent_run_id", "parent_bundle", "parent_bundle_sha256",
+                   "retrain_mode")
+"""Columns of ``runs`` that say where a retrained run came from (migration 0004)."""
 
 
 def now() -> datetime:
@@ -121,3 +124,19 @@ def stamp(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO store_info SELECT * FROM "
                 "(SELECT unnest(?) AS key, unnest(?) AS value)",
                 [list(stamps), list(stamps.values())])
+
+
+def record_lineage(con: duckdb.DuckDBPyConnection, run_id: str,
+                   lineage: Mapping[str, str | None]) -> bool:
+    """Record where a retrained run came from; return whether the run exists.
+
+    A column already recorded keeps its value: the same run (same spec, data and seed)
+    reached again from another source is the same computation, and its first lineage stays.
+    """
+    unknown = sorted(set(lineage) - set(LINEAGE_COLUMNS))
+    if unknown:
+        raise ValueError(f"unknown lineage fields {unknown}; fields are {list(LINEAGE_COLUMNS)}")
+    sets = ", ".join(f"{c} = coalesce({c}, ?)" for c in LINEAGE_COLUMNS)
+    return bool(con.execute(
+        f"UPDATE runs SET {sets}, updated_at = ? WHERE run_id = ? RETURNING run_id",  # noqa: S608
+        [*(lineage.get(c) for c in LINEAGE_COLUMNS), now(), run_id]).fetchall())

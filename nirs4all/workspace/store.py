@@ -18,12 +18,13 @@ still ``running`` as ``interrupted``: the writer lock proves their process is go
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -32,22 +33,32 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
 from nirs4all.workspace import queries
 from nirs4all.workspace import runs as _runs
-from nirs4all.workspace._persist import PersistResult, persist_outcomes
+from nirs4all.workspace._faults import typed_faults
+from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
 from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
-from nirs4all.workspace.errors import (
-    ArtifactIntegrityError,
-    WorkspaceError,
-    WorkspaceNotFoundError,
-)
-from nirs4all.workspace.lock import WriterLock, connect_store
-from nirs4all.workspace.migrate import check_current, migrate
+from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
+from nirs4all.workspace.lock import WriterLock, open_store
+from nirs4all.workspace.queries import ReadOnlyConnection
 from nirs4all.workspace.resolver import resolve_chain
-from nirs4all.workspace.schema import ARTIFACTS_DIR, LOCK_FILE, STORE_FILE, is_sha256_hex
+from nirs4all.workspace.schema import ARTIFACTS_DIR, STORE_FILE, is_sha256_hex
 from nirs4all.workspace.serialization import FORMATS, deserialize
 
 __all__ = ["GcReport", "Workspace"]
 
 logger = logging.getLogger("nirs4all.workspace")
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _typed(action: str) -> Callable[[_Method], _Method]:
+    """Raise the storage faults of a method typed, naming the store (see ``_faults``)."""
+    def decorate(method: _Method) -> _Method:
+        @functools.wraps(method)
+        def guarded(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+            with typed_faults(self.path / STORE_FILE, action):
+                return method(self, *args, **kwargs)
+        return guarded  # type: ignore[return-value]
+    return decorate
+
 
 @dataclass(frozen=True)
 class GcReport:
@@ -85,34 +96,15 @@ class Workspace:
         self.read_only = read_only
         self.artifact_format = artifact_format
         self.files = ArtifactFiles(self.path / ARTIFACTS_DIR)
-        self._lock: WriterLock | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
-        where = str(self.path)
-        db = self.path / STORE_FILE
-        if read_only:
-            if not db.is_file():
-                raise WorkspaceNotFoundError(f"no workspace at {where} ({STORE_FILE} missing)")
-            self._con = connect_store(db, True, lock_timeout, where)
-            try:
-                check_current(self._con, where)
-            except BaseException:
-                self._con.close()
-                raise
-            return
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._lock = WriterLock(self.path / LOCK_FILE, where)
-        self._lock.acquire(lock_timeout)
-        try:
-            self._con = connect_store(db, False, lock_timeout, where)
-            migrate(self._con, where)
-            _runs.stamp(self._con)
-            for run_id in _runs.mark_interrupted(self._con):
-                logger.warning("run %s was interrupted; run it again to complete it", run_id[:10])
-        except BaseException:
-            if self._con is not None:
-                self._con.close()
-            self._lock.release()
-            raise
+        self._lock: WriterLock | None = None
+        self._con, self._lock = open_store(self.path, read_only, lock_timeout, self._prepare)
+
+    @staticmethod
+    def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+        _runs.stamp(con)
+        for run_id in _runs.mark_interrupted(con):
+            logger.warning("run %s was interrupted; run it again to complete it", run_id[:10])
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -135,23 +127,33 @@ class Workspace:
         return f"Workspace({str(self.path)!r}, {mode})"
 
     @property
-    def connection(self) -> duckdb.DuckDBPyConnection:
-        """The DuckDB connection (for reading; write through :meth:`persist`)."""
+    def connection(self) -> ReadOnlyConnection:
+        """The store's connection for queries: ``.sql()`` and ``.execute()`` of one SELECT.
+
+        Writes are refused with :class:`~nirs4all.workspace.errors.ReadOnlyQueryError`;
+        the store changes only through :meth:`persist` and the other methods of this class.
+        """
+        return ReadOnlyConnection(self._reader(), self.path / STORE_FILE)
+
+    def _reader(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             raise WorkspaceError(f"workspace {self.path} is closed")
         return self._con
 
     def _writable(self) -> duckdb.DuckDBPyConnection:
+        """The raw connection, for the workspace's own write path only."""
         if self.read_only:
             raise WorkspaceError(f"workspace {self.path} was opened read-only")
-        return self.connection
+        return self._reader()
 
     # -- runs and datasets ------------------------------------------------------------------
 
+    @_typed("recording a dataset")
     def register_dataset(self, dataset: SpectroDataset) -> str:
         """Record a dataset (once) and return its ``dataset_hash``: its content hash."""
         return _runs.register_dataset(self._writable(), dataset)
 
+    @_typed("starting a run")
     def begin_run(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
                   seed: int, config: Mapping[str, Any] | None = None) -> str:
         """Start (or resume) a run; return its id (see :mod:`nirs4all.workspace.runs`).
@@ -173,11 +175,24 @@ class Workspace:
         hashes = [_runs.register_dataset(con, d) for d in datasets]
         return _runs.begin_run(con, name, spec_json, hashes, seed, config)
 
+    @_typed("completing a run")
     def complete_run(self, run_id: str, stats: Mapping[str, Any] | None = None) -> None:
         """Mark a run completed, with its counters (variants, cache hits, timings...)."""
         if not _runs.finish_run(self._writable(), run_id, "completed", None, stats):
             raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
 
+    @_typed("recording a run's lineage")
+    def record_lineage(self, run_id: str, **lineage: str | None) -> None:
+        """Record where a retrained run came from (``nirs4all.retrain`` calls this).
+
+        Keyword arguments are the columns of :data:`~nirs4all.workspace.runs.LINEAGE_COLUMNS`
+        (``parent_chain_id``, ``parent_run_id``, ``parent_bundle``, ``parent_bundle_sha256``,
+        ``retrain_mode``); a column already recorded keeps its first value.
+        """
+        if not _runs.record_lineage(self._writable(), run_id, lineage):
+            raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
+    @_typed("recording a failed run")
     def fail_run(self, run_id: str, error: str) -> None:
         """Mark a run failed, with the error message."""
         if not _runs.finish_run(self._writable(), run_id, "failed", error):
@@ -185,6 +200,7 @@ class Workspace:
 
     # -- the write path ---------------------------------------------------------------------
 
+    @_typed("writing outcomes")
     def persist(self, run_id: str,
                 outcomes: VariantOutcome | Sequence[VariantOutcome]) -> PersistResult:
         """Write outcomes of pipeline variants in one transaction.
@@ -230,9 +246,10 @@ class Workspace:
                 "carry SpectroDataset.content_hash() of a dataset given to begin_run()")
         return persist_outcomes(con, self.files, run_id, batch, self.artifact_format)
 
+    @_typed("reading the stored passes")
     def completed_variants(self, run_id: str) -> set[tuple[str, str, str]]:
         """Return ``(pipeline_id, dataset_hash, phase)`` of the passes a run has stored."""
-        rows = self.connection.execute(
+        rows = self._reader().execute(
             "SELECT pipeline_id, dataset_hash, phase FROM pipelines "
             "WHERE run_id = ? AND status = 'completed'", [run_id]).fetchall()
         return {(p, d, ph) for p, d, ph in rows}
@@ -242,13 +259,14 @@ class Workspace:
     def _artifact_row(self, artifact_id: str) -> tuple[str, str]:
         if not is_sha256_hex(artifact_id):
             raise ValueError(f"artifact ids are 64-hex SHA-256 strings; got {artifact_id!r}")
-        row = self.connection.execute(
+        row = self._reader().execute(
             "SELECT format, extension FROM artifacts WHERE artifact_id = ?",
             [artifact_id]).fetchall()
         if not row:
             raise ArtifactIntegrityError(f"no artifact {artifact_id[:10]}... in {self.path}")
         return row[0][0], row[0][1]
 
+    @_typed("loading an artifact")
     def load_artifact(self, artifact_id: str, *, trusted: bool | Iterable[str] = False) -> Any:
         """Load a fitted object after verifying its file's hash.
 
@@ -271,12 +289,14 @@ class Workspace:
         data = self.files.read(artifact_id, extension)
         return deserialize(data, fmt, artifact_id=artifact_id, trusted=trusted)
 
+    @_typed("verifying artifacts")
     def verify_artifacts(self) -> list[str]:
         """Return the ids of stored artifacts whose file is missing or damaged."""
-        rows = self.connection.execute(
+        rows = self._reader().execute(
             "SELECT artifact_id, extension FROM artifacts ORDER BY artifact_id").fetchall()
         return [a for a, ext in rows if not self.files.verify(a, ext)]
 
+    @_typed("collecting unreferenced artifacts")
     def gc(self) -> GcReport:
         """Remove artifacts no chain references: their rows, their files, stray files.
 
@@ -293,7 +313,7 @@ class Workspace:
             ).fetchall()
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise
         kept = {a for (a,) in con.execute("SELECT artifact_id FROM artifacts").fetchall()}
         files = freed = 0
@@ -308,39 +328,47 @@ class Workspace:
 
     # -- queries ----------------------------------------------------------------------------
 
+    @_typed("querying runs")
     def runs(self) -> pa.Table:
         """All runs, newest first (read-only: a ``running`` run shows as ``interrupted``)."""
-        return queries.runs(self.connection, writer_alive=not self.read_only)
+        return queries.runs(self._reader(), writer_alive=not self.read_only)
 
+    @_typed("querying pipelines")
     def pipelines(self, run_id: str | None = None) -> pa.Table:
         """Pipeline passes, optionally of one run."""
-        return queries.pipelines(self.connection, run_id)
+        return queries.pipelines(self._reader(), run_id)
 
+    @_typed("querying chains")
     def chains(self, **filters: Any) -> pa.Table:
         """Chains matching equality filters on their columns (see :func:`queries.chains`)."""
-        return queries.chains(self.connection, **filters)
+        return queries.chains(self._reader(), **filters)
 
+    @_typed("querying predictions")
     def predictions(self, *, with_arrays: bool = False, **filters: Any) -> pa.Table:
         """Prediction rows matching filters; arrays only when ``with_arrays``."""
-        return queries.predictions(self.connection, with_arrays=with_arrays, **filters)
+        return queries.predictions(self._reader(), with_arrays=with_arrays, **filters)
 
+    @_typed("querying predictions")
     def prediction_records(self, **filters: Any) -> list[PredictionRecord]:
         """Stored predictions as :class:`PredictionRecord` objects, arrays included."""
-        return queries.prediction_records(self.connection, **filters)
+        return queries.prediction_records(self._reader(), **filters)
 
+    @_typed("ranking chains")
     def top(self, n: int = 10, *, dataset_hash: str | None = None,
             metric: str | None = None) -> pa.Table:
         """The ``n`` best chains by pooled CV score (direction aware, ties by chain_id)."""
-        return queries.top(self.connection, n, dataset_hash=dataset_hash, metric=metric)
+        return queries.top(self._reader(), n, dataset_hash=dataset_hash, metric=metric)
 
+    @_typed("running a query")
     def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
             ) -> pa.Table:
         """Run a SQL query on the store and return an Arrow table."""
-        return queries.sql(self.connection, query, params)
+        return queries.sql(self._reader(), query, params)
 
+    @_typed("resolving a chain")
     def resolve_chain(self, selector: str | Mapping[str, Any]) -> ChainRecord:
         """Return the one chain a selector designates (see :func:`resolver.resolve_chain`)."""
-        return resolve_chain(self.connection, selector)
+        return resolve_chain(self._reader(), selector)
 
     def export(self, selector: str | Mapping[str, Any], path: str | PathLike[str], *,
                key: str | bytes | None = None, trusted: bool | list[str] = False) -> Path:

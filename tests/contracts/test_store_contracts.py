@@ -63,7 +63,7 @@ def test_dataset_hash_is_the_dataset_content_hash_never_a_pipeline_hash(ws, run_
     ws.persist(run_id, outcome)
     content = dataset.content_hash()
     for table in ("pipelines", "chains", "predictions"):
-        hashes = {h for (h,) in ws.connection.table(table).select("dataset_hash").fetchall()}
+        hashes = {h for (h,) in ws._writable().table(table).select("dataset_hash").fetchall()}
         assert hashes == {content}, table
     assert _one(ws, "SELECT name FROM datasets WHERE dataset_hash = ?", [content]) == "tiny"
     assert outcome.pipeline_id != content
@@ -86,7 +86,7 @@ def test_fold_keys_round_trip_canonical_and_others_are_refused(ws, run_id, datas
             outcome, predictions=(dataclasses.replace(record, fold_id="fold_0"),)))
     for spelling in ("01", "fold_0", "", "avg", "w_avg", "fold_final"):
         with pytest.raises(duckdb.ConstraintException):
-            ws.connection.execute(
+            ws._writable().execute(
                 "INSERT INTO predictions (pipeline_id, chain_id, fold_id, partition, metric, "
                 "scores, n_samples, sample_ids, array_meta, created_at) VALUES "
                 "('p', 'c', ?, 'val', 'rmse', MAP {}, 0, [], '{}', now())", [spelling])

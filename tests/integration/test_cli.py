@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import nirs4all
+from nirs4all.workspace.migrate import schema_version
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
@@ -133,7 +134,8 @@ def test_workspace_commands(tmp_path: Path) -> None:
     assert len(top) == 2
     assert top[0]["score"] <= top[1]["score"]
     assert _run("workspace", "gc", ws).returncode == 0
-    assert json.loads(_run("workspace", "migrate", ws, "--json").stdout)["schema_version"] == 3
+    migrated = json.loads(_run("workspace", "migrate", ws, "--json").stdout)
+    assert migrated["schema_version"] == schema_version()
     missing = _run("workspace", "migrate", ws, "--from-legacy", ws)
     assert missing.returncode == 2
     assert "--to" in missing.stderr

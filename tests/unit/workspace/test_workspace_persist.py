@@ -24,7 +24,7 @@ from nirs4all.workspace.serialization import serialize_artifact
 
 
 def _count(ws, table: str) -> int:
-    return ws.connection.table(table).aggregate("count(*)").fetchall()[0][0]
+    return ws._writable().table(table).aggregate("count(*)").fetchall()[0][0]
 
 
 def _assert_same_record(stored: PredictionRecord, original: PredictionRecord) -> None:
@@ -177,7 +177,7 @@ def _steps(chain_row: dict) -> list[dict]:
 
 def test_database_check_refuses_a_non_canonical_fold_written_around_the_store(ws):
     with pytest.raises(duckdb.ConstraintException, match="CHECK"):
-        ws.connection.execute(
+        ws._writable().execute(
             "INSERT INTO predictions (pipeline_id, chain_id, fold_id, partition, metric, "
             "scores, n_samples, sample_ids, array_meta, created_at) VALUES "
             "('p', 'c', 'fold_0', 'val', 'rmse', MAP {}, 0, [], '{}', now())")

@@ -137,7 +137,7 @@ def test_gc_removes_unreferenced_artifacts_and_stray_files(ws, run_id, dataset):
     orphan.parent.mkdir(parents=True, exist_ok=True)
     orphan.write_bytes(b"left by a crash")
     (orphan.parent / ".tmp-abc").write_bytes(b"half")
-    ws.connection.execute("INSERT INTO artifacts VALUES (?, 'skops', 'skops', 1, 'x', now())",
+    ws._writable().execute("INSERT INTO artifacts VALUES (?, 'skops', 'skops', 1, 'x', now())",
                           ["e" * 64])
     report = ws.gc()
     assert (report.rows_removed, report.files_removed) == (1, 2)
