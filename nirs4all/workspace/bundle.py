@@ -139,7 +139,7 @@ def export_bundle(
             "cv_scores": dict(current.cv_scores), "test_scores": dict(current.test_scores),
             "preprocessing": current.preprocessing, "steps": steps,
         })
-    from nirs4all import __version__
+    from nirs4all._version import __version__
 
     manifest = {
         "format": "nirs4all-bundle", "bundle_version": BUNDLE_FORMAT,
