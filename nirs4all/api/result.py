@@ -124,12 +124,16 @@ class RunResult:
                 else:
                     merged.setdefault(chain.chain_id, chain)
         self._chains = rank_chains(merged.values())
-        self._outcome_of = {o.pipeline_id: o for o in self.outcomes if o.phase == "cv"}
-        self._dataset_of = {o.pipeline_id: self.datasets.get(o.dataset_hash, o.dataset_hash)
-                            for o in self.outcomes}
-        self._artifacts: dict[str, dict[str, Any]] = {}
+        # A pipeline run on two datasets has the same pipeline_id and artifact keys in both:
+        # everything a chain uses is looked up by (pipeline_id, dataset_hash).
+        self._dataset_hash_of = {c.chain_id: o.dataset_hash for o in self.outcomes
+                                 for c in o.chains}
+        self._outcome_of = {(o.pipeline_id, o.dataset_hash): o for o in self.outcomes
+                            if o.phase == "cv"}
+        self._artifacts: dict[tuple[str, str], dict[str, Any]] = {}
         for outcome in self.outcomes:  # the refit pass comes last and wins for "final"
-            self._artifacts.setdefault(outcome.pipeline_id, {}).update(outcome.artifacts)
+            self._artifacts.setdefault((outcome.pipeline_id, outcome.dataset_hash),
+                                       {}).update(outcome.artifacts)
 
     # -- chains -----------------------------------------------------------------------------
 
@@ -138,11 +142,15 @@ class RunResult:
         """Every chain, best first."""
         return tuple(self._chains)
 
+    def _key(self, chain: ChainRecord) -> tuple[str, str]:
+        return (chain.pipeline_id, self._dataset_hash_of.get(chain.chain_id, ""))
+
     def _summary(self, rank: int, chain: ChainRecord) -> ChainSummary:
-        outcome = self._outcome_of.get(chain.pipeline_id)
+        outcome = self._outcome_of.get(self._key(chain))
+        dataset_hash = self._key(chain)[1]
         return ChainSummary(
             rank=rank, chain_id=chain.chain_id, pipeline_id=chain.pipeline_id,
-            dataset=self._dataset_of.get(chain.pipeline_id, ""),
+            dataset=self.datasets.get(dataset_hash, dataset_hash),
             model_name=chain.model_name, model_class=chain.model_class,
             preprocessing=chain.preprocessing, branch_path=chain.branch_path,
             metric=chain.metric, cv_score=chain.cv_score, test_score=chain.test_score,
@@ -247,13 +255,12 @@ class RunResult:
             raise ValueError(f"chain {short_id(chain.chain_id)} ({chain.model_name}) was not "
                              "refitted on all training rows; run with refit='all' or use the "
                              "best chain")
-        outcome = next(o for o in self.outcomes if o.pipeline_id == chain.pipeline_id)
-        training = self.training.get(outcome.dataset_hash)
+        key = self._key(chain)
+        training = self.training.get(key[1])
         if training is None:
             raise ValueError("this result does not know its training data (built by hand?)")
-        chains = {c.chain_id: c for c in self._chains if c.pipeline_id == chain.pipeline_id}
-        return Predictor(chain, chains, self._artifacts[chain.pipeline_id].__getitem__,
-                         training)
+        chains = {c.chain_id: c for c in self._chains if self._key(c) == key}
+        return Predictor(chain, chains, self._artifacts[key].__getitem__, training)
 
     def predict(self, data: Any, *, chain: str | None = None,
                 resample: bool = False) -> PredictResult:
