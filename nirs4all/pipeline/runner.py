@@ -93,7 +93,8 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
-                               with_final=with_final, cache=cache, trace=trace)
+                               with_final=with_final, cache=cache, trace=trace,
+                               name=variant.name)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
