@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 import yaml
 
+from nirs4all.api._console import console
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json, resolve_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.records import VariantOutcome
-from nirs4all.pipeline.runner import prepare_variants, run_variants
+from nirs4all.pipeline.runner import prepare_variants, refit_policy, run_variants
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.workspace.bundle import TrainingInfo
 
@@ -214,11 +215,13 @@ def run(
     n_jobs : int
         Variants run in this many processes (``-1``: one per core); results are identical
         for any value.
-    refit : {"best", "all", False}
-        Refit the best variant (default), every variant, or none on all training rows.
+    refit : {"best", "all", False} or True
+        Refit the best variant (default; ``True`` is the 0.x spelling), every variant, or
+        none on all training rows.
     verbose : int
-        0 silent; 1 a progress bar; 2 also log every variant and, at debug level, the
-        output shapes of every step.
+        0 silent; 1 a progress bar and the library's INFO messages; 2 also every variant
+        and the output shapes of every step (DEBUG). Messages go through the ``nirs4all``
+        logger, to one console handler attached on first use (never to the root logger).
     max_variants : int
         Refuse to expand a pipeline into more variants than this.
     workspace : str, Path or None
@@ -231,6 +234,15 @@ def run(
     -------
     RunResult
     """
+    with console(verbose):
+        return _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
+                    refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
+                    workspace=workspace)
+
+
+def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
+         refit: str | bool, verbose: int, max_variants: int,
+         workspace: str | Path | None) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else int(
         np.random.SeedSequence().generate_state(1)[0])

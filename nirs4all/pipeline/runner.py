@@ -9,8 +9,9 @@
    thread: the bits do not depend on ``n_jobs``.
 3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
    ties broken by ``chain_id`` - never by execution order.
-4. Refit: ``refit="best"`` refits the winning variant on all training rows, ``"all"``
-   refits every variant in the CV pass itself, ``False`` refits nothing.
+4. Refit: ``refit="best"`` (or ``True``, the 0.x spelling) refits the winning variant on
+   all training rows, ``"all"`` refits every variant in the CV pass itself, ``False``
+   refits nothing.
 """
 
 from __future__ import annotations
@@ -35,11 +36,25 @@ from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
-           "rank_chains", "run_variants"]
+           "rank_chains", "refit_policy", "run_variants"]
 
 logger = logging.getLogger(__name__)
 
 REFIT_POLICIES = ("best", "all", False)
+
+
+def refit_policy(refit: object) -> str | bool:
+    """The refit policy a ``refit=`` value means: ``"best"``, ``"all"`` or False.
+
+    ``True`` is the 0.x spelling of ``"best"``.
+    """
+    if refit is True:
+        return "best"
+    if refit is False or refit is None:
+        return False
+    if isinstance(refit, str) and refit in ("best", "all"):
+        return refit
+    raise ValueError(f"refit must be 'best' (or True), 'all' or False; got {refit!r}")
 CACHE_BYTES = 1 << 30
 
 
@@ -157,8 +172,7 @@ def run_variants(
     process, as soon as it is complete (this is where a store writes it). ``trace`` logs
     the output shapes of every step (debug level).
     """
-    if refit not in REFIT_POLICIES:
-        raise ValueError(f"refit must be one of {REFIT_POLICIES}; got {refit!r}")
+    refit = refit_policy(refit)
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
