@@ -103,12 +103,17 @@ class RunResult:
         The run's root seed (pass it as ``random_state`` to reproduce the run).
     stats : mapping
         Counters: variants, cache hits, bytes saved, wall time.
+    notes : mapping of str to str, optional
+        What the run decided about a dataset (its task read from the models), by dataset
+        hash; :meth:`summary` shows them.
     """
 
     def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
                  seed: int, stats: Mapping[str, Any], name: str = "",
-                 training: Mapping[str, TrainingInfo] | None = None) -> None:
+                 training: Mapping[str, TrainingInfo] | None = None,
+                 notes: Mapping[str, str] | None = None) -> None:
         self.outcomes = tuple(outcomes)
+        self.notes = dict(notes or {})
         self.training = dict(training or {})
         self.workspace: Path | None = None
         self.run_id: str | None = None
@@ -231,7 +236,8 @@ class RunResult:
             outcomes = [o for o in self.outcomes if o.dataset_hash == digest]
             out[name] = RunResult(outcomes, {digest: name}, seed=self.seed, stats=self.stats,
                                   name=self.name, training={
-                                      k: v for k, v in self.training.items() if k == digest})
+                                      k: v for k, v in self.training.items() if k == digest},
+                                  notes={k: v for k, v in self.notes.items() if k == digest})
         return out
 
     # -- trained chains ---------------------------------------------------------------------
@@ -335,6 +341,7 @@ class RunResult:
         """A readable table of the best chains."""
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
+        lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

@@ -18,8 +18,14 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json, resolve_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.records import VariantOutcome
-from nirs4all.pipeline.runner import prepare_variants, refit_policy, run_variants
+from nirs4all.pipeline.runner import (
+    PreparedVariant,
+    prepare_variants,
+    refit_policy,
+    run_variants,
+)
 from nirs4all.pipeline.spec import SpecError
+from nirs4all.pipeline.task import resolve_task
 from nirs4all.workspace.bundle import TrainingInfo
 
 __all__ = ["run"]
@@ -89,6 +95,23 @@ def _datasets(dataset: Any) -> list[SpectroDataset]:
             isinstance(d, np.ndarray) for d in dataset):
         return [load_dataset(d) for d in dataset]
     return [load_dataset(dataset)]
+
+
+def _read_tasks(datasets: list[SpectroDataset], prepared: list[PreparedVariant],
+                ) -> tuple[list[SpectroDataset], dict[str, str]]:
+    """Each dataset as the run reads it (see :mod:`nirs4all.pipeline.task`), and a note
+    for each one whose task the models decided."""
+    steps = [v.steps for v in prepared]
+    read, notes = [], {}
+    for ds in datasets:
+        as_read = resolve_task(ds, steps)
+        if as_read is not ds:
+            notes[as_read.content_hash()] = (
+                f"dataset {ds.name!r}: its integer-valued targets are read as "
+                f"{as_read.classes.size} classes ({as_read.task}) because every model is a "
+                "classifier; pass task= to load_dataset to decide")
+        read.append(as_read)
+    return read, notes
 
 
 class _Progress:
@@ -249,9 +272,9 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     if random_state is None:
         logger.info("run drew seed %d; pass random_state=%d to reproduce it", seed, seed,
                     extra={"seed": seed})
-    datasets = _datasets(dataset)
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
+    datasets, notes = _read_tasks(_datasets(dataset), prepared)
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
                              "cache_bytes_saved": 0}
@@ -300,7 +323,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
         stats["wall_time_s"] = time.perf_counter() - start
         if writer is not None:
             writer.finish(error, stats)
-    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training)
+    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training,
+                       notes=notes)
     if writer is not None:
         result.workspace, result.run_id = path, writer.run_id
     return result

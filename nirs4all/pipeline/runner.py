@@ -34,6 +34,7 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
            "rank_chains", "refit_policy", "run_variants"]
@@ -175,6 +176,7 @@ def run_variants(
     refit = refit_policy(refit)
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
+    check_model_types(dataset, [v.steps for v in variants])
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
     wanted = n_jobs if n_jobs > 0 else max(1, cpu_count() + 1 + n_jobs)  # -1: every core
     n_workers = max(1, min(wanted, len(jobs)))
