@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -135,6 +135,7 @@ class RunResult:
                                  for c in o.chains}
         self._outcome_of = {(o.pipeline_id, o.dataset_hash): o for o in self.outcomes
                             if o.phase == "cv"}
+        self._stored: dict[str, Any] = {}  # objects loaded from the workspace, by id
         self._artifacts: dict[tuple[str, str], dict[str, Any]] = {}
         for outcome in self.outcomes:  # the refit pass comes last and wins for "final"
             self._artifacts.setdefault((outcome.pipeline_id, outcome.dataset_hash),
@@ -266,7 +267,23 @@ class RunResult:
         if training is None:
             raise ValueError("this result does not know its training data (built by hand?)")
         chains = {c.chain_id: c for c in self._chains if self._key(c) == key}
-        return Predictor(chain, chains, self._artifacts[key].__getitem__, training)
+        return Predictor(chain, chains, self._loader(self._artifacts.get(key, {})), training)
+
+    def _loader(self, objects: Mapping[str, Any]) -> Callable[[str], Any]:
+        """Fitted objects by artifact key; a resumed run's restored passes hold none, and
+        their chains' artifact ids are loaded from the workspace (under its trust model)."""
+        def load(ref: str) -> Any:
+            if ref in objects:
+                return objects[ref]
+            if ref not in self._stored:
+                if self.workspace is None:
+                    raise KeyError(f"no fitted object {ref!r} in this result")
+                from nirs4all import workspace
+
+                with workspace.open(self.workspace, read_only=True) as ws:
+                    self._stored[ref] = ws.load_artifact(ref)
+            return self._stored[ref]
+        return load
 
     def predict(self, data: Any, *, chain: str | None = None,
                 resample: bool = False) -> PredictResult:

@@ -13,6 +13,7 @@ import numpy as np
 import yaml
 
 from nirs4all.api._console import console
+from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json, resolve_class
@@ -165,6 +166,11 @@ class _Writer:
         self.store = workspace.open(path)
         self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
                                            datasets=datasets, seed=seed, config=config)
+        self.passes = StoredPasses(self.store, self.run_id, seed)
+        if self.passes:
+            logger.info("run %s resumes: %d pass(es) are stored already and are not "
+                        "computed again", self.run_id[:10], len(self.passes.done),
+                        extra={"run_id": self.run_id})
         self.pending: list[VariantOutcome] = []
         self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
                                        "artifacts_written", "artifacts_reused",
@@ -177,6 +183,8 @@ class _Writer:
         return int(row.to_pylist()[0]["b"])
 
     def add(self, outcome: VariantOutcome) -> None:
+        if outcome.restored:  # read from this store: nothing to write
+            return
         self.pending.append(outcome)
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -277,7 +285,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     datasets, notes = _read_tasks(_datasets(dataset), prepared)
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
-                             "cache_bytes_saved": 0}
+                             "cache_bytes_saved": 0, "restored": 0}
     names: dict[str, str] = {}
     training: dict[str, TrainingInfo] = {}
     path = _workspace_path(workspace)
@@ -305,9 +313,10 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                                 extra={"pipeline_id": outcome.pipeline_id,
                                        "phase": outcome.phase})
             try:
-                ds_outcomes, ds_stats = run_variants(prepared, ds, seed=seed, refit=refit,
-                                                     n_jobs=n_jobs, on_outcome=on_outcome,
-                                                     trace=verbose >= 2)
+                ds_outcomes, ds_stats = run_variants(
+                    prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
+                    trace=verbose >= 2,
+                    restore=None if writer is None else writer.passes.for_dataset(ds))
             finally:
                 progress.close()
             outcomes.extend(ds_outcomes)

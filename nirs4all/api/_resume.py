@@ -1,0 +1,106 @@
+"""Resuming a run: the passes a workspace holds already are read back, not computed again.
+
+A run's identity is its spec, its datasets and its seed (:mod:`nirs4all.workspace.runs`), so
+running an interrupted run again opens the same run. :class:`StoredPasses` answers the
+runner's ``restore(variant, phase, with_final)`` with the outcome of a pass that the store
+lists in :meth:`~nirs4all.workspace.Workspace.completed_variants`, rebuilt as that pass
+produced it (each pass writes its outcome in one transaction, so a listed pass is whole).
+
+A stored chain row merges its passes (the refit adds fold ``"final"``); the rebuilt outcome
+of each pass keeps only its own folds, so a resumed run's result equals an uninterrupted
+one. A pass stored with other folds than this run computes (another refit policy) is
+computed again. Restored outcomes carry no fitted objects: their chains refer to artifact
+ids, which :class:`~nirs4all.api.result.RunResult` loads from the workspace when asked to
+predict or export.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline.folds import FINAL, sort_fold_keys
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.runner import PreparedVariant
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.store import Workspace
+
+__all__ = ["StoredPasses"]
+
+_PARTITION_ORDER = {"val": 0, "train": 1, "test": 2}
+
+
+def _own_folds(chain: ChainRecord, folds: tuple[str, ...], stacking: bool,
+               phase: str) -> ChainRecord:
+    """The chain as one pass recorded it: only ``folds`` and what they scored."""
+    steps = tuple(replace(s, artifacts={k: v for k, v in s.artifacts.items() if k in folds})
+                  for s in chain.steps)
+    keep_cv = phase == "cv" or stacking  # a stacking refit recomputes its CV folds
+    return replace(chain, steps=steps, fold_ids=folds,
+                   cv_scores=dict(chain.cv_scores) if keep_cv else {},
+                   fold_scores=dict(chain.fold_scores) if keep_cv else {},
+                   test_scores=dict(chain.test_scores) if FINAL in folds else {})
+
+
+class StoredPasses:
+    """The completed passes of one run in a workspace, as the runner's ``restore``."""
+
+    def __init__(self, store: Workspace, run_id: str, seed: int) -> None:
+        self.store = store
+        self.seed = seed
+        self.done = store.completed_variants(run_id)
+        self.dataset: SpectroDataset | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.done)
+
+    def for_dataset(self, dataset: SpectroDataset) -> StoredPasses:
+        """Answer for passes on ``dataset`` from now on."""
+        self.dataset = dataset
+        return self
+
+    def __call__(self, variant: PreparedVariant, phase: str,
+                 with_final: bool) -> VariantOutcome | None:
+        dataset = self.dataset
+        if dataset is None:
+            return None
+        key = (variant.pipeline_id, dataset.content_hash())
+        if (*key, phase) not in self.done:
+            return None
+        stored = [self.store.resolve_chain(row["chain_id"]) for row in self.store.chains(
+            pipeline_id=key[0], dataset_hash=key[1]).to_pylist()]
+        refitted = (*key, "refit") in self.done
+        chains = []
+        for chain in stored:
+            if phase == "refit":
+                folds: tuple[str, ...] = (FINAL,)
+            else:
+                folds = tuple(f for f in chain.fold_ids if f != FINAL or not refitted)
+            if phase == "cv" and (FINAL in folds) != with_final:
+                return None  # stored under another refit policy: compute it again
+            chains.append(_own_folds(chain, folds, variant.has_stacking, phase))
+        return VariantOutcome(
+            pipeline_id=variant.pipeline_id, pipeline_json=variant.spec_json,
+            name=variant.name, dataset_hash=key[1], choices=variant.choices,
+            seed=self.seed, phase=phase, status="completed",
+            error=None, chains=tuple(chains), predictions=self._predictions(chains),
+            artifacts={}, duration_s=0.0, n_fits=0, restored=True,
+            wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources))
+
+    def _predictions(self, chains: list[ChainRecord]) -> tuple[PredictionRecord, ...]:
+        """The passes' predictions, in the order the pass made them."""
+        if not chains:
+            return ()
+        position = {c.chain_id: i for i, c in enumerate(chains)}
+        folds = {c.chain_id: c.fold_ids for c in chains}
+        records = [r for r in self.store.prediction_records(chain_id=sorted(position))
+                   if r.fold_id in folds[r.chain_id]]
+
+        def order(record: PredictionRecord) -> tuple[int, int, int]:
+            fold_order = sort_fold_keys(folds[record.chain_id])
+            return (position[record.chain_id], fold_order.index(record.fold_id),
+                    _PARTITION_ORDER[record.partition])
+        return tuple(sorted(records, key=order))
+
