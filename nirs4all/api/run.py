@@ -271,6 +271,31 @@ def run(
                     workspace=workspace)
 
 
+def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
+                 refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
+                 outcomes: list[VariantOutcome]) -> dict[str, Any]:
+    """Run every variant on one dataset; append its outcomes, return its counters."""
+    progress = _Progress(len(prepared), verbose, ds.name)
+
+    def on_outcome(outcome: VariantOutcome) -> None:
+        progress.update(outcome)
+        if writer is not None:
+            writer.add(outcome)
+        if verbose >= 2:
+            logger.info("variant %s done%s", outcome.name,
+                        " (read back from the workspace)" if outcome.restored else "",
+                        extra={"pipeline_id": outcome.pipeline_id, "phase": outcome.phase})
+    try:
+        ds_outcomes, ds_stats = run_variants(
+            prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
+            trace=verbose >= 2,
+            restore=None if writer is None else writer.passes.for_dataset(ds))
+    finally:
+        progress.close()
+    outcomes.extend(ds_outcomes)
+    return ds_stats
+
+
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
          workspace: str | Path | None) -> RunResult:
@@ -302,24 +327,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                 dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
                 target_names=ds.target_names, classes=ds.classes, seed=seed,
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
-            progress = _Progress(len(prepared), verbose, ds.name)
-
-            def on_outcome(outcome: VariantOutcome, progress: _Progress = progress) -> None:
-                progress.update(outcome)
-                if writer is not None:
-                    writer.add(outcome)
-                if verbose >= 2:
-                    logger.info("variant %s done", outcome.name,
-                                extra={"pipeline_id": outcome.pipeline_id,
-                                       "phase": outcome.phase})
-            try:
-                ds_outcomes, ds_stats = run_variants(
-                    prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
-                    trace=verbose >= 2,
-                    restore=None if writer is None else writer.passes.for_dataset(ds))
-            finally:
-                progress.close()
-            outcomes.extend(ds_outcomes)
+            ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
+                                    verbose=verbose, writer=writer, outcomes=outcomes)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
     except BaseException as exc:
