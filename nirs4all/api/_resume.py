@@ -23,6 +23,7 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
 from nirs4all.pipeline.runner import PreparedVariant
+from nirs4all.workspace._chains import chain_record  # rows -> records, as the resolver does
 
 if TYPE_CHECKING:
     from nirs4all.workspace.store import Workspace
@@ -45,13 +46,20 @@ def _own_folds(chain: ChainRecord, folds: tuple[str, ...], stacking: bool,
 
 
 class StoredPasses:
-    """The completed passes of one run in a workspace, as the runner's ``restore``."""
+    """The completed passes of one run in a workspace, as the runner's ``restore``.
+
+    The chains and predictions of a dataset's stored passes are read in one query each
+    when :meth:`for_dataset` is called, not one query per variant.
+    """
 
     def __init__(self, store: Workspace, run_id: str, seed: int) -> None:
         self.store = store
+        self.run_id = run_id
         self.seed = seed
         self.done = store.completed_variants(run_id)
         self.dataset: SpectroDataset | None = None
+        self._chains: dict[str, list[ChainRecord]] = {}
+        self._records: dict[str, list[PredictionRecord]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.done)
@@ -59,6 +67,16 @@ class StoredPasses:
     def for_dataset(self, dataset: SpectroDataset) -> StoredPasses:
         """Answer for passes on ``dataset`` from now on."""
         self.dataset = dataset
+        dataset_hash = dataset.content_hash()
+        pipelines = sorted({p for p, d, _ in self.done if d == dataset_hash})
+        self._chains, self._records = {}, {}
+        if pipelines:
+            rows = self.store.chains(pipeline_id=pipelines, dataset_hash=dataset_hash)
+            for row in rows.to_pylist():
+                self._chains.setdefault(row["pipeline_id"], []).append(chain_record(row))
+            chain_ids = sorted(c.chain_id for cs in self._chains.values() for c in cs)
+            for record in self.store.prediction_records(chain_id=chain_ids):
+                self._records.setdefault(record.chain_id, []).append(record)
         return self
 
     def __call__(self, variant: PreparedVariant, phase: str,
@@ -69,11 +87,9 @@ class StoredPasses:
         key = (variant.pipeline_id, dataset.content_hash())
         if (*key, phase) not in self.done:
             return None
-        stored = [self.store.resolve_chain(row["chain_id"]) for row in self.store.chains(
-            pipeline_id=key[0], dataset_hash=key[1]).to_pylist()]
         refitted = (*key, "refit") in self.done
         chains = []
-        for chain in stored:
+        for chain in self._chains.get(variant.pipeline_id, []):
             if phase == "refit":
                 folds: tuple[str, ...] = (FINAL,)
             else:
@@ -91,16 +107,11 @@ class StoredPasses:
 
     def _predictions(self, chains: list[ChainRecord]) -> tuple[PredictionRecord, ...]:
         """The passes' predictions, in the order the pass made them."""
-        if not chains:
-            return ()
-        position = {c.chain_id: i for i, c in enumerate(chains)}
-        folds = {c.chain_id: c.fold_ids for c in chains}
-        records = [r for r in self.store.prediction_records(chain_id=sorted(position))
-                   if r.fold_id in folds[r.chain_id]]
-
-        def order(record: PredictionRecord) -> tuple[int, int, int]:
-            fold_order = sort_fold_keys(folds[record.chain_id])
-            return (position[record.chain_id], fold_order.index(record.fold_id),
-                    _PARTITION_ORDER[record.partition])
-        return tuple(sorted(records, key=order))
-
+        out = []
+        for chain in chains:
+            order = sort_fold_keys(chain.fold_ids)
+            records = [r for r in self._records.get(chain.chain_id, [])
+                       if r.fold_id in chain.fold_ids]
+            out.extend(sorted(records, key=lambda r, order=order: (
+                order.index(r.fold_id), _PARTITION_ORDER[r.partition])))
+        return tuple(out)
