@@ -107,3 +107,13 @@ def test_a_third_party_transform_receives_the_axis_at_fit_and_at_replay(dataset)
     np.testing.assert_array_equal(recorder.wavelengths_, dataset.wavelengths())
     result.predict(dataset.test)
     np.testing.assert_array_equal(recorder.seen_, dataset.wavelengths())
+
+
+def test_the_sklearn_wrapper_of_a_bundle_shifts_in_nanometres(dataset, tmp_path) -> None:
+    from nirs4all.sklearn import NIRSPipeline
+
+    result = nirs4all.run([WavelengthShift(shift_range=(2.0, 2.0)), ColumnRegressor()],
+                          dataset, random_state=0, verbose=0, workspace=None)
+    wrapper = NIRSPipeline.from_bundle(result.export(tmp_path / "shift.n4a"), trusted=True)
+    np.testing.assert_allclose(wrapper.predict(dataset.test.x()),
+                               dataset.test.x()[:, COLUMN - 1], rtol=0, atol=1e-12)
