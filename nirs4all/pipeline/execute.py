@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -30,7 +29,15 @@ from nirs4all.pipeline import _stacking, apply
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
-from nirs4all.pipeline.state import SHARED, Block, Rows, StepCache, chain_key
+from nirs4all.pipeline.state import (
+    SHARED,
+    Block,
+    FittedModel,
+    Lane,
+    Rows,
+    StepCache,
+    chain_key,
+)
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
 
@@ -54,31 +61,6 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
         return array[int(rows[0]):int(rows[-1]) + 1]
     return array[rows]
-
-
-@dataclass
-class FittedModel:
-    """A model step's fitted folds and predictions, in original target units."""
-
-    chain_id: str
-    step: Step
-    path: tuple[int, ...]
-    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...]
-    source_chains: tuple[str, ...]
-    val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-    test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-    train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-
-
-@dataclass
-class Lane:
-    """One branch path's state: a block per fold key, the steps so far, its models."""
-
-    path: tuple[int, ...]
-    blocks: dict[str, Block]
-    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...] = ()
-    models: tuple[FittedModel, ...] = ()
-    sources: tuple[str, ...] = ()
 
 
 class VariantExecutor:
