@@ -202,6 +202,14 @@ class _Writer:
             self.counters["artifacts_reused"] += offered - written.artifacts_written
             self.pending = []
 
+    def _keep_completed(self) -> None:
+        """Write the complete outcomes still pending, so that a rerun resumes after them."""
+        try:
+            self.flush()
+        except Exception as exc:  # the run failed already; its own error is what matters
+            logger.warning("could not store %d completed variant pass(es) of the failed run: "
+                           "%s: %s", len(self.pending), type(exc).__name__, exc)
+
     def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
         try:
             if error is None:
@@ -210,6 +218,7 @@ class _Writer:
                              artifact_bytes_written=self._artifact_bytes() - self.bytes_before)
                 self.store.complete_run(self.run_id, stats)
             else:
+                self._keep_completed()
                 self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
         finally:
             self.store.close()
