@@ -24,6 +24,7 @@ __all__ = [
     "DialectError",
     "DisallowedClassError",
     "EmptyFileError",
+    "ExecutionError",
     "Nirs4allError",
     "NonFiniteValueError",
     "NonNumericCellError",
@@ -221,3 +222,36 @@ class DisallowedClassError(UnsafeImportError):
 
 class SpecError(Nirs4allError, ValueError):
     """A pipeline step that cannot be understood; the message names its position."""
+
+
+class ExecutionError(Nirs4allError, RuntimeError):
+    """A pipeline step failed while it ran (not a spec that cannot be understood).
+
+    The message names the variant, the step and the fold key where it failed; the original
+    exception is chained as ``__cause__``.
+
+    Attributes
+    ----------
+    reason : str
+        What failed, without the location.
+    variant : str or None
+        Short id and name of the variant.
+    step : str or None
+        Position and label of the step (``"steps[2] (PLSRegression)"``).
+    fold : str or None
+        Fold key being fitted (``"0"``, ``"1"``, ... or ``"final"``).
+    """
+
+    def __init__(self, reason: str, variant: str | None = None, step: str | None = None,
+                 fold: str | None = None) -> None:
+        self.reason = reason
+        self.variant = variant
+        self.step = step
+        self.fold = fold
+        where = [f"{name} {value}" for name, value in
+                 (("variant", variant), ("step", step), ("fold", fold)) if value is not None]
+        super().__init__(f"{', '.join(where)}: {reason}" if where else reason)
+
+    def __reduce__(self) -> tuple:
+        # Workers raise it in another process; it must come back with its fields.
+        return (type(self), (self.reason, self.variant, self.step, self.fold))

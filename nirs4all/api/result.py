@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -103,12 +103,17 @@ class RunResult:
         The run's root seed (pass it as ``random_state`` to reproduce the run).
     stats : mapping
         Counters: variants, cache hits, bytes saved, wall time.
+    notes : mapping of str to str, optional
+        What the run decided about a dataset (its task read from the models), by dataset
+        hash; :meth:`summary` shows them.
     """
 
     def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
                  seed: int, stats: Mapping[str, Any], name: str = "",
-                 training: Mapping[str, TrainingInfo] | None = None) -> None:
+                 training: Mapping[str, TrainingInfo] | None = None,
+                 notes: Mapping[str, str] | None = None) -> None:
         self.outcomes = tuple(outcomes)
+        self.notes = dict(notes or {})
         self.training = dict(training or {})
         self.workspace: Path | None = None
         self.run_id: str | None = None
@@ -124,12 +129,17 @@ class RunResult:
                 else:
                     merged.setdefault(chain.chain_id, chain)
         self._chains = rank_chains(merged.values())
-        self._outcome_of = {o.pipeline_id: o for o in self.outcomes if o.phase == "cv"}
-        self._dataset_of = {o.pipeline_id: self.datasets.get(o.dataset_hash, o.dataset_hash)
-                            for o in self.outcomes}
-        self._artifacts: dict[str, dict[str, Any]] = {}
+        # A pipeline run on two datasets has the same pipeline_id and artifact keys in both:
+        # everything a chain uses is looked up by (pipeline_id, dataset_hash).
+        self._dataset_hash_of = {c.chain_id: o.dataset_hash for o in self.outcomes
+                                 for c in o.chains}
+        self._outcome_of = {(o.pipeline_id, o.dataset_hash): o for o in self.outcomes
+                            if o.phase == "cv"}
+        self._stored: dict[str, Any] = {}  # objects loaded from the workspace, by id
+        self._artifacts: dict[tuple[str, str], dict[str, Any]] = {}
         for outcome in self.outcomes:  # the refit pass comes last and wins for "final"
-            self._artifacts.setdefault(outcome.pipeline_id, {}).update(outcome.artifacts)
+            self._artifacts.setdefault((outcome.pipeline_id, outcome.dataset_hash),
+                                       {}).update(outcome.artifacts)
 
     # -- chains -----------------------------------------------------------------------------
 
@@ -138,11 +148,15 @@ class RunResult:
         """Every chain, best first."""
         return tuple(self._chains)
 
+    def _key(self, chain: ChainRecord) -> tuple[str, str]:
+        return (chain.pipeline_id, self._dataset_hash_of.get(chain.chain_id, ""))
+
     def _summary(self, rank: int, chain: ChainRecord) -> ChainSummary:
-        outcome = self._outcome_of.get(chain.pipeline_id)
+        outcome = self._outcome_of.get(self._key(chain))
+        dataset_hash = self._key(chain)[1]
         return ChainSummary(
             rank=rank, chain_id=chain.chain_id, pipeline_id=chain.pipeline_id,
-            dataset=self._dataset_of.get(chain.pipeline_id, ""),
+            dataset=self.datasets.get(dataset_hash, dataset_hash),
             model_name=chain.model_name, model_class=chain.model_class,
             preprocessing=chain.preprocessing, branch_path=chain.branch_path,
             metric=chain.metric, cv_score=chain.cv_score, test_score=chain.test_score,
@@ -223,7 +237,8 @@ class RunResult:
             outcomes = [o for o in self.outcomes if o.dataset_hash == digest]
             out[name] = RunResult(outcomes, {digest: name}, seed=self.seed, stats=self.stats,
                                   name=self.name, training={
-                                      k: v for k, v in self.training.items() if k == digest})
+                                      k: v for k, v in self.training.items() if k == digest},
+                                  notes={k: v for k, v in self.notes.items() if k == digest})
         return out
 
     # -- trained chains ---------------------------------------------------------------------
@@ -247,13 +262,28 @@ class RunResult:
             raise ValueError(f"chain {short_id(chain.chain_id)} ({chain.model_name}) was not "
                              "refitted on all training rows; run with refit='all' or use the "
                              "best chain")
-        outcome = next(o for o in self.outcomes if o.pipeline_id == chain.pipeline_id)
-        training = self.training.get(outcome.dataset_hash)
+        key = self._key(chain)
+        training = self.training.get(key[1])
         if training is None:
             raise ValueError("this result does not know its training data (built by hand?)")
-        chains = {c.chain_id: c for c in self._chains if c.pipeline_id == chain.pipeline_id}
-        return Predictor(chain, chains, self._artifacts[chain.pipeline_id].__getitem__,
-                         training)
+        chains = {c.chain_id: c for c in self._chains if self._key(c) == key}
+        return Predictor(chain, chains, self._loader(self._artifacts.get(key, {})), training)
+
+    def _loader(self, objects: Mapping[str, Any]) -> Callable[[str], Any]:
+        """Fitted objects by artifact key; a resumed run's restored passes hold none, and
+        their chains' artifact ids are loaded from the workspace (under its trust model)."""
+        def load(ref: str) -> Any:
+            if ref in objects:
+                return objects[ref]
+            if ref not in self._stored:
+                if self.workspace is None:
+                    raise KeyError(f"no fitted object {ref!r} in this result")
+                from nirs4all import workspace
+
+                with workspace.open(self.workspace, read_only=True) as ws:
+                    self._stored[ref] = ws.load_artifact(ref)
+            return self._stored[ref]
+        return load
 
     def predict(self, data: Any, *, chain: str | None = None,
                 resample: bool = False) -> PredictResult:
@@ -328,6 +358,7 @@ class RunResult:
         """A readable table of the best chains."""
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
+        lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

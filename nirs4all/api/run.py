@@ -12,14 +12,22 @@ from typing import Any
 import numpy as np
 import yaml
 
+from nirs4all.api._console import console
+from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.records import VariantOutcome
-from nirs4all.pipeline.runner import prepare_variants, run_variants
+from nirs4all.pipeline.runner import (
+    PreparedVariant,
+    prepare_variants,
+    refit_policy,
+    run_variants,
+)
 from nirs4all.pipeline.spec import SpecError
+from nirs4all.pipeline.task import resolve_task
 from nirs4all.workspace.bundle import TrainingInfo
 
 __all__ = ["run"]
@@ -89,6 +97,23 @@ def _datasets(dataset: Any) -> list[SpectroDataset]:
     return [load_dataset(dataset)]
 
 
+def _read_tasks(datasets: list[SpectroDataset], prepared: list[PreparedVariant],
+                ) -> tuple[list[SpectroDataset], dict[str, str]]:
+    """Each dataset as the run reads it (see :mod:`nirs4all.pipeline.task`), and a note
+    for each one whose task the models decided."""
+    steps = [v.steps for v in prepared]
+    read, notes = [], {}
+    for ds in datasets:
+        as_read = resolve_task(ds, steps)
+        if as_read is not ds:
+            notes[as_read.content_hash()] = (
+                f"dataset {ds.name!r}: its integer-valued targets are read as "
+                f"{as_read.classes.size} classes ({as_read.task}) because every model is a "
+                "classifier; pass task= to load_dataset to decide")
+        read.append(as_read)
+    return read, notes
+
+
 class _Progress:
     """A tqdm bar over variants showing the best score so far (verbose >= 1)."""
 
@@ -140,6 +165,11 @@ class _Writer:
         self.store = workspace.open(path)
         self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
                                            datasets=datasets, seed=seed, config=config)
+        self.passes = StoredPasses(self.store, self.run_id, seed)
+        if self.passes:
+            logger.info("run %s resumes: %d pass(es) are stored already and are not "
+                        "computed again", self.run_id[:10], len(self.passes.done),
+                        extra={"run_id": self.run_id})
         self.pending: list[VariantOutcome] = []
         self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
                                        "artifacts_written", "artifacts_reused",
@@ -152,6 +182,8 @@ class _Writer:
         return int(row.to_pylist()[0]["b"])
 
     def add(self, outcome: VariantOutcome) -> None:
+        if outcome.restored:  # read from this store: nothing to write
+            return
         self.pending.append(outcome)
         if len(self.pending) >= _BATCH:
             self.flush()
@@ -169,6 +201,14 @@ class _Writer:
             self.counters["artifacts_reused"] += offered - written.artifacts_written
             self.pending = []
 
+    def _keep_completed(self) -> None:
+        """Write the complete outcomes still pending, so that a rerun resumes after them."""
+        try:
+            self.flush()
+        except Exception as exc:  # the run failed already; its own error is what matters
+            logger.warning("could not store %d completed variant pass(es) of the failed run: "
+                           "%s: %s", len(self.pending), type(exc).__name__, exc)
+
     def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
         try:
             if error is None:
@@ -177,6 +217,7 @@ class _Writer:
                              artifact_bytes_written=self._artifact_bytes() - self.bytes_before)
                 self.store.complete_run(self.run_id, stats)
             else:
+                self._keep_completed()
                 self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
         finally:
             self.store.close()
@@ -213,11 +254,13 @@ def run(
     n_jobs : int
         Variants run in this many processes (``-1``: one per core); results are identical
         for any value.
-    refit : {"best", "all", False}
-        Refit the best variant (default), every variant, or none on all training rows.
+    refit : {"best", "all", False} or True
+        Refit the best variant (default; ``True`` is the 0.x spelling), every variant, or
+        none on all training rows.
     verbose : int
-        0 silent; 1 a progress bar; 2 also log every variant and, at debug level, the
-        output shapes of every step.
+        0 silent; 1 a progress bar and the library's INFO messages; 2 also every variant
+        and the output shapes of every step (DEBUG). Messages go through the ``nirs4all``
+        logger, to one console handler attached on first use (never to the root logger).
     max_variants : int
         Refuse to expand a pipeline into more variants than this.
     workspace : str, Path or None
@@ -230,18 +273,52 @@ def run(
     -------
     RunResult
     """
+    with console(verbose):
+        return _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
+                    refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
+                    workspace=workspace)
+
+
+def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
+                 refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
+                 outcomes: list[VariantOutcome]) -> dict[str, Any]:
+    """Run every variant on one dataset; append its outcomes, return its counters."""
+    progress = _Progress(len(prepared), verbose, ds.name)
+
+    def on_outcome(outcome: VariantOutcome) -> None:
+        progress.update(outcome)
+        if writer is not None:
+            writer.add(outcome)
+        if verbose >= 2:
+            logger.info("variant %s done%s", outcome.name,
+                        " (read back from the workspace)" if outcome.restored else "",
+                        extra={"pipeline_id": outcome.pipeline_id, "phase": outcome.phase})
+    try:
+        ds_outcomes, ds_stats = run_variants(
+            prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
+            trace=verbose >= 2,
+            restore=None if writer is None else writer.passes.for_dataset(ds))
+    finally:
+        progress.close()
+    outcomes.extend(ds_outcomes)
+    return ds_stats
+
+
+def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
+         refit: str | bool, verbose: int, max_variants: int,
+         workspace: str | Path | None) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else int(
         np.random.SeedSequence().generate_state(1)[0])
     if random_state is None:
         logger.info("run drew seed %d; pass random_state=%d to reproduce it", seed, seed,
                     extra={"seed": seed})
-    datasets = _datasets(dataset)
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
+    datasets, notes = _read_tasks(_datasets(dataset), prepared)
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
-                             "cache_bytes_saved": 0}
+                             "cache_bytes_saved": 0, "restored": 0}
     names: dict[str, str] = {}
     training: dict[str, TrainingInfo] = {}
     path = _workspace_path(workspace)
@@ -258,23 +335,8 @@ def run(
                 dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
                 target_names=ds.target_names, classes=ds.classes, seed=seed,
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
-            progress = _Progress(len(prepared), verbose, ds.name)
-
-            def on_outcome(outcome: VariantOutcome, progress: _Progress = progress) -> None:
-                progress.update(outcome)
-                if writer is not None:
-                    writer.add(outcome)
-                if verbose >= 2:
-                    logger.info("variant %s done", outcome.name,
-                                extra={"pipeline_id": outcome.pipeline_id,
-                                       "phase": outcome.phase})
-            try:
-                ds_outcomes, ds_stats = run_variants(prepared, ds, seed=seed, refit=refit,
-                                                     n_jobs=n_jobs, on_outcome=on_outcome,
-                                                     trace=verbose >= 2)
-            finally:
-                progress.close()
-            outcomes.extend(ds_outcomes)
+            ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
+                                    verbose=verbose, writer=writer, outcomes=outcomes)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
     except BaseException as exc:
@@ -287,7 +349,8 @@ def run(
         stats["wall_time_s"] = time.perf_counter() - start
         if writer is not None:
             writer.finish(error, stats)
-    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training)
+    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training,
+                       notes=notes)
     if writer is not None:
         result.workspace, result.run_id = path, writer.run_id
     return result

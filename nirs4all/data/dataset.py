@@ -213,6 +213,7 @@ class SpectroDataset:
         "_sources",
         "_target_names",
         "_task",
+        "_task_given",
         "_y",
         "name",
     )
@@ -248,6 +249,7 @@ class SpectroDataset:
             raise ValueError(f"task must be one of {_TASK_OVERRIDES}; got {task!r}")
         self._sources = sources
         self.name = name
+        self._task_given = task != "auto"
         if y is None:
             self._y, self._task = None, None
         else:
@@ -322,6 +324,7 @@ class SpectroDataset:
         new._sources = sources
         new._y = y
         new._task = template._task
+        new._task_given = template._task_given
         new._target_names = template._target_names
         new._partition = partition
         new._sample_ids = sample_ids
@@ -382,6 +385,11 @@ class SpectroDataset:
     def task(self) -> str | None:
         """``"regression"``, ``"binary"``, ``"multiclass"``, or None without targets."""
         return self._task
+
+    @property
+    def task_given(self) -> bool:
+        """Whether the task was given (``task=``) rather than inferred from the targets."""
+        return self._task_given
 
     @property
     def is_classification(self) -> bool:

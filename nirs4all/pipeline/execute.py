@@ -17,18 +17,27 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from sklearn.base import clone
 
 from nirs4all.data.dataset import SpectroDataset
+from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import _stacking, apply
+from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
-from nirs4all.pipeline.state import SHARED, Block, Rows, StepCache, chain_key
+from nirs4all.pipeline.state import (
+    SHARED,
+    Block,
+    FittedModel,
+    Lane,
+    Rows,
+    StepCache,
+    chain_key,
+)
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
 
@@ -38,10 +47,6 @@ _GROUP_SPLITTERS = frozenset({
     "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
     "StratifiedGroupKFold", "GroupedSplitter",
 })
-
-
-class ExecutionError(SpecError):
-    """A step failed while running; the message names the step and the fold."""
 
 
 def derive_seed(root: int, *parts: str) -> int:
@@ -56,31 +61,6 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
         return array[int(rows[0]):int(rows[-1]) + 1]
     return array[rows]
-
-
-@dataclass
-class FittedModel:
-    """A model step's fitted folds and predictions, in original target units."""
-
-    chain_id: str
-    step: Step
-    path: tuple[int, ...]
-    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...]
-    source_chains: tuple[str, ...]
-    val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-    test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-    train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
-
-
-@dataclass
-class Lane:
-    """One branch path's state: a block per fold key, the steps so far, its models."""
-
-    path: tuple[int, ...]
-    blocks: dict[str, Block]
-    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...] = ()
-    models: tuple[FittedModel, ...] = ()
-    sources: tuple[str, ...] = ()
 
 
 class VariantExecutor:
@@ -101,12 +81,16 @@ class VariantExecutor:
         Shared cache of step results.
     trace : bool
         Log every step's output shapes (``verbose >= 2``), at debug level.
+    name : str
+        Display name of the variant, for error messages.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
-                 trace: bool = False) -> None:
+                 trace: bool = False, name: str = "") -> None:
         self.dataset = dataset
+        self.name = name
+        self._fold: str | None = None  # the fold key being fitted, for error messages
         self.steps = steps
         self.pipeline_id = pipeline_id
         self.seed = seed
@@ -116,7 +100,8 @@ class VariantExecutor:
         self.trace = trace
         train = np.flatnonzero(dataset.partition == "train")
         if train.size == 0:
-            raise ExecutionError("the dataset has no training rows")
+            raise DataError(f"dataset {dataset.name!r} has no training rows; mark some rows "
+                            "'train' in its partition")
         self.rows = Rows(train, np.flatnonzero(dataset.partition == "test"), {}, {})
         self.models: list[FittedModel] = []
         self.artifacts: dict[str, Any] = {}
@@ -151,22 +136,29 @@ class VariantExecutor:
         for position, step in enumerate(steps):
             handler = getattr(self, f"_do_{step.kind}")
             last = tail and position == len(steps) - 1
+            self._fold = None
             try:
                 lanes = handler(step, lanes, tail=last) if step.kind == "branch" else \
                     handler(step, lanes)
-            except SpecError:
+            except (SpecError, ExecutionError):
                 raise
             except Exception as exc:
                 raise ExecutionError(
-                    f"{step.path} ({step.label}) failed: {type(exc).__name__}: {exc}"
-                ) from exc
+                    f"{type(exc).__name__}: {exc}",
+                    variant=f"{short_id(self.pipeline_id)} ({self.name})" if self.name
+                    else short_id(self.pipeline_id),
+                    step=f"{step.path} ({step.label})", fold=self._fold) from exc
             if self.trace:
-                logger.debug("step done", extra={
-                    "step": step.path, "label": step.label,
-                    "shapes": {f"{'.'.join(map(str, lane.path)) or 'root'}:{key}":
-                               [list(x.shape) for x in block.X]
-                               for lane in lanes for key, block in lane.blocks.items()}})
+                self._log_shapes(step, lanes)
         return lanes
+
+    def _log_shapes(self, step: Step, lanes: list[Lane]) -> None:
+        shapes = {f"{'.'.join(map(str, lane.path)) or 'root'}:{key}":
+                  [list(x.shape) for x in block.X]
+                  for lane in lanes for key, block in lane.blocks.items()}
+        logger.debug("%s %s %s -> %s", short_id(self.pipeline_id), step.path, step.label,
+                     " ".join(f"{k}={v}" for k, v in shapes.items()) or "(no features)",
+                     extra={"step": step.path, "label": step.label, "shapes": shapes})
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -198,6 +190,7 @@ class VariantExecutor:
         for lane in lanes:
             blocks, refs = {}, {}
             for key, block in lane.blocks.items():
+                self._fold = "all training rows (before the splitter)" if key == SHARED else key
                 fit_id = "train" if key in (SHARED, FINAL) else f"fold{key}"
                 ck = chain_key(block.key, step.spec_json, fit_id)
                 hit = self.cache.get(ck)
@@ -348,6 +341,7 @@ class VariantExecutor:
             for key, block in blocks.items():
                 if key == FINAL and not self.with_final:
                     continue
+                self._fold = key
                 fit = block.fit_index(self.rows.fit_rows(key))
                 model = self._seeded(step.operator, step, key)
                 model.fit(block.features(fit), self._fit_target(block, fit))

@@ -238,6 +238,10 @@ class VariantOutcome:
         Wall time of the pass.
     n_fits : int
         Number of ``fit`` calls the pass made (steps served by the cache not counted).
+    restored : bool
+        Whether the outcome was read back from a workspace (a resumed run) instead of
+        computed; its ``artifacts`` are then empty and its chains' steps refer to stored
+        artifact ids.
     """
 
     pipeline_id: str
@@ -255,6 +259,7 @@ class VariantOutcome:
     wavelengths: tuple[tuple[str, np.ndarray, str], ...]
     duration_s: float
     n_fits: int = 0
+    restored: bool = False
 
     def __post_init__(self) -> None:
         if self.phase not in ("cv", "refit"):

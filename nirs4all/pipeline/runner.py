@@ -9,15 +9,16 @@
    thread: the bits do not depend on ``n_jobs``.
 3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
    ties broken by ``chain_id`` - never by execution order.
-4. Refit: ``refit="best"`` refits the winning variant on all training rows, ``"all"``
-   refits every variant in the CV pass itself, ``False`` refits nothing.
+4. Refit: ``refit="best"`` (or ``True``, the 0.x spelling) refits the winning variant on
+   all training rows, ``"all"`` refits every variant in the CV pass itself, ``False``
+   refits nothing.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,13 +34,28 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
-           "rank_chains", "run_variants"]
+           "rank_chains", "refit_policy", "run_variants"]
 
 logger = logging.getLogger(__name__)
 
 REFIT_POLICIES = ("best", "all", False)
+
+
+def refit_policy(refit: object) -> str | bool:
+    """The refit policy a ``refit=`` value means: ``"best"``, ``"all"`` or False.
+
+    ``True`` is the 0.x spelling of ``"best"``.
+    """
+    if refit is True:
+        return "best"
+    if refit is False or refit is None:
+        return False
+    if isinstance(refit, str) and refit in ("best", "all"):
+        return refit
+    raise ValueError(f"refit must be 'best' (or True), 'all' or False; got {refit!r}")
 CACHE_BYTES = 1 << 30
 
 
@@ -93,7 +109,8 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
-                               with_final=with_final, cache=cache, trace=trace)
+                               with_final=with_final, cache=cache, trace=trace,
+                               name=variant.name)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -140,6 +157,42 @@ def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
     return sorted(chains, key=key)
 
 
+Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
+"""``restore(variant, phase, with_final)``: the stored outcome of a pass, or None."""
+
+
+def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
+             n_workers: int, restore: Restore, trace: bool,
+             chunk_stats: list[Callable[[], dict[str, int]]]) -> Iterator[VariantOutcome]:
+    """Every variant's CV pass in input order, each as soon as it is ready: restored from
+    the store, or computed (serially, or by joblib in contiguous chunks)."""
+    restored = [restore(v, "cv", final) for v, final in jobs]
+    missing = [job for job, done in zip(jobs, restored, strict=True) if done is None]
+    n_workers = min(n_workers, len(missing))
+    if n_workers <= 1:
+        cache = StepCache(CACHE_BYTES)
+        chunk_stats.append(cache.stats)  # read when the pass is over
+        computed: Iterator[VariantOutcome] = (
+            execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
+                            trace=trace) for v, final in missing)
+    else:
+        def in_order() -> Iterator[VariantOutcome]:
+            results = Parallel(n_jobs=n_workers, return_as="generator")(
+                delayed(_run_chunk)(chunk, dataset, seed, trace)
+                for chunk in _chunks(missing, n_workers))
+            for chunk_outcomes, chunk_stat in results:
+                chunk_stats.append(lambda stat=chunk_stat: stat)
+                yield from chunk_outcomes
+        computed = in_order()
+    with threadpool_limits(limits=1):
+        for done in restored:
+            yield done if done is not None else next(computed)
+
+
+def _never(variant: PreparedVariant, phase: str, with_final: bool) -> None:
+    return None
+
+
 def run_variants(
     variants: list[PreparedVariant],
     dataset: SpectroDataset,
@@ -149,17 +202,22 @@ def run_variants(
     n_jobs: int = 1,
     on_outcome: Callable[[VariantOutcome], None] | None = None,
     trace: bool = False,
+    restore: Restore | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
     ``on_outcome`` is called with each outcome in deterministic order, in the calling
     process, as soon as it is complete (this is where a store writes it). ``trace`` logs
-    the output shapes of every step (debug level).
+    the output shapes of every step (debug level). ``restore`` returns the stored outcome
+    of a pass already completed (an interrupted run being resumed), which is then not
+    computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
+    the fits this call made.
     """
-    if refit not in REFIT_POLICIES:
-        raise ValueError(f"refit must be one of {REFIT_POLICIES}; got {refit!r}")
+    refit = refit_policy(refit)
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
+    check_model_types(dataset, [v.steps for v in variants])
+    restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
     wanted = n_jobs if n_jobs > 0 else max(1, cpu_count() + 1 + n_jobs)  # -1: every core
     n_workers = max(1, min(wanted, len(jobs)))
@@ -172,34 +230,26 @@ def run_variants(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    if n_workers == 1:
-        cache = StepCache(CACHE_BYTES)
-        with threadpool_limits(limits=1):
-            for variant, final in jobs:
-                collect(execute_variant(variant, dataset, seed=seed, phase="cv",
-                                        with_final=final, cache=cache, trace=trace))
-        chunk_stats = [cache.stats()]
-    else:
-        chunk_stats = []
-        results = Parallel(n_jobs=n_workers, return_as="generator")(
-            delayed(_run_chunk)(chunk, dataset, seed, trace)
-            for chunk in _chunks(jobs, n_workers))
-        for chunk_outcomes, chunk_stat in results:
-            for outcome in chunk_outcomes:
-                collect(outcome)
-            chunk_stats.append(chunk_stat)
+    chunk_stats: list[Callable[[], dict[str, int]]] = []
+    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats):
+        collect(outcome)
+    restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
         for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
-            stats[name] += chunk_stat[name]
+            stats[name] += chunk_stat()[name]
     if refit == "best":
         ranked = rank_chains(c for o in outcomes for c in o.chains)
         if ranked:
             winner = next(v for v in variants if v.pipeline_id == ranked[0].pipeline_id)
             if winner.has_split:
-                with threadpool_limits(limits=1):
-                    refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
-                                               with_final=True, cache=StepCache(CACHE_BYTES),
-                                               trace=trace)
+                refitted = restore(winner, "refit", True)
+                if refitted is None:
+                    with threadpool_limits(limits=1):
+                        refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
+                                                   with_final=True,
+                                                   cache=StepCache(CACHE_BYTES), trace=trace)
+                restored += refitted.restored
                 collect(refitted)
     stats["fits"] = sum(o.n_fits for o in outcomes)
+    stats["restored"] = restored
     return outcomes, stats

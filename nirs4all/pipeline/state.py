@@ -19,16 +19,43 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-__all__ = ["SHARED", "Block", "Rows", "StepCache", "chain_key"]
+from nirs4all.pipeline.spec import Step
+
+__all__ = ["SHARED", "Block", "FittedModel", "Lane", "Rows", "StepCache", "chain_key"]
 
 SHARED = "*"
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class FittedModel:
+    """A model step's fitted folds and predictions, in original target units."""
+
+    chain_id: str
+    step: Step
+    path: tuple[int, ...]
+    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...]
+    source_chains: tuple[str, ...]
+    val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+
+
+@dataclass
+class Lane:
+    """One branch path's state: a block per fold key, the steps so far, its models."""
+
+    path: tuple[int, ...]
+    blocks: dict[str, Block]
+    chain: tuple[tuple[Step, tuple[int, ...], dict[str, str]], ...] = ()
+    models: tuple[FittedModel, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

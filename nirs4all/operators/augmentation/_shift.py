@@ -16,6 +16,10 @@ class _AxisAugmenter(Augmenter):
     def fit(self, X: object, y: object = None, wavelengths: object = None) -> _AxisAugmenter:
         """Check the parameters, learn ``n_features_in_`` and the axis ``wavelengths_``.
 
+        The pipeline passes the dataset's axis here (see
+        :func:`~nirs4all.operators.transforms.is_wavelength_aware`), so shifts are in nm or
+        cm-1, not in columns.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -30,6 +34,7 @@ class _AxisAugmenter(Augmenter):
         """
         super().fit(X)
         self.wavelengths_ = self._check_axis(wavelengths)
+        self.wavelengths_out_ = self.wavelengths_  # the wavelength protocol: same columns out
         return self
 
     def transform(self, X: object, wavelengths: object = None) -> np.ndarray:
@@ -93,6 +98,8 @@ class BaselineShift(_AxisAugmenter):
     n_features_in_ : int
     wavelengths_ : ndarray of shape (n_features_in_,)
         Axis given to ``fit``, or ``arange(n_features_in_)``.
+    wavelengths_out_ : ndarray of shape (n_features_in_,)
+        Axis of the output: ``wavelengths_``.
     """
 
     def __init__(
@@ -140,6 +147,8 @@ class WavelengthShift(_AxisAugmenter):
     n_features_in_ : int
     wavelengths_ : ndarray of shape (n_features_in_,)
         Axis given to ``fit``, or ``arange(n_features_in_)``.
+    wavelengths_out_ : ndarray of shape (n_features_in_,)
+        Axis of the output: ``wavelengths_``.
     """
 
     def __init__(

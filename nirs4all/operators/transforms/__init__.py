@@ -40,8 +40,9 @@ Wavelength protocol
    Filters with a fixed window need a uniform axis (every step within ``SPACING_RTOL`` of
    the mean step); other axes are an error that suggests :class:`Resample`.
 5. :func:`is_wavelength_aware` tells a caller (the pipeline, replay) whether an estimator
-   follows this protocol: true for every class here and for any estimator inheriting
-   :class:`WavelengthAwareMixin`.
+   follows this protocol: true for every class here, for any estimator inheriting
+   :class:`WavelengthAwareMixin`, and for any estimator whose ``fit`` (and ``transform``,
+   if any) names a ``wavelengths`` parameter, such as the axis augmenters.
 """
 
 from nirs4all.operators.transforms._base import (

@@ -5,6 +5,8 @@ The protocol is described in the package docstring (:mod:`nirs4all.operators.tra
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import numpy as np
@@ -28,14 +30,42 @@ AXIS_RTOL = 1e-9
 SPACING_RTOL = 1e-2
 
 
+def _names_wavelengths(method: object) -> bool:
+    """Whether a method declares a ``wavelengths`` parameter by name (``**kwargs`` does not)."""
+    if not callable(method):
+        return False
+    try:
+        parameter = inspect.signature(method).parameters.get("wavelengths")
+    except (TypeError, ValueError):  # builtins and C extensions without a signature
+        return False
+    return parameter is not None and parameter.kind in (
+        inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+
+
+@functools.lru_cache(maxsize=512)
+def _class_is_aware(cls: type) -> bool:
+    if issubclass(cls, WavelengthAwareMixin):
+        return True
+    if not _names_wavelengths(getattr(cls, "fit", None)):
+        return False
+    transform = getattr(cls, "transform", None)
+    return transform is None or _names_wavelengths(transform)
+
+
 def is_wavelength_aware(estimator: object) -> bool:
     """Tell whether ``estimator`` takes the wavelength axis in ``fit`` and ``transform``.
 
-    True for every transform of :mod:`nirs4all.operators.transforms` and for any estimator
-    that inherits :class:`WavelengthAwareMixin`. A caller passes ``wavelengths=`` only to
-    estimators for which this is true.
+    This is the one capability check of the wavelength protocol: the pipeline, replay (and
+    through it the scikit-learn wrapper of a bundle) pass ``wavelengths=`` exactly to the
+    estimators for which it is true. It is true for every estimator inheriting
+    :class:`WavelengthAwareMixin` (every transform of :mod:`nirs4all.operators.transforms`)
+    and for any estimator, of any package, whose ``fit`` names a ``wavelengths`` parameter
+    and whose ``transform``, when it has one, names it too (the augmenters
+    :class:`~nirs4all.operators.augmentation.WavelengthShift` and
+    :class:`~nirs4all.operators.augmentation.BaselineShift` among them). Catch-all
+    ``**kwargs`` do not count: they promise nothing about the axis.
     """
-    return isinstance(estimator, WavelengthAwareMixin)
+    return _class_is_aware(type(estimator))
 
 
 def _describe(axis: np.ndarray) -> str:
