@@ -1,0 +1,373 @@
+"""Orthogonal projections to latent structures: OPLS regression and OPLS-DA.
+
+Trygg & Wold (2002) split the systematic variation of X in two: a predictive part, related
+to Y, and a Y-orthogonal part (scores exactly uncorrelated with every column of Y). The
+orthogonal part is removed first (:func:`orthogonal_components`) and a PLS model is fitted
+on what remains (:func:`~nirs4all.operators.models._nipals.nipals_pls`). With one response
+and one predictive component the predictions equal those of PLS with ``1 + n_orthogonal``
+components; what OPLS adds is the interpretation (one predictive direction, the rest
+labelled as structured noise) and a filtered X.
+
+References
+----------
+Trygg, J. & Wold, S. (2002). Orthogonal projections to latent structures (O-PLS). Journal
+of Chemometrics 16, 119-128.
+Bylesjo, M., Rantalainen, M., Cloarec, O., Nicholson, J. K., Holmes, E. & Trygg, J.
+(2006). OPLS discriminant analysis: combining the strengths of PLS-DA and SIMCA
+classification. Journal of Chemometrics 20, 341-351.
+Guo, C., Pleiss, G., Sun, Y. & Weinberger, K. Q. (2017). On calibration of modern neural
+networks. Proceedings of ICML, 1321-1330 (temperature scaling).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MultiOutputMixin,
+    OneToOneFeatureMixin,
+    RegressorMixin,
+    TransformerMixin,
+)
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from nirs4all.errors import DataWarning
+from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin, residual_theta
+from nirs4all.operators.models._nipals import nipals_pls, rotations
+from nirs4all.operators.models._preprocessing import (
+    center_scale,
+    check_components,
+    fitted_coefficients,
+)
+from nirs4all.operators.transforms._transformer import check_choice, check_int, warn_caller
+
+__all__ = ["OPLS", "OPLSDA", "orthogonal_components"]
+
+_EPS = np.finfo(np.float64).eps
+#: Search interval of the inverse temperature of OPLSDA.predict_proba, in class-indicator units.
+INVERSE_TEMPERATURE_BOUNDS = (1e-2, 1e2)
+
+
+def orthogonal_components(
+    X: NDArray[np.float64], Y: NDArray[np.float64], n_orthogonal: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    """Remove ``n_orthogonal`` Y-orthogonal components from centred ``X`` (Trygg & Wold 2002).
+
+    With ``S`` an orthonormal basis of the column space of ``X'Y`` and ``w`` its first
+    vector (the first PLS weight, unchanged by the deflations below), each component takes
+    ``t = E w``, ``p = E't / t't``, the orthogonal weight ``w_o = (I - S S') p / ||.||``,
+    ``t_o = E w_o``, ``p_o = E't_o / t_o't_o`` and deflates ``E -= t_o p_o'``. Every ``t_o``
+    is orthogonal to every column of ``Y`` because ``w_o`` is orthogonal to ``X'Y``; for one
+    response ``S = w`` and this is the algorithm of the paper. A component is left as zero
+    columns when no Y-orthogonal variation remains (``E`` lies in the span of ``X'Y``).
+
+    Returns
+    -------
+    weights, loadings : ndarray of shape (p, n_orthogonal)
+    scores : ndarray of shape (n, n_orthogonal)
+    residual : ndarray of shape (n, p)
+        ``X`` without the orthogonal components (``X`` itself when ``n_orthogonal == 0``).
+    """
+    n, p = X.shape
+    weights, loadings = np.zeros((p, n_orthogonal)), np.zeros((p, n_orthogonal))
+    scores = np.zeros((n, n_orthogonal))
+    if n_orthogonal == 0:
+        return weights, loadings, scores, X
+    left, singular, _ = np.linalg.svd(X.T @ Y, full_matrices=False)
+    if singular[0] <= _EPS * max(n, p) * max(np.abs(X).max(), 1.0):
+        return weights, loadings, scores, X
+    basis = left[:, singular > max(X.shape) * _EPS * singular[0]]
+    residual = X.copy()
+    floor = max(n, p) * _EPS * np.vdot(X, X)
+    for k in range(n_orthogonal):
+        t = residual @ basis[:, 0]
+        loading = residual.T @ t / (t @ t)
+        weight = loading - basis @ (basis.T @ loading)
+        norm = np.sqrt(weight @ weight)
+        # Rounding leaves about n * eps of a loading that lies in the span of X'Y.
+        if norm <= 10 * max(n, p) * _EPS * np.sqrt(loading @ loading):
+            break
+        weight /= norm
+        score = residual @ weight
+        variance = score @ score
+        if variance <= floor:
+            break
+        loadings[:, k] = residual.T @ score / variance
+        residual -= np.outer(score, loadings[:, k])
+        weights[:, k], scores[:, k] = weight, score
+    return weights, loadings, scores, residual
+
+
+class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
+    """Fit and prediction shared by :class:`OPLS` and :class:`OPLSDA` (private)."""
+
+    n_orthogonal: int
+    scale: bool
+
+    def _fit_opls(self, X: NDArray[np.float64], Y: NDArray[np.float64], n_components: int) -> None:
+        n_orthogonal = check_int(self, "n_orthogonal", 0)
+        check_choice(self, "scale", (True, False))
+        check_components(self, X.shape, n_components, "n_components")
+        Xp, Yp = center_scale(self, X, Y, bool(self.scale))
+        W_o, P_o, T_o, filtered = orthogonal_components(Xp, Yp, n_orthogonal)
+        found = int(np.count_nonzero(np.any(W_o, axis=0)))
+        if found < n_orthogonal:
+            warn_caller(
+                f"{type(self).__name__}(n_orthogonal={n_orthogonal}): X has only {found} "
+                f"component(s) of variation orthogonal to y; the other "
+                f"{n_orthogonal - found} are zero (lower n_orthogonal)",
+                DataWarning,
+            )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factors = nipals_pls(filtered, Yp, n_components)
+        if not np.all(np.isfinite(factors.x_rotations)):
+            raise ValueError(
+                f"{type(self).__name__}(n_components={n_components}, "
+                f"n_orthogonal={n_orthogonal}): the filtered X has rank below n_components; "
+                "lower n_components or n_orthogonal"
+            )
+        R_o = rotations(W_o, P_o)
+        self.orthogonal_weights_, self.orthogonal_loadings_ = W_o, P_o
+        self.orthogonal_scores_, self.orthogonal_rotations_ = T_o, R_o
+        self.x_weights_ = np.array(factors.x_weights)
+        self.x_loadings_ = np.array(factors.x_loadings)
+        self.y_loadings_ = np.array(factors.y_loadings)
+        self.x_scores_ = np.array(factors.x_scores)
+        self.y_scores_ = np.array(factors.y_scores)
+        # Scores of new rows: filter them, then rotate; folded into one matrix.
+        self.x_rotations_ = factors.x_rotations - R_o @ (P_o.T @ factors.x_rotations)
+        self.coef_, self.intercept_ = fitted_coefficients(self, self.x_rotations_)
+        self.x_sum_squares_ = np.einsum("ij,ij->j", Xp, Xp)
+        self.x_residual_theta_ = residual_theta(filtered - self.x_scores_ @ self.x_loadings_.T)
+
+    def _responses(self, X: ArrayLike) -> NDArray[np.float64]:
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        return X @ self.coef_.T + self.intercept_
+
+    def _filtered_processed(self, X: ArrayLike) -> NDArray[np.float64]:
+        processed = self._processed(X)
+        return processed - (processed @ self.orthogonal_rotations_) @ self.orthogonal_loadings_.T
+
+    def q_residuals(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Q statistic of each row of ``X`` after both parts of the model, shape (n_samples,).
+
+        ``Q = ||x - t_o P_o' - t P'||²`` on the processed row ``x``: unlike a PLS model, the
+        Y-orthogonal variation is part of the OPLS model and not of its residual (Trygg &
+        Wold 2002, ``E`` of eq. 10; Jackson & Mudholkar 1979 for the statistic).
+        """
+        filtered = self._filtered_processed(X)
+        residual = filtered - (filtered @ self.x_rotations_) @ self.x_loadings_.T
+        return np.einsum("ij,ij->i", residual, residual)
+
+
+_PARAMETERS_DOC = """n_orthogonal : int, default=1
+        Number of Y-orthogonal components removed before the predictive PLS (``orthoI`` in
+        R ``ropls``, "orthogonal components" in SIMCA). 0 gives plain PLS. When X has fewer
+        Y-orthogonal directions than asked, the extra components are zero columns and a
+        :class:`~nirs4all.errors.DataWarning` says so.
+    scale : bool, default=False
+        Divide the centred columns of X and Y by their standard deviations (ddof=1) before
+        the fit (unit variance, "UV"). Off by default: on spectra it inflates flat, noisy
+        regions; centring alone is the usual choice.
+"""
+
+_ATTRIBUTES_DOC = """x_weights_, x_loadings_ : ndarray of shape (n_features, n_components)
+        Predictive weights ``W`` and loadings ``P`` of the PLS on the filtered X.
+    y_loadings_ : ndarray of shape (n_targets, n_components)
+        Predictive Y loadings ``C``.
+    x_scores_, y_scores_ : ndarray of shape (n_samples, n_components)
+        Predictive scores ``T_p`` and Y scores of the training rows.
+    x_rotations_ : ndarray of shape (n_features, n_components)
+        ``(I - R_o P_o') W (P'W)^-1``: the predictive scores of new processed rows.
+    orthogonal_weights_, orthogonal_loadings_ : ndarray of shape (n_features, n_orthogonal)
+        ``W_o`` and ``P_o`` of the Y-orthogonal components.
+    orthogonal_scores_ : ndarray of shape (n_samples, n_orthogonal)
+        ``T_o`` of the training rows.
+    orthogonal_rotations_ : ndarray of shape (n_features, n_orthogonal)
+        ``R_o = W_o (P_o' W_o)^-1``: orthogonal scores of new processed rows.
+    coef_ : ndarray of shape (n_targets, n_features)
+        Regression coefficients per wavelength in the units of X and y:
+        ``predict(X) = X @ coef_.T + intercept_``.
+    intercept_ : ndarray of shape (n_targets,)
+    x_mean_, x_scale_ : ndarray of shape (n_features,)
+        Column means and scales (ones unless ``scale``) of the training X.
+    y_mean_, y_scale_ : ndarray of shape (n_targets,)
+    x_sum_squares_ : ndarray of shape (n_features,)
+        Column sums of squares of the processed training X (selectivity ratio).
+    x_residual_theta_ : ndarray of shape (3,)
+        Traces of the powers of the covariance of the residual after both parts (Q limit).
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str, only when X has feature names
+
+    Diagnostics (from :class:`~nirs4all.operators.models._diagnostics.PLSDiagnosticsMixin`):
+    ``vip_`` is the predictive VIP (Galindo-Prieto, Eriksson & Trygg 2014, J. Chemometrics
+    28, 623-632, "VIP_pred"), ``selectivity_ratio_`` the target projection on ``coef_``
+    against the whole processed X, ``hotelling_t2(X)`` uses the predictive scores, and
+    ``q_residuals(X)`` the residual after the predictive and the orthogonal parts.
+"""
+
+
+class OPLS(OneToOneFeatureMixin, TransformerMixin, RegressorMixin, MultiOutputMixin, _OPLSModel):
+    __doc__ = f"""Orthogonal projections to latent structures regression (Trygg & Wold 2002).
+
+    X and Y are centred (and scaled when ``scale``); ``n_orthogonal`` Y-orthogonal
+    components are removed from X (:func:`orthogonal_components`), then ``n_components``
+    predictive PLS components are fitted on the filtered X by NIPALS. ``predict`` filters
+    new rows with the same components and applies the predictive model, folded into one
+    coefficient vector per target. ``transform`` returns X without its Y-orthogonal
+    variation, in the units of X, for use before another model. With several responses the
+    orthogonal weights are made orthogonal to the whole column space of ``X'Y`` (the
+    general algorithm of the paper, with every principal component of ``W`` kept).
+
+    ``score`` is the coefficient of determination R² of ``predict`` (``RegressorMixin``).
+    Matches ``pyopls.OPLS`` (which filters only) up to its output convention: its
+    ``transform`` returns ``(OPLS.transform(X) - x_mean_) / x_scale_``.
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of predictive components, at most ``min(n_samples - 1, n_features)``. One
+        response needs one: the later ones would only refit what the orthogonal part
+        leaves.
+    {_PARAMETERS_DOC}
+    Attributes
+    ----------
+    {_ATTRIBUTES_DOC}
+    References
+    ----------
+    Trygg, J. & Wold, S. (2002). Orthogonal projections to latent structures (O-PLS).
+    Journal of Chemometrics 16, 119-128.
+    """
+
+    def __init__(self, n_components: int = 1, n_orthogonal: int = 1, scale: bool = False) -> None:
+        self.n_components = n_components
+        self.n_orthogonal = n_orthogonal
+        self.scale = scale
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
+        """Fit the orthogonal filter and the predictive PLS on ``X`` and ``y``."""
+        X, y = validate_data(
+            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
+        )
+        self._predict_1d = y.ndim == 1
+        self._fit_opls(X, y.reshape(X.shape[0], -1), check_int(self, "n_components", 1))
+        return self
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
+        predicted = self._responses(X)
+        return predicted[:, 0] if self._predict_1d else predicted
+
+    def transform(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Return ``X`` without its Y-orthogonal variation ``T_o P_o'``, in the units of X."""
+        processed = self._processed(X)
+        orthogonal = (processed @ self.orthogonal_rotations_) @ self.orthogonal_loadings_.T
+        return processed * self.x_scale_ + self.x_mean_ - orthogonal * self.x_scale_
+
+
+class OPLSDA(ClassifierMixin, _OPLSModel):
+    __doc__ = f"""OPLS discriminant analysis (Bylesjo et al. 2006): OPLS on class indicators.
+
+    The labels are coded as a 0/1 indicator matrix with one column per class (in the order
+    of ``classes_``) and an :class:`OPLS` model is fitted to it. ``predict`` returns the
+    class whose predicted indicator is largest. ``decision_function`` returns the
+    predicted indicators (for two classes, indicator of ``classes_[1]`` minus that of
+    ``classes_[0]``, positive for ``classes_[1]``). ``predict_proba`` is the softmax of the
+    predicted indicators times an inverse temperature fitted by maximum likelihood on the
+    training rows (temperature scaling, Guo et al. 2017, searched in
+    ``{INVERSE_TEMPERATURE_BOUNDS}``): it ranks classes as ``predict`` does, and it is
+    calibrated on the training data only, so expect it to be overconfident on new data.
+
+    ``score`` is the mean accuracy (``ClassifierMixin``); the nirs4all engine ranks
+    classifiers by balanced accuracy instead.
+
+    Parameters
+    ----------
+    n_components : int, optional
+        Number of predictive components; by default one less than the number of classes
+        (the rank of the centred indicator matrix).
+    {_PARAMETERS_DOC}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels, sorted.
+    inverse_temperature_ : float
+        Factor applied to the predicted indicators before the softmax of ``predict_proba``.
+    {_ATTRIBUTES_DOC}
+    References
+    ----------
+    Bylesjo, M., Rantalainen, M., Cloarec, O., Nicholson, J. K., Holmes, E. & Trygg, J.
+    (2006). OPLS discriminant analysis: combining the strengths of PLS-DA and SIMCA
+    classification. Journal of Chemometrics 20, 341-351.
+    Guo, C., Pleiss, G., Sun, Y. & Weinberger, K. Q. (2017). On calibration of modern
+    neural networks. Proceedings of ICML, 1321-1330.
+    """
+
+    def __init__(
+        self, n_components: int | None = None, n_orthogonal: int = 1, scale: bool = False
+    ) -> None:
+        self.n_components = n_components
+        self.n_orthogonal = n_orthogonal
+        self.scale = scale
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
+        """Fit OPLS on the class indicators of ``y``, then the softmax temperature."""
+        X, y = validate_data(self, X, y, dtype=np.float64, ensure_min_samples=2)
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        n_classes = len(self.classes_)
+        if n_classes < 2:
+            raise ValueError(
+                f"OPLSDA needs at least 2 classes in y; got 1 class ({self.classes_[0]!r})"
+            )
+        n_components = n_classes - 1
+        if self.n_components is not None:
+            n_components = check_int(self, "n_components", 1)
+        indicators = np.eye(n_classes)[codes]
+        self._fit_opls(X, indicators, n_components)
+        fitted = X @ self.coef_.T + self.intercept_
+        self.inverse_temperature_ = _fit_inverse_temperature(fitted, codes)
+        return self
+
+    def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predicted class indicators: shape (n_samples,) for two classes, else (n, n_classes)."""
+        indicators = self._responses(X)
+        return indicators[:, 1] - indicators[:, 0] if len(self.classes_) == 2 else indicators
+
+    def predict(self, X: ArrayLike) -> NDArray[Any]:
+        """The class with the largest predicted indicator, for each row of ``X``."""
+        indicators = self._responses(X)
+        return self.classes_[np.argmax(indicators, axis=1)]
+
+    def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Softmax of the scaled predicted indicators, shape (n_samples, n_classes)."""
+        indicators = self._responses(X)
+        return softmax(self.inverse_temperature_ * indicators, axis=1)
+
+    def predict_log_proba(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Logarithm of :meth:`predict_proba`, computed without underflow."""
+        indicators = self._responses(X)
+        return log_softmax(self.inverse_temperature_ * indicators, axis=1)
+
+
+def _fit_inverse_temperature(indicators: NDArray[np.float64], codes: NDArray[np.intp]) -> float:
+    """The factor ``b`` maximising ``sum_i log softmax(b * indicators_i)[codes_i]``."""
+    rows = np.arange(len(codes))
+
+    def negative_log_likelihood(log_factor: float) -> float:
+        scaled = np.exp(log_factor) * indicators
+        return -float(np.sum(log_softmax(scaled, axis=1)[rows, codes]))
+
+    low, high = np.log(INVERSE_TEMPERATURE_BOUNDS)
+    result = minimize_scalar(
+        negative_log_likelihood, bounds=(low, high), method="bounded", options={"xatol": 1e-6}
+    )
+    return float(np.exp(result.x))

@@ -1,0 +1,59 @@
+"""Centring, scaling and coefficient bookkeeping shared by the latent-variable regressors."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["center_scale", "check_components", "fitted_coefficients"]
+
+
+def _column_scale(data: NDArray[np.float64], scale: bool) -> NDArray[np.float64]:
+    if not scale:
+        return np.ones(data.shape[1])
+    deviation = data.std(axis=0, ddof=1)
+    deviation[deviation == 0.0] = 1.0
+    return deviation
+
+
+def center_scale(
+    estimator: object, X: NDArray[np.float64], Y: NDArray[np.float64], scale: bool
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Store ``x_mean_``, ``x_scale_``, ``y_mean_``, ``y_scale_``; return the processed X, Y.
+
+    Scales are standard deviations with ddof=1 (constant columns keep scale 1) when
+    ``scale``, else ones. The processed data are ``(X - x_mean_) / x_scale_`` and the same
+    for Y.
+    """
+    estimator.x_mean_ = X.mean(axis=0)
+    estimator.y_mean_ = Y.mean(axis=0)
+    Xp = X - estimator.x_mean_
+    Yp = Y - estimator.y_mean_
+    estimator.x_scale_ = _column_scale(Xp, scale)
+    estimator.y_scale_ = _column_scale(Yp, scale)
+    return Xp / estimator.x_scale_, Yp / estimator.y_scale_
+
+
+def check_components(estimator: object, shape: tuple[int, int], value: int, name: str) -> None:
+    """Raise if ``value`` components exceed the rank bound of centred data of ``shape``."""
+    n_samples, n_features = shape
+    bound = min(n_samples - 1, n_features)
+    if value > bound:
+        raise ValueError(
+            f"{type(estimator).__name__}: {name}={value} exceeds min(n_samples - 1, "
+            f"n_features) = {bound} for {n_samples} sample(s) and {n_features} feature(s); "
+            f"lower {name}"
+        )
+
+
+def fitted_coefficients(
+    estimator: object, x_rotations: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return ``coef_`` (n_targets, n_features) and ``intercept_`` in the units of X and Y.
+
+    On processed data ``Y = X R Q'``; undoing the scaling and the centring gives
+    ``Y = X coef_' + intercept_``.
+    """
+    processed = x_rotations @ estimator.y_loadings_.T
+    coef = (processed * estimator.y_scale_).T / estimator.x_scale_
+    return coef, estimator.y_mean_ - estimator.x_mean_ @ coef.T
