@@ -1,0 +1,236 @@
+"""Nonlinear kernel PLS regression (Rosipal & Trejo 2001), and the kernels it shares.
+
+The spectra are mapped implicitly to a feature space through a kernel ``k(x, z)``; PLS is
+run on the centred Gram matrix ``K`` instead of X. Nothing is computed per wavelength:
+weights, loadings, ``coef_``, VIP and the selectivity ratio live in the feature space,
+which the rbf and polynomial kernels never form, so this module has no
+``PLSDiagnosticsMixin``. The linear kernel ``k(x, z) = x'z`` gives exactly linear PLS.
+
+References
+----------
+Rosipal, R. & Trejo, L. J. (2001). Kernel partial least squares regression in reproducing
+kernel Hilbert space. Journal of Machine Learning Research 2, 97-123.
+Scholkopf, B., Smola, A. & Muller, K.-R. (1998). Nonlinear component analysis as a kernel
+eigenvalue problem. Neural Computation 10, 1299-1319 (centring in feature space).
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Self
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.linalg import pinv
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, TransformerMixin
+from sklearn.metrics.pairwise import pairwise_kernels
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from nirs4all.operators.transforms._transformer import check_choice, check_int
+
+__all__ = ["KERNELS", "KernelPLS"]
+
+KERNELS = ("rbf", "polynomial", "linear")
+_EPS = np.finfo(np.float64).eps
+
+
+class KernelModelMixin:
+    """Kernel parameters, the centred training Gram matrix and centred test kernels (private).
+
+    Fitted state: ``X_fit_`` (the training spectra, needed for every new kernel row),
+    ``kernel_column_means_`` and ``kernel_mean_`` (centring in feature space, Scholkopf et
+    al. 1998: ``Kc = K - 1K/n - K1/n + 1K1/n²``, and the same with the training means for
+    test rows).
+    """
+
+    kernel: str
+    gamma: float | None
+    degree: int
+    coef0: float
+
+    def _kernel(self, X: NDArray[np.float64], Z: NDArray[np.float64]) -> NDArray[np.float64]:
+        if self.kernel == "linear":
+            return X @ Z.T
+        gamma = 1.0 / X.shape[1] if self.gamma is None else float(self.gamma)
+        if self.kernel == "rbf":
+            return pairwise_kernels(X, Z, metric="rbf", gamma=gamma)
+        return pairwise_kernels(
+            X, Z, metric="polynomial", gamma=gamma, degree=self.degree, coef0=self.coef0
+        )
+
+    def _check_kernel_params(self) -> None:
+        check_choice(self, "kernel", KERNELS)
+        gamma = self.gamma
+        if gamma is not None and (
+            isinstance(gamma, bool) or not isinstance(gamma, numbers.Real) or not 0 < gamma < np.inf
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: gamma must be a positive number or None "
+                f"(1 / n_features); got {gamma!r}"
+            )
+        check_int(self, "degree", 1)
+        coef0 = self.coef0
+        if isinstance(coef0, bool) or not isinstance(coef0, numbers.Real) or not np.isfinite(coef0):
+            raise ValueError(f"{type(self).__name__}: coef0 must be a finite number; got {coef0!r}")
+
+    def _fit_kernel(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Store what test kernels need; return the centred training Gram matrix."""
+        self.X_fit_ = X
+        gram = self._kernel(X, X)
+        self.kernel_column_means_ = gram.mean(axis=0)
+        self.kernel_mean_ = float(self.kernel_column_means_.mean())
+        centred = gram - self.kernel_column_means_
+        centred -= self.kernel_column_means_[:, None]
+        centred += self.kernel_mean_
+        return centred
+
+    def _test_kernel(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Centred kernel between new rows (validated here) and the training rows."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float64, reset=False)
+        kernel = self._kernel(X, self.X_fit_)
+        row_means = kernel.mean(axis=1, keepdims=True)
+        return kernel - self.kernel_column_means_ - row_means + self.kernel_mean_
+
+
+_KERNEL_PARAMETERS_DOC = """kernel : {"rbf", "polynomial", "linear"}, default="rbf"
+        ``exp(-gamma ||x - z||²)``, ``(gamma x'z + coef0)^degree`` or ``x'z``.
+    gamma : float, optional
+        Kernel coefficient of rbf and polynomial; None means ``1 / n_features``.
+    degree : int, default=3
+        Degree of the polynomial kernel.
+    coef0 : float, default=1.0
+        Independent term of the polynomial kernel.
+"""
+
+
+def _top_eigenvector(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Eigenvector of the largest eigenvalue of a small symmetric matrix, sign fixed."""
+    _, vectors = np.linalg.eigh(matrix)
+    vector = vectors[:, -1]
+    return vector * np.sign(vector[np.argmax(np.abs(vector))])
+
+
+def kernel_pls(
+    K: NDArray[np.float64], Y: NDArray[np.float64], n_components: int
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Kernel PLS scores of a centred Gram matrix ``K`` and centred responses ``Y``.
+
+    Component ``a`` (Rosipal & Trejo 2001, algorithm of section 4.1, with the power
+    iteration replaced by its fixed point): ``c`` is the dominant eigenvector of
+    ``Y_a' K_a Y_a``, ``u = Y_a c``, ``t = K_a u / ||K_a u||``; then ``K_{a+1} = (I - tt')
+    K_a (I - tt')`` and ``Y_{a+1} = Y_a - t t'Y_a``. With ``K = XX'`` the scores are those
+    of NIPALS on X (same directions, unit norm).
+
+    Returns
+    -------
+    x_scores, y_scores : ndarray of shape (n, n_components)
+        ``T`` (orthonormal columns) and ``U``.
+    """
+    n = K.shape[0]
+    Kd, Yd = K.copy(), Y.copy()
+    T, U = np.zeros((n, n_components)), np.zeros((n, n_components))
+    floor = n * _EPS * max(float(np.trace(K)), _EPS)
+    for a in range(n_components):
+        u = Yd @ _top_eigenvector(Yd.T @ Kd @ Yd)
+        t = Kd @ u
+        norm = np.sqrt(t @ t)
+        if norm <= floor * np.sqrt(u @ u) or norm == 0:
+            break
+        t /= norm
+        Kt = Kd @ t
+        Kd -= np.outer(t, Kt) + np.outer(Kt, t) - (t @ Kt) * np.outer(t, t)
+        Yd -= np.outer(t, t @ Yd)
+        T[:, a], U[:, a] = t, u
+    return T, U
+
+
+class KernelPLS(
+    KernelModelMixin, TransformerMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
+):
+    __doc__ = f"""Nonlinear kernel PLS regression (Rosipal & Trejo 2001).
+
+    The Gram matrix ``K`` of the training spectra under ``kernel`` is centred in feature
+    space, Y is centred, and :func:`kernel_pls` extracts ``n_components`` scores ``T`` and
+    ``U``. New rows are predicted from their centred kernel against the training rows,
+    ``Y_hat = K_new U (T'KU)^-1 T'Y + y_mean``; the training spectra are kept for that.
+    With ``kernel="linear"`` the predictions are those of linear PLS (NIPALS, centred,
+    unscaled) to rounding.
+
+    ``score`` is the coefficient of determination R² of ``predict``. There is no ``coef_``
+    per wavelength and no VIP: the model is linear in feature space, not in X.
+
+    Parameters
+    ----------
+    n_components : int, default=2
+        Number of latent variables, at most ``n_samples - 1``.
+    {_KERNEL_PARAMETERS_DOC}
+    Attributes
+    ----------
+    x_scores_ : ndarray of shape (n_samples, n_components)
+        ``T`` of the training rows (orthonormal columns).
+    y_scores_ : ndarray of shape (n_samples, n_components)
+        ``U`` of the training rows.
+    x_rotations_ : ndarray of shape (n_samples, n_components)
+        ``U (T'KU)^+``: scores of new rows are ``K_new @ x_rotations_``.
+    dual_coef_ : ndarray of shape (n_samples, n_targets)
+        ``U (T'KU)^+ T'Y``: ``predict(X) = K_new @ dual_coef_ + y_mean_``.
+    y_mean_ : ndarray of shape (n_targets,)
+    X_fit_ : ndarray of shape (n_samples, n_features)
+        The training spectra.
+    kernel_column_means_ : ndarray of shape (n_samples,)
+    kernel_mean_ : float
+    n_features_in_ : int
+
+    References
+    ----------
+    Rosipal, R. & Trejo, L. J. (2001). Kernel partial least squares regression in
+    reproducing kernel Hilbert space. Journal of Machine Learning Research 2, 97-123.
+    """
+
+    def __init__(
+        self,
+        n_components: int = 2,
+        kernel: str = "rbf",
+        gamma: float | None = None,
+        degree: int = 3,
+        coef0: float = 1.0,
+    ) -> None:
+        self.n_components = n_components
+        self.kernel = kernel
+        self.gamma = gamma
+        self.degree = degree
+        self.coef0 = coef0
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
+        """Fit kernel PLS on the spectra ``X`` and responses ``y``."""
+        X, y = validate_data(
+            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
+        )
+        n_components = check_int(self, "n_components", 1)
+        self._check_kernel_params()
+        if n_components > X.shape[0] - 1:
+            raise ValueError(
+                f"KernelPLS: n_components={n_components} exceeds n_samples - 1 = "
+                f"{X.shape[0] - 1}; lower n_components"
+            )
+        self._predict_1d = y.ndim == 1
+        Y = y.reshape(X.shape[0], -1)
+        self.y_mean_ = Y.mean(axis=0)
+        Yc = Y - self.y_mean_
+        K = self._fit_kernel(X)
+        self.x_scores_, self.y_scores_ = kernel_pls(K, Yc, n_components)
+        inner = self.x_scores_.T @ K @ self.y_scores_
+        # Pseudo-inverse: components left at zero (see kernel_pls) drop out.
+        self.x_rotations_ = self.y_scores_ @ pinv(inner, check_finite=False)
+        self.dual_coef_ = self.x_rotations_ @ (self.x_scores_.T @ Yc)
+        return self
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
+        predicted = self._test_kernel(X) @ self.dual_coef_ + self.y_mean_
+        return predicted[:, 0] if self._predict_1d else predicted
+
+    def transform(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Scores of new rows in the latent space, ``K_new @ x_rotations_``."""
+        return self._test_kernel(X) @ self.x_rotations_
