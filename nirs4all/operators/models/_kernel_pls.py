@@ -26,6 +26,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, Transf
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from nirs4all.operators.models._preprocessing import shaped_prediction, validate_regression_data
 from nirs4all.operators.transforms._transformer import check_choice, check_int
 
 __all__ = ["KERNELS", "KernelPLS"]
@@ -204,9 +205,7 @@ class KernelPLS(
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit kernel PLS on the spectra ``X`` and responses ``y``."""
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
-        )
+        X, Y = validate_regression_data(self, X, y)
         n_components = check_int(self, "n_components", 1)
         self._check_kernel_params()
         if n_components > X.shape[0] - 1:
@@ -214,8 +213,6 @@ class KernelPLS(
                 f"KernelPLS: n_components={n_components} exceeds n_samples - 1 = "
                 f"{X.shape[0] - 1}; lower n_components"
             )
-        self._predict_1d = y.ndim == 1
-        Y = y.reshape(X.shape[0], -1)
         self.y_mean_ = Y.mean(axis=0)
         Yc = Y - self.y_mean_
         K = self._fit_kernel(X)
@@ -229,7 +226,7 @@ class KernelPLS(
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
         predicted = self._test_kernel(X) @ self.dual_coef_ + self.y_mean_
-        return predicted[:, 0] if self._predict_1d else predicted
+        return shaped_prediction(self, predicted)
 
     def transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Scores of new rows in the latent space, ``K_new @ x_rotations_``."""

@@ -22,10 +22,10 @@ from typing import Self
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils.validation import validate_data
 
 from nirs4all.errors import DataWarning
 from nirs4all.operators.models._kernel_pls import _KERNEL_PARAMETERS_DOC, KernelModelMixin
+from nirs4all.operators.models._preprocessing import shaped_prediction, validate_regression_data
 from nirs4all.operators.transforms._transformer import check_int, warn_caller
 
 __all__ = ["KOPLS"]
@@ -120,14 +120,10 @@ class KOPLS(KernelModelMixin, RegressorMixin, MultiOutputMixin, BaseEstimator):
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit K-OPLS on the spectra ``X`` and responses ``y``."""
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
-        )
+        X, Y = validate_regression_data(self, X, y)
         n_components = check_int(self, "n_components", 1)
         n_orthogonal = check_int(self, "n_orthogonal", 0)
         self._check_kernel_params()
-        self._predict_1d = y.ndim == 1
-        Y = y.reshape(X.shape[0], -1)
         if n_components > Y.shape[1]:
             raise ValueError(
                 f"KOPLS: n_components={n_components} exceeds the number of targets "
@@ -209,4 +205,4 @@ class KOPLS(KernelModelMixin, RegressorMixin, MultiOutputMixin, BaseEstimator):
         """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
         scores = self._predictive_scores(X)
         predicted = scores @ self.regression_coef_ @ self.y_loadings_.T + self.y_mean_
-        return predicted[:, 0] if self._predict_1d else predicted
+        return shaped_prediction(self, predicted)

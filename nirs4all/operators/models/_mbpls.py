@@ -36,6 +36,8 @@ from nirs4all.operators.models._preprocessing import (
     center_scale,
     check_components,
     fitted_coefficients,
+    shaped_prediction,
+    validate_regression_data,
 )
 from nirs4all.operators.transforms._transformer import check_choice, check_int
 
@@ -165,17 +167,14 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
     def fit(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike) -> Self:
         """Fit MB-PLS; ``X`` is one array split by ``blocks`` or a list of block arrays."""
         X, widths = _stack_blocks(X)
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
-        )
+        X, Y = validate_regression_data(self, X, y)
         n_components = check_int(self, "n_components", 1)
         check_choice(self, "scale", (True, False))
         check_choice(self, "block_scaling", (True, False))
         check_components(self, X.shape, n_components, "n_components")
         self.block_bounds_ = self._resolve_blocks(X.shape[1], widths)
         self.n_blocks_ = len(self.block_bounds_)
-        self._predict_1d = y.ndim == 1
-        Xp, Yp = center_scale(self, X, y.reshape(X.shape[0], -1), bool(self.scale))
+        Xp, Yp = center_scale(self, X, Y, bool(self.scale))
         self.block_scale_ = np.ones(self.n_blocks_)
         if self.block_scaling:
             for b, (start, stop) in enumerate(self.block_bounds_):
@@ -257,4 +256,4 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
         """Predicted responses for ``X`` (one array, or the list of block arrays)."""
         X = validate_data(self, self._check_blocks(X), dtype=np.float64, reset=False)
         predicted = X @ self.coef_.T + self.intercept_
-        return predicted[:, 0] if self._predict_1d else predicted
+        return shaped_prediction(self, predicted)

@@ -45,6 +45,8 @@ from nirs4all.operators.models._preprocessing import (
     center_scale,
     check_components,
     fitted_coefficients,
+    shaped_prediction,
+    validate_regression_data,
 )
 from nirs4all.operators.transforms._transformer import check_choice, check_int, warn_caller
 
@@ -254,17 +256,13 @@ class OPLS(OneToOneFeatureMixin, TransformerMixin, RegressorMixin, MultiOutputMi
 
     def fit(self, X: ArrayLike, y: ArrayLike) -> Self:
         """Fit the orthogonal filter and the predictive PLS on ``X`` and ``y``."""
-        X, y = validate_data(
-            self, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
-        )
-        self._predict_1d = y.ndim == 1
-        self._fit_opls(X, y.reshape(X.shape[0], -1), check_int(self, "n_components", 1))
+        X, Y = validate_regression_data(self, X, y)
+        self._fit_opls(X, Y, check_int(self, "n_components", 1))
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
-        predicted = self._responses(X)
-        return predicted[:, 0] if self._predict_1d else predicted
+        return shaped_prediction(self, self._responses(X))
 
     def transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return ``X`` without its Y-orthogonal variation ``T_o P_o'``, in the units of X."""

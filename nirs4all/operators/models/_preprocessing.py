@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
-import numpy as np
-from numpy.typing import NDArray
+from typing import Any
 
-__all__ = ["center_scale", "check_components", "fitted_coefficients"]
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.validation import validate_data
+
+__all__ = [
+    "center_scale",
+    "check_components",
+    "fitted_coefficients",
+    "shaped_prediction",
+    "validate_regression_data",
+]
+
+
+def validate_regression_data(
+    estimator: Any, X: ArrayLike, y: ArrayLike
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Validate float ``X`` and numeric ``y`` for ``fit``; return X and y as a 2-D array.
+
+    Records whether ``y`` was 1-D, so that :func:`shaped_prediction` answers in kind.
+    """
+    X, y = validate_data(
+        estimator, X, y, dtype=np.float64, multi_output=True, y_numeric=True, ensure_min_samples=2
+    )
+    estimator._predict_1d = y.ndim == 1
+    return X, y.reshape(X.shape[0], -1)
+
+
+def shaped_prediction(estimator: Any, predicted: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Predictions of shape (n,) when the estimator was fitted on a 1-D y, else (n, q)."""
+    return predicted[:, 0] if estimator._predict_1d else predicted
 
 
 def _column_scale(data: NDArray[np.float64], scale: bool) -> NDArray[np.float64]:
