@@ -59,7 +59,10 @@ def center_scale(
     Yp = Y - estimator.y_mean_
     estimator.x_scale_ = _column_scale(Xp, scale)
     estimator.y_scale_ = _column_scale(Yp, scale)
-    return Xp / estimator.x_scale_, Yp / estimator.y_scale_
+    if scale:
+        Xp /= estimator.x_scale_
+        Yp /= estimator.y_scale_
+    return Xp, Yp
 
 
 def check_components(estimator: object, shape: tuple[int, int], value: int, name: str) -> None:
