@@ -105,8 +105,9 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
         ``(start, stop)`` pairs. Instead, X may be given to ``fit`` and ``predict`` as a
         list of 2-D arrays (one per block, same rows); ``blocks`` must then agree with it or
         be None. None with a single array is one block (ordinary PLS).
-    scale : bool, default=False
-        Autoscale the columns of X and Y (standard deviation, ddof=1) after centring.
+    scale : bool, default=True
+        Autoscale the columns of X and Y (standard deviation, ddof=1) after centring, as
+        :class:`~nirs4all.operators.models._pls.PLS` does by default.
     block_scaling : bool, default=True
         Divide each processed block by its Frobenius norm (with ``scale``, the usual
         ``1 / sqrt(n_columns)`` up to a common factor), so that a wide block does not
@@ -156,7 +157,7 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
         self,
         n_components: int = 2,
         blocks: Sequence[Any] | None = None,
-        scale: bool = False,
+        scale: bool = True,
         block_scaling: bool = True,
     ) -> None:
         self.n_components = n_components

@@ -25,7 +25,6 @@ from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax, softmax
 from sklearn.base import (
     BaseEstimator,
@@ -41,6 +40,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from nirs4all.errors import DataWarning
 from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin, residual_theta
 from nirs4all.operators.models._nipals import nipals_pls, rotations
+from nirs4all.operators.models._plsda import _TEMPERATURE_BOUNDS, _fit_temperature
 from nirs4all.operators.models._preprocessing import (
     center_scale,
     check_components,
@@ -53,8 +53,6 @@ from nirs4all.operators.transforms._transformer import check_choice, check_int, 
 __all__ = ["OPLS", "OPLSDA", "orthogonal_components"]
 
 _EPS = np.finfo(np.float64).eps
-#: Search interval of the inverse temperature of OPLSDA.predict_proba, in class-indicator units.
-INVERSE_TEMPERATURE_BOUNDS = (1e-2, 1e2)
 
 
 def orthogonal_components(
@@ -175,10 +173,11 @@ _PARAMETERS_DOC = """n_orthogonal : int, default=1
         R ``ropls``, "orthogonal components" in SIMCA). 0 gives plain PLS. When X has fewer
         Y-orthogonal directions than asked, the extra components are zero columns and a
         :class:`~nirs4all.errors.DataWarning` says so.
-    scale : bool, default=False
+    scale : bool, default=True
         Divide the centred columns of X and Y by their standard deviations (ddof=1) before
-        the fit (unit variance, "UV"). Off by default: on spectra it inflates flat, noisy
-        regions; centring alone is the usual choice.
+        the fit (unit variance, "UV"), as :class:`~nirs4all.operators.models._pls.PLS`,
+        pyopls and SIMCA do by default. On spectra, centring alone (False) keeps flat,
+        noisy regions from being inflated.
 """
 
 _ATTRIBUTES_DOC = """x_weights_, x_loadings_ : ndarray of shape (n_features, n_components)
@@ -249,7 +248,7 @@ class OPLS(OneToOneFeatureMixin, TransformerMixin, RegressorMixin, MultiOutputMi
     Journal of Chemometrics 16, 119-128.
     """
 
-    def __init__(self, n_components: int = 1, n_orthogonal: int = 1, scale: bool = False) -> None:
+    def __init__(self, n_components: int = 1, n_orthogonal: int = 1, scale: bool = True) -> None:
         self.n_components = n_components
         self.n_orthogonal = n_orthogonal
         self.scale = scale
@@ -279,9 +278,9 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
     class whose predicted indicator is largest. ``decision_function`` returns the
     predicted indicators (for two classes, indicator of ``classes_[1]`` minus that of
     ``classes_[0]``, positive for ``classes_[1]``). ``predict_proba`` is the softmax of the
-    predicted indicators times an inverse temperature fitted by maximum likelihood on the
-    training rows (temperature scaling, Guo et al. 2017, searched in
-    ``{INVERSE_TEMPERATURE_BOUNDS}``): it ranks classes as ``predict`` does, and it is
+    predicted indicators times a factor fitted by maximum likelihood on the training rows
+    (temperature scaling, Guo et al. 2017; the same as PLSDA of this package, searched in
+    ``{_TEMPERATURE_BOUNDS}``): it ranks classes as ``predict`` does, and it is
     calibrated on the training data only, so expect it to be overconfident on new data.
 
     ``score`` is the mean accuracy (``ClassifierMixin``); the nirs4all engine ranks
@@ -297,7 +296,7 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
     ----------
     classes_ : ndarray of shape (n_classes,)
         The class labels, sorted.
-    inverse_temperature_ : float
+    temperature_ : float
         Factor applied to the predicted indicators before the softmax of ``predict_proba``.
     {_ATTRIBUTES_DOC}
     References
@@ -310,7 +309,7 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
     """
 
     def __init__(
-        self, n_components: int | None = None, n_orthogonal: int = 1, scale: bool = False
+        self, n_components: int | None = None, n_orthogonal: int = 1, scale: bool = True
     ) -> None:
         self.n_components = n_components
         self.n_orthogonal = n_orthogonal
@@ -332,7 +331,7 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
         indicators = np.eye(n_classes)[codes]
         self._fit_opls(X, indicators, n_components)
         fitted = X @ self.coef_.T + self.intercept_
-        self.inverse_temperature_ = _fit_inverse_temperature(fitted, codes)
+        self.temperature_ = _fit_temperature(fitted, codes)
         return self
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -348,24 +347,9 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Softmax of the scaled predicted indicators, shape (n_samples, n_classes)."""
         indicators = self._responses(X)
-        return softmax(self.inverse_temperature_ * indicators, axis=1)
+        return softmax(self.temperature_ * indicators, axis=1)
 
     def predict_log_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Logarithm of :meth:`predict_proba`, computed without underflow."""
         indicators = self._responses(X)
-        return log_softmax(self.inverse_temperature_ * indicators, axis=1)
-
-
-def _fit_inverse_temperature(indicators: NDArray[np.float64], codes: NDArray[np.intp]) -> float:
-    """The factor ``b`` maximising ``sum_i log softmax(b * indicators_i)[codes_i]``."""
-    rows = np.arange(len(codes))
-
-    def negative_log_likelihood(log_factor: float) -> float:
-        scaled = np.exp(log_factor) * indicators
-        return -float(np.sum(log_softmax(scaled, axis=1)[rows, codes]))
-
-    low, high = np.log(INVERSE_TEMPERATURE_BOUNDS)
-    result = minimize_scalar(
-        negative_log_likelihood, bounds=(low, high), method="bounded", options={"xatol": 1e-6}
-    )
-    return float(np.exp(result.x))
+        return log_softmax(self.temperature_ * indicators, axis=1)

@@ -8,6 +8,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.utils.validation import validate_data
 
+from nirs4all.operators.models._latent import _centre_scale
+
 __all__ = [
     "center_scale",
     "check_components",
@@ -36,14 +38,6 @@ def shaped_prediction(estimator: Any, predicted: NDArray[np.float64]) -> NDArray
     return predicted[:, 0] if estimator._predict_1d else predicted
 
 
-def _column_scale(data: NDArray[np.float64], scale: bool) -> NDArray[np.float64]:
-    if not scale:
-        return np.ones(data.shape[1])
-    deviation = data.std(axis=0, ddof=1)
-    deviation[deviation == 0.0] = 1.0
-    return deviation
-
-
 def center_scale(
     estimator: object, X: NDArray[np.float64], Y: NDArray[np.float64], scale: bool
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -53,15 +47,9 @@ def center_scale(
     ``scale``, else ones. The processed data are ``(X - x_mean_) / x_scale_`` and the same
     for Y.
     """
-    estimator.x_mean_ = X.mean(axis=0)
-    estimator.y_mean_ = Y.mean(axis=0)
-    Xp = X - estimator.x_mean_
-    Yp = Y - estimator.y_mean_
-    estimator.x_scale_ = _column_scale(Xp, scale)
-    estimator.y_scale_ = _column_scale(Yp, scale)
-    if scale:
-        Xp /= estimator.x_scale_
-        Yp /= estimator.y_scale_
+    Xp, Yp = np.array(X, dtype=np.float64), np.array(Y, dtype=np.float64)
+    estimator.x_mean_, estimator.x_scale_ = _centre_scale(Xp, scale)
+    estimator.y_mean_, estimator.y_scale_ = _centre_scale(Yp, scale)
     return Xp, Yp
 
 

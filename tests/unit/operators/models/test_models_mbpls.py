@@ -60,7 +60,8 @@ def test_block_factors_equal_mbpls_on_centred_blocks(spectra, reference) -> None
     X = X - X.mean(axis=0)
     y = Y[:, :1] - Y[:, :1].mean(axis=0)
     ref = reference(n_components=3, standardize=False).fit(_blocks(X), y.copy())
-    model = MBPLS(3, blocks=[SPLIT, X.shape[1] - SPLIT], block_scaling=False).fit(X, Y[:, 0])
+    blocks = [SPLIT, X.shape[1] - SPLIT]
+    model = MBPLS(3, blocks=blocks, scale=False, block_scaling=False).fit(X, Y[:, 0])
     unit_super_scores = model.super_scores_ / np.linalg.norm(model.super_scores_, axis=0)
     signs = np.sign(np.sum(unit_super_scores * ref.Ts_, axis=0))
     np.testing.assert_allclose(unit_super_scores * signs, ref.Ts_, atol=1e-8)
@@ -79,7 +80,7 @@ def test_block_scaling_equals_mbpls_on_blocks_divided_by_their_norms(spectra, re
     scaled = [block / np.linalg.norm(block) for block in centred]
     y_mean = Y[:, 0].mean()
     ref = reference(n_components=4, standardize=False).fit(scaled, Y[:, :1] - y_mean)
-    model = MBPLS(4, blocks=[slice(0, SPLIT), slice(SPLIT, None)]).fit(X, Y[:, 0])
+    model = MBPLS(4, blocks=[slice(0, SPLIT), slice(SPLIT, None)], scale=False).fit(X, Y[:, 0])
     np.testing.assert_allclose(model.predict(X), ref.predict(scaled).ravel() + y_mean, atol=1e-8)
     np.testing.assert_allclose(model.block_importances_, ref.A_, atol=1e-8)
 
@@ -96,7 +97,7 @@ def test_super_score_is_the_super_weighted_sum_of_block_scores(spectra) -> None:
 
 def test_one_block_without_block_scaling_is_pls(spectra) -> None:
     X, Y = spectra
-    model = MBPLS(5, block_scaling=False).fit(X[:90], Y[:90, 0])
+    model = MBPLS(5, scale=False, block_scaling=False).fit(X[:90], Y[:90, 0])
     pls = PLSRegression(5, scale=False).fit(X[:90], Y[:90, 0])
     np.testing.assert_allclose(model.predict(X[90:]), pls.predict(X[90:]).ravel(), atol=1e-10)
     np.testing.assert_allclose(model.coef_, pls.coef_, atol=1e-10)
@@ -107,11 +108,11 @@ def test_block_scaling_makes_the_model_blind_to_a_block_unit(spectra) -> None:
     rescaled = X.copy()
     rescaled[:, SPLIT:] *= 1000.0
     blocks = [SPLIT, X.shape[1] - SPLIT]
-    base = MBPLS(3, blocks=blocks).fit(X, Y[:, 0])
-    other = MBPLS(3, blocks=blocks).fit(rescaled, Y[:, 0])
+    base = MBPLS(3, blocks=blocks, scale=False).fit(X, Y[:, 0])
+    other = MBPLS(3, blocks=blocks, scale=False).fit(rescaled, Y[:, 0])
     np.testing.assert_allclose(other.predict(rescaled), base.predict(X), atol=1e-9)
     np.testing.assert_allclose(other.block_importances_, base.block_importances_, atol=1e-9)
-    unscaled = MBPLS(3, blocks=blocks, block_scaling=False).fit(rescaled, Y[:, 0])
+    unscaled = MBPLS(3, blocks=blocks, scale=False, block_scaling=False).fit(rescaled, Y[:, 0])
     assert unscaled.block_importances_[1, 0] > 0.99  # the loud block takes over
 
 

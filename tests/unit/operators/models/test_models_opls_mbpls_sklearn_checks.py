@@ -9,11 +9,11 @@ from nirs4all.operators.models._opls import OPLS, OPLSDA
 
 ESTIMATORS = [
     OPLS(),
-    OPLS(n_components=2, n_orthogonal=2, scale=True),
+    OPLS(n_components=2, n_orthogonal=2, scale=False),
     OPLSDA(),
-    OPLSDA(n_orthogonal=2, scale=True),
+    OPLSDA(n_orthogonal=2, scale=False),
     MBPLS(),
-    MBPLS(n_components=1, scale=True, block_scaling=False),
+    MBPLS(n_components=1, scale=False, block_scaling=False),
     KernelPLS(),
     KernelPLS(kernel="linear"),
     KernelPLS(kernel="polynomial", degree=2),
