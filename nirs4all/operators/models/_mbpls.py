@@ -27,19 +27,11 @@ from typing import Any, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
-from nirs4all.operators.models._nipals import nipals_pls
-from nirs4all.operators.models._preprocessing import (
-    center_scale,
-    check_components,
-    fitted_coefficients,
-    shaped_prediction,
-    validate_regression_data,
-)
-from nirs4all.operators.transforms._transformer import check_choice, check_int
+from nirs4all.operators.models._latent import LatentVariableRegressor
+from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
+from nirs4all.operators.transforms._transformer import check_choice
 
 __all__ = ["MBPLS"]
 
@@ -74,7 +66,7 @@ def _bounds_from_spec(blocks: Sequence[Any], n_features: int) -> list[tuple[int,
     return bounds
 
 
-class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator):
+class MBPLS(LatentVariableRegressor):
     """Multi-block PLS regression (Westerhuis, Kourti & MacGregor 1998).
 
     X is made of blocks of columns, one per feature source (two instruments, two spectral
@@ -86,7 +78,9 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
     ``w_a[b] / ||w_a[b]||``, the block score ``X_b^(a) w_a[b] / ||w_a[b]||`` on the block
     deflated by the previous super scores, and ``t_a = sum_b ||w_a[b]|| t_ba``.
 
-    ``score`` is the coefficient of determination R² of ``predict``.
+    ``score`` is the coefficient of determination R² of ``predict``. Built on the template
+    of :class:`~nirs4all.operators.models._pls.PLS`, it has the same ``predict_nested`` (the
+    predictions of every smaller number of components from one fit) and diagnostics.
 
     Compared with the ``mbpls`` package (Baum & Vermue 2019): predictions and block
     importances ``A_`` are the same; its super scores ``Ts_`` are ours divided by their
@@ -97,8 +91,7 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
     Parameters
     ----------
     n_components : int, default=2
-        Number of latent variables (super scores), at most ``min(n_samples - 1,
-        n_features)``.
+        Number of latent variables (super scores), at most ``min(n_samples, n_features)``.
     blocks : sequence, optional
         How the columns of X split into blocks, in order and covering every column: column
         counts (``[700, 100]``), slices (``[slice(0, 700), slice(700, 800)]``) or
@@ -112,6 +105,9 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
         Divide each processed block by its Frobenius norm (with ``scale``, the usual
         ``1 / sqrt(n_columns)`` up to a common factor), so that a wide block does not
         dominate a narrow one.
+    copy : bool, default=True
+        Work on a copy of X (a list of blocks is always copied); with False, ``fit`` may
+        centre and scale X in place.
 
     Attributes
     ----------
@@ -159,41 +155,41 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
         blocks: Sequence[Any] | None = None,
         scale: bool = True,
         block_scaling: bool = True,
+        copy: bool = True,
     ) -> None:
         self.n_components = n_components
         self.blocks = blocks
         self.scale = scale
         self.block_scaling = block_scaling
+        self.copy = copy
 
     def fit(self, X: ArrayLike | Sequence[ArrayLike], y: ArrayLike) -> Self:
         """Fit MB-PLS; ``X`` is one array split by ``blocks`` or a list of block arrays."""
-        X, widths = _stack_blocks(X)
-        X, Y = validate_regression_data(self, X, y)
-        n_components = check_int(self, "n_components", 1)
+        X, self._fit_widths = _stack_blocks(X)
+        self._fit_latent(X, y)
+        del self._fit_widths
+        return self
+
+    def _check_method_params(self) -> None:
         check_choice(self, "scale", (True, False))
         check_choice(self, "block_scaling", (True, False))
-        check_components(self, X.shape, n_components, "n_components")
-        self.block_bounds_ = self._resolve_blocks(X.shape[1], widths)
+
+    def _factors(
+        self, X: NDArray[np.float64], Y: NDArray[np.float64], n_components: int
+    ) -> PLSFactors:
+        """Scale the blocks of the processed ``X`` in place, run NIPALS, derive the blocks."""
+        self.block_bounds_ = self._resolve_blocks(X.shape[1], self._fit_widths)
         self.n_blocks_ = len(self.block_bounds_)
-        Xp, Yp = center_scale(self, X, Y, bool(self.scale))
         self.block_scale_ = np.ones(self.n_blocks_)
         if self.block_scaling:
             for b, (start, stop) in enumerate(self.block_bounds_):
-                norm = np.linalg.norm(Xp[:, start:stop])
+                norm = np.linalg.norm(X[:, start:stop])
                 self.block_scale_[b] = norm if norm > 0 else 1.0
-                Xp[:, start:stop] /= self.block_scale_[b]
+                X[:, start:stop] /= self.block_scale_[b]
                 self.x_scale_[start:stop] *= self.block_scale_[b]
-        factors = nipals_pls(Xp, Yp, n_components)
-        self.x_weights_ = np.array(factors.x_weights)
-        self.x_loadings_ = np.array(factors.x_loadings)
-        self.y_loadings_ = np.array(factors.y_loadings)
-        self.x_scores_ = np.array(factors.x_scores)
-        self.y_scores_ = np.array(factors.y_scores)
-        self.x_rotations_ = np.array(factors.x_rotations)
-        self.coef_, self.intercept_ = fitted_coefficients(self, self.x_rotations_)
-        self._fit_blocks(Xp)
-        self._fit_diagnostics(Xp)
-        return self
+        factors = nipals_pls(X, Y, n_components)
+        self._fit_blocks(X, factors)
+        return factors
 
     def _resolve_blocks(self, n_features: int, widths: list[int] | None) -> NDArray[np.intp]:
         if self.blocks is None:
@@ -221,23 +217,23 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
             )
         return np.array(bounds, dtype=np.intp)
 
-    def _fit_blocks(self, Xp: NDArray[np.float64]) -> None:
+    def _fit_blocks(self, Xp: NDArray[np.float64], factors: PLSFactors) -> None:
         """Super weights, block weights and block scores from the concatenated factors."""
-        n_components = self.x_weights_.shape[1]
+        n_components = factors.x_weights.shape[1]
         self.super_weights_ = np.zeros((self.n_blocks_, n_components))
-        self.block_weights_ = np.zeros_like(self.x_weights_)
+        self.block_weights_ = np.zeros_like(factors.x_weights)
         self.block_scores_ = np.zeros((self.n_blocks_, Xp.shape[0], n_components))
         for b, (start, stop) in enumerate(self.block_bounds_):
-            part = self.x_weights_[start:stop]
+            part = factors.x_weights[start:stop]
             norms = np.linalg.norm(part, axis=0)
             weights = np.divide(part, norms, out=np.zeros_like(part), where=norms > 0)
             # Component a sees the block deflated by the super scores 1 .. a-1.
-            deflation = np.triu(self.x_loadings_[start:stop].T @ weights, k=1)
-            self.block_scores_[b] = Xp[:, start:stop] @ weights - self.x_scores_ @ deflation
+            deflation = np.triu(factors.x_loadings[start:stop].T @ weights, k=1)
+            self.block_scores_[b] = Xp[:, start:stop] @ weights - factors.x_scores @ deflation
             self.super_weights_[b] = norms
             self.block_weights_[start:stop] = weights
         self.block_importances_ = self.super_weights_**2
-        self.super_scores_ = self.x_scores_
+        self.super_scores_ = np.array(factors.x_scores)
 
     def _processed(self, X: ArrayLike | Sequence[ArrayLike]) -> NDArray[np.float64]:
         return super()._processed(self._check_blocks(X))
@@ -255,6 +251,4 @@ class MBPLS(PLSDiagnosticsMixin, RegressorMixin, MultiOutputMixin, BaseEstimator
 
     def predict(self, X: ArrayLike | Sequence[ArrayLike]) -> NDArray[np.float64]:
         """Predicted responses for ``X`` (one array, or the list of block arrays)."""
-        X = validate_data(self, self._check_blocks(X), dtype=np.float64, reset=False)
-        predicted = X @ self.coef_.T + self.intercept_
-        return shaped_prediction(self, predicted)
+        return super().predict(self._check_blocks(X))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.cross_decomposition import PLSRegression
@@ -11,6 +13,7 @@ import nirs4all
 from nirs4all.operators.models._mbpls import MBPLS
 
 SPLIT = 500  # two blocks: 900-1898 nm and 1900-2500 nm
+GOLDEN = Path(__file__).parents[3] / "golden" / "r_pls"
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +153,41 @@ def test_predict_rejects_blocks_of_other_widths(spectra) -> None:
         model.predict([X[:, :300], X[:, 300:]])
     with pytest.raises(ValueError, match="disagrees with the widths"):
         MBPLS(2, blocks=[300, 501]).fit(_blocks(X), Y)
+
+
+@pytest.fixture(scope="module")
+def gasoline() -> tuple[np.ndarray, np.ndarray]:
+    """Real NIR data: 60 gasoline spectra (900-1700 nm, 401 wavelengths) and octane, R pls."""
+    table = np.loadtxt(GOLDEN / "gasoline.csv", delimiter=",", skiprows=1)
+    return table[:, 1:], table[:, 0]
+
+
+@pytest.mark.parametrize("method", ["NIPALS", "UNIPALS", "KERNEL"])
+def test_two_block_model_of_gasoline_equals_mbpls(gasoline, reference, method: str) -> None:
+    X, y = gasoline
+    split = 200  # 900-1298 nm and 1300-1700 nm
+    ref = reference(n_components=4, method=method, standardize=True)
+    ref.fit([X[:50, :split].copy(), X[:50, split:].copy()], y[:50, None].copy())
+    model = MBPLS(4, blocks=[split, X.shape[1] - split], block_scaling=False).fit(X[:50], y[:50])
+    expected = ref.predict([X[50:, :split].copy(), X[50:, split:].copy()]).ravel()
+    np.testing.assert_allclose(model.predict(X[50:]), expected, rtol=1e-8, atol=1e-8)
+    if method == "NIPALS":
+        np.testing.assert_allclose(model.block_importances_, ref.A_, atol=1e-8)
+
+
+def test_one_block_model_of_gasoline_predicts_as_r_pls_for_every_component(gasoline) -> None:
+    X, y = gasoline
+    expected = np.loadtxt(GOLDEN / "gasoline_oscorespls_pred.csv", delimiter=",", skiprows=1)
+    model = MBPLS(10, scale=False, block_scaling=False).fit(X[:50], y[:50])
+    nested = model.predict_nested(X[50:], range(1, 11))
+    for a in range(1, 11):
+        np.testing.assert_allclose(nested[a], expected[:, a - 1], rtol=1e-8, atol=1e-8)
+
+
+def test_nested_predictions_of_blocks_equal_refits(spectra) -> None:
+    X, Y = spectra
+    model = MBPLS(4).fit(_blocks(X[:90]), Y[:90])
+    nested = model.predict_nested(_blocks(X[90:]), [1, 2, 4])
+    for a in (1, 2, 4):
+        refit = MBPLS(a).fit(_blocks(X[:90]), Y[:90])
+        np.testing.assert_allclose(nested[a], refit.predict(_blocks(X[90:])), atol=1e-10)
