@@ -17,7 +17,8 @@ eigenvalue problem. Neural Computation 10, 1299-1319 (centring in feature space)
 from __future__ import annotations
 
 import numbers
-from typing import Self
+from collections.abc import Iterable
+from typing import ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -26,6 +27,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, Transf
 from sklearn.metrics.pairwise import pairwise_kernels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from nirs4all.operators.models._latent import LatentVariableModel
 from nirs4all.operators.models._preprocessing import shaped_prediction, validate_regression_data
 from nirs4all.operators.transforms._transformer import check_choice, check_int
 
@@ -160,6 +162,8 @@ class KernelPLS(
 
     ``score`` is the coefficient of determination R² of ``predict``. There is no ``coef_``
     per wavelength and no VIP: the model is linear in feature space, not in X.
+    ``predict_nested`` gives the predictions of every smaller number of components from one
+    fit, as for :class:`~nirs4all.operators.models._pls.PLS`.
 
     Parameters
     ----------
@@ -174,6 +178,10 @@ class KernelPLS(
         ``U`` of the training rows.
     x_rotations_ : ndarray of shape (n_samples, n_components)
         ``U (T'KU)^+``: scores of new rows are ``K_new @ x_rotations_``.
+    scores_kernel_product_ : ndarray of shape (n_components, n_components)
+        ``T'KU``.
+    scores_target_product_ : ndarray of shape (n_components, n_targets)
+        ``T'Y`` (Y centred).
     dual_coef_ : ndarray of shape (n_samples, n_targets)
         ``U (T'KU)^+ T'Y``: ``predict(X) = K_new @ dual_coef_ + y_mean_``.
     y_mean_ : ndarray of shape (n_targets,)
@@ -188,6 +196,8 @@ class KernelPLS(
     Rosipal, R. & Trejo, L. J. (2001). Kernel partial least squares regression in
     reproducing kernel Hilbert space. Journal of Machine Learning Research 2, 97-123.
     """
+
+    _nested_param_: ClassVar[str] = "n_components"
 
     def __init__(
         self,
@@ -217,11 +227,47 @@ class KernelPLS(
         Yc = Y - self.y_mean_
         K = self._fit_kernel(X)
         self.x_scores_, self.y_scores_ = kernel_pls(K, Yc, n_components)
-        inner = self.x_scores_.T @ K @ self.y_scores_
-        # Pseudo-inverse: components left at zero (see kernel_pls) drop out.
-        self.x_rotations_ = self.y_scores_ @ pinv(inner, check_finite=False)
-        self.dual_coef_ = self.x_rotations_ @ (self.x_scores_.T @ Yc)
+        self.scores_kernel_product_ = self.x_scores_.T @ K @ self.y_scores_
+        self.scores_target_product_ = self.x_scores_.T @ Yc
+        self.x_rotations_ = self._rotations(n_components)
+        self.dual_coef_ = self.x_rotations_ @ self.scores_target_product_
         return self
+
+    def _rotations(self, n_components: int) -> NDArray[np.float64]:
+        """``U (T'KU)^+`` of the model made of the first ``n_components`` components."""
+        inner = self.scores_kernel_product_[:n_components, :n_components]
+        # Pseudo-inverse: components left at zero (see kernel_pls) drop out.
+        return self.y_scores_[:, :n_components] @ pinv(inner, check_finite=False)
+
+    def predict_nested(self, X: ArrayLike, values: Iterable[int]) -> dict[int, NDArray[np.float64]]:
+        """Predictions of the models with fewer components, from this one fit.
+
+        Component ``a`` of kernel PLS depends only on the kernel, Y and components ``1 ..
+        a - 1``, so the ``a``-component model is made of the first ``a`` columns of ``T``
+        and ``U`` (the nested-parameter protocol of
+        :mod:`~nirs4all.operators.models._latent`).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+        values : iterable of int
+            Numbers of components, each in ``[1, n_components]``.
+
+        Returns
+        -------
+        dict of int to ndarray
+            For each value ``a``, what ``predict`` of the same estimator fitted with
+            ``n_components=a`` returns.
+        """
+        # The check reads only x_rotations_ (n_samples, n_components), which we share.
+        values = LatentVariableModel._nested_values(self, values)
+        kernel = self._test_kernel(X)
+        predictions = {}
+        for a in values:
+            dual = self._rotations(a) @ self.scores_target_product_[:a]
+            predictions[a] = shaped_prediction(self, kernel @ dual + self.y_mean_)
+        return predictions
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""

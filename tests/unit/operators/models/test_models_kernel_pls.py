@@ -69,6 +69,18 @@ def test_transform_of_the_training_rows_gives_their_scores(spectra) -> None:
     np.testing.assert_allclose(model.x_scores_.T @ model.x_scores_, np.eye(5), atol=1e-10)
 
 
+@pytest.mark.parametrize("kernel", ["rbf", "linear"])
+def test_nested_predictions_equal_refits_with_fewer_components(spectra, kernel: str) -> None:
+    X, Y = spectra
+    model = KernelPLS(6, kernel=kernel, gamma=1e-2).fit(X[:90], Y[:90])
+    nested = model.predict_nested(X[90:], [1, 3, 6])
+    for a in (1, 3, 6):
+        refit = KernelPLS(a, kernel=kernel, gamma=1e-2).fit(X[:90], Y[:90])
+        np.testing.assert_allclose(nested[a], refit.predict(X[90:]), atol=1e-10)
+    with pytest.raises(ValueError, match=r"integer in \[1, 6\]"):
+        model.predict_nested(X[90:], [7])
+
+
 def test_more_components_than_the_kernel_holds_are_left_at_zero() -> None:
     X = np.linspace(0.0, 1.0, 10)[:, None]
     model = KernelPLS(3, kernel="linear").fit(X, 3 * X[:, 0])
