@@ -160,8 +160,8 @@ class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
         """Q statistic of each row of ``X`` after both parts of the model, shape (n_samples,).
 
         ``Q = ||x - t_o P_o' - t P'||²`` on the processed row ``x``: unlike a PLS model, the
-        Y-orthogonal variation is part of the OPLS model and not of its residual (Trygg &
-        Wold 2002, ``E`` of eq. 10; Jackson & Mudholkar 1979 for the statistic).
+        Y-orthogonal variation is part of the OPLS model and not of its residual ``E``
+        (Trygg & Wold 2002; Jackson & Mudholkar 1979 for the statistic).
         """
         filtered = self._filtered_processed(X)
         residual = filtered - (filtered @ self.x_rotations_) @ self.x_loadings_.T
