@@ -159,7 +159,7 @@ class LatentVariableModel(PLSDiagnosticsMixin, BaseEstimator):
     def _predict_raw(self, X: ArrayLike) -> NDArray[np.float64]:
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
-        return (X - self.x_mean_) @ self.coef_.T + self.y_mean_
+        return X @ self.coef_.T + self.intercept_
 
     def _nested_values(self, values: Iterable[Any]) -> list[int]:
         check_is_fitted(self)

@@ -148,7 +148,18 @@ class PLSDA(ClassifierMixin, NipalsModel):
         return softmax(self.temperature_ * indicators, axis=1)
 
     def predict(self, X: ArrayLike) -> NDArray:
-        """Class of largest predicted indicator, shape (n_samples,)."""
+        """Class of largest predicted indicator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
         indicators = self._predict_raw(X)
         return self.classes_[np.argmax(indicators, axis=1)]
 
