@@ -135,7 +135,7 @@ class MBPLS(LatentVariableRegressor):
     x_mean_, x_scale_ : ndarray of shape (n_features,)
         Column means, and column scales including the block scaling.
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
-    x_sum_squares_, x_residual_theta_ : see
+    x_sum_squares_, training_q_ : see
         :class:`~nirs4all.operators.models._diagnostics.PLSDiagnosticsMixin`, which adds
         ``vip_``, ``selectivity_ratio_``, ``hotelling_t2(X)`` and ``q_residuals(X)`` (X as
         one array or as the list of blocks) on the processed, block-scaled X.

@@ -38,7 +38,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from nirs4all.errors import DataWarning
-from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin, residual_theta
+from nirs4all.operators.models._diagnostics import (
+    PLSDiagnosticsMixin,
+    _check_alpha,
+    jackson_mudholkar_limit,
+    residual_theta,
+)
 from nirs4all.operators.models._nipals import nipals_pls, rotations
 from nirs4all.operators.models._plsda import _TEMPERATURE_BOUNDS, _fit_temperature
 from nirs4all.operators.models._preprocessing import (
@@ -145,16 +150,35 @@ class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
         self.x_rotations_ = factors.x_rotations - R_o @ (P_o.T @ factors.x_rotations)
         self.coef_, self.intercept_ = fitted_coefficients(self, self.x_rotations_)
         self.x_sum_squares_ = np.einsum("ij,ij->j", Xp, Xp)
-        self.x_residual_theta_ = residual_theta(filtered - self.x_scores_ @ self.x_loadings_.T)
+        residual = self._residual(filtered)
+        self.training_q_ = np.einsum("ij,ij->i", residual, residual)
 
     def _responses(self, X: ArrayLike) -> NDArray[np.float64]:
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return X @ self.coef_.T + self.intercept_
 
+    def _residual(self, filtered: NDArray[np.float64]) -> NDArray[np.float64]:
+        """What the predictive part leaves of processed rows already filtered."""
+        return filtered - (filtered @ self.x_rotations_) @ self.x_loadings_.T
+
     def _filtered_processed(self, X: ArrayLike) -> NDArray[np.float64]:
         processed = self._processed(X)
         return processed - (processed @ self.orthogonal_rotations_) @ self.orthogonal_loadings_.T
+
+    def q_limit(
+        self, alpha: float = 0.05, method: str = "box", X: ArrayLike | None = None
+    ) -> float:
+        """Upper control limit of :meth:`q_residuals` at false-alarm rate ``alpha``.
+
+        As :meth:`PLSDiagnosticsMixin.q_limit`, with the OPLS residual (after the orthogonal
+        and the predictive parts) for ``method="jackson-mudholkar"``.
+        """
+        if method != "jackson-mudholkar" or X is None:
+            return super().q_limit(alpha, method, X)
+        alpha = _check_alpha(alpha)
+        residual = self._residual(self._filtered_processed(X))
+        return jackson_mudholkar_limit(residual_theta(residual), alpha)
 
     def q_residuals(self, X: ArrayLike) -> NDArray[np.float64]:
         """Q statistic of each row of ``X`` after both parts of the model, shape (n_samples,).
@@ -163,8 +187,7 @@ class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
         Y-orthogonal variation is part of the OPLS model and not of its residual ``E``
         (Trygg & Wold 2002; Jackson & Mudholkar 1979 for the statistic).
         """
-        filtered = self._filtered_processed(X)
-        residual = filtered - (filtered @ self.x_rotations_) @ self.x_loadings_.T
+        residual = self._residual(self._filtered_processed(X))
         return np.einsum("ij,ij->i", residual, residual)
 
 
@@ -203,8 +226,8 @@ _ATTRIBUTES_DOC = """x_weights_, x_loadings_ : ndarray of shape (n_features, n_c
     y_mean_, y_scale_ : ndarray of shape (n_targets,)
     x_sum_squares_ : ndarray of shape (n_features,)
         Column sums of squares of the processed training X (selectivity ratio).
-    x_residual_theta_ : ndarray of shape (3,)
-        Traces of the powers of the covariance of the residual after both parts (Q limit).
+    training_q_ : ndarray of shape (n_samples,)
+        :meth:`q_residuals` of the training rows (Box Q limit).
     n_features_in_ : int
     feature_names_in_ : ndarray of str, only when X has feature names
 
@@ -212,7 +235,8 @@ _ATTRIBUTES_DOC = """x_weights_, x_loadings_ : ndarray of shape (n_features, n_c
     ``vip_`` is the predictive VIP (Galindo-Prieto, Eriksson & Trygg 2014, J. Chemometrics
     28, 623-632, "VIP_pred"), ``selectivity_ratio_`` the target projection on ``coef_``
     against the whole processed X, ``hotelling_t2(X)`` uses the predictive scores, and
-    ``q_residuals(X)`` the residual after the predictive and the orthogonal parts.
+    ``q_residuals(X)`` and ``q_limit`` the residual after the predictive and the orthogonal
+    parts.
 """
 
 

@@ -8,6 +8,7 @@ from sklearn.cross_decomposition import PLSRegression
 
 import nirs4all
 from nirs4all.errors import DataWarning
+from nirs4all.operators.models._diagnostics import jackson_mudholkar_limit, residual_theta
 from nirs4all.operators.models._opls import OPLS, OPLSDA, orthogonal_components
 
 
@@ -99,6 +100,10 @@ def test_training_q_residuals_leave_out_the_orthogonal_variation(spectra) -> Non
         - model.x_scores_ @ model.x_loadings_.T
     )
     np.testing.assert_allclose(model.q_residuals(X), np.sum(residual**2, axis=1), atol=1e-12)
+    np.testing.assert_allclose(model.training_q_, model.q_residuals(X), atol=1e-12)
+    expected_limit = jackson_mudholkar_limit(residual_theta(residual), 0.05)
+    assert model.q_limit(0.05, "jackson-mudholkar", X=X) == pytest.approx(expected_limit)
+    assert model.q_limit(0.05) > 0
     variance = np.var(model.x_scores_, axis=0, ddof=1)
     np.testing.assert_allclose(model.hotelling_t2(X), np.sum(model.x_scores_**2 / variance, axis=1))
     assert model.vip_.shape == (X.shape[1],)
