@@ -2,11 +2,11 @@
 
 Trygg & Wold (2002) split the systematic variation of X in two: a predictive part, related
 to Y, and a Y-orthogonal part (scores exactly uncorrelated with every column of Y). The
-orthogonal part is removed first (:func:`orthogonal_components`) and a PLS model is fitted
-on what remains (:func:`~nirs4all.operators.models._nipals.nipals_pls`). With one response
-and one predictive component the predictions equal those of PLS with ``1 + n_orthogonal``
-components; what OPLS adds is the interpretation (one predictive direction, the rest
-labelled as structured noise) and a filtered X.
+orthogonal part is removed first (:mod:`~nirs4all.operators.models._orthogonal`) and a PLS
+model is fitted on what remains (:func:`~nirs4all.operators.models._nipals.nipals_pls`).
+With one response and one predictive component the predictions equal those of PLS with
+``1 + n_orthogonal`` components; what OPLS adds is the interpretation (one predictive
+direction, the rest labelled as structured noise) and a filtered X.
 
 References
 ----------
@@ -21,7 +21,8 @@ networks. Proceedings of ICML, 1321-1330 (temperature scaling).
 
 from __future__ import annotations
 
-from typing import Any, Self
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -44,7 +45,9 @@ from nirs4all.operators.models._diagnostics import (
     jackson_mudholkar_limit,
     residual_theta,
 )
+from nirs4all.operators.models._latent import LatentVariableModel
 from nirs4all.operators.models._nipals import nipals_pls, rotations
+from nirs4all.operators.models._orthogonal import orthogonal_components
 from nirs4all.operators.models._plsda import _TEMPERATURE_BOUNDS, _fit_temperature
 from nirs4all.operators.models._preprocessing import (
     center_scale,
@@ -55,59 +58,7 @@ from nirs4all.operators.models._preprocessing import (
 )
 from nirs4all.operators.transforms._transformer import check_choice, check_int, warn_caller
 
-__all__ = ["OPLS", "OPLSDA", "orthogonal_components"]
-
-_EPS = np.finfo(np.float64).eps
-
-
-def orthogonal_components(
-    X: NDArray[np.float64], Y: NDArray[np.float64], n_orthogonal: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
-    """Remove ``n_orthogonal`` Y-orthogonal components from centred ``X`` (Trygg & Wold 2002).
-
-    With ``S`` an orthonormal basis of the column space of ``X'Y`` and ``w`` its first
-    vector (the first PLS weight, unchanged by the deflations below), each component takes
-    ``t = E w``, ``p = E't / t't``, the orthogonal weight ``w_o = (I - S S') p / ||.||``,
-    ``t_o = E w_o``, ``p_o = E't_o / t_o't_o`` and deflates ``E -= t_o p_o'``. Every ``t_o``
-    is orthogonal to every column of ``Y`` because ``w_o`` is orthogonal to ``X'Y``; for one
-    response ``S = w`` and this is the algorithm of the paper. A component is left as zero
-    columns when no Y-orthogonal variation remains (``E`` lies in the span of ``X'Y``).
-
-    Returns
-    -------
-    weights, loadings : ndarray of shape (p, n_orthogonal)
-    scores : ndarray of shape (n, n_orthogonal)
-    residual : ndarray of shape (n, p)
-        ``X`` without the orthogonal components (``X`` itself when ``n_orthogonal == 0``).
-    """
-    n, p = X.shape
-    weights, loadings = np.zeros((p, n_orthogonal)), np.zeros((p, n_orthogonal))
-    scores = np.zeros((n, n_orthogonal))
-    if n_orthogonal == 0:
-        return weights, loadings, scores, X
-    left, singular, _ = np.linalg.svd(X.T @ Y, full_matrices=False)
-    if singular[0] <= _EPS * max(n, p) * max(np.abs(X).max(), 1.0):
-        return weights, loadings, scores, X
-    basis = left[:, singular > max(X.shape) * _EPS * singular[0]]
-    residual = X.copy()
-    floor = max(n, p) * _EPS * np.vdot(X, X)
-    for k in range(n_orthogonal):
-        t = residual @ basis[:, 0]
-        loading = residual.T @ t / (t @ t)
-        weight = loading - basis @ (basis.T @ loading)
-        norm = np.sqrt(weight @ weight)
-        # Rounding leaves about n * eps of a loading that lies in the span of X'Y.
-        if norm <= 10 * max(n, p) * _EPS * np.sqrt(loading @ loading):
-            break
-        weight /= norm
-        score = residual @ weight
-        variance = score @ score
-        if variance <= floor:
-            break
-        loadings[:, k] = residual.T @ score / variance
-        residual -= np.outer(score, loadings[:, k])
-        weights[:, k], scores[:, k] = weight, score
-    return weights, loadings, scores, residual
+__all__ = ["OPLS", "OPLSDA"]
 
 
 class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
@@ -115,6 +66,8 @@ class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
 
     n_orthogonal: int
     scale: bool
+    # The predictive components are NIPALS components of the filtered X: nested.
+    _nested_param_: ClassVar[str] = "n_components"
 
     def _fit_opls(self, X: NDArray[np.float64], Y: NDArray[np.float64], n_components: int) -> None:
         n_orthogonal = check_int(self, "n_orthogonal", 0)
@@ -157,6 +110,16 @@ class _OPLSModel(PLSDiagnosticsMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         return X @ self.coef_.T + self.intercept_
+
+    def _nested_responses(self, X: ArrayLike, values: Iterable[int]) -> dict[int, NDArray]:
+        """Responses of the models with the first ``a`` predictive components, for each ``a``."""
+        # The check reads only x_rotations_, whose columns are the predictive components.
+        values = LatentVariableModel._nested_values(self, values)
+        scores = self._processed(X) @ self.x_rotations_
+        return {
+            a: (scores[:, :a] @ self.y_loadings_[:, :a].T) * self.y_scale_ + self.y_mean_
+            for a in values
+        }
 
     def _residual(self, filtered: NDArray[np.float64]) -> NDArray[np.float64]:
         """What the predictive part leaves of processed rows already filtered."""
@@ -244,13 +207,14 @@ class OPLS(OneToOneFeatureMixin, TransformerMixin, RegressorMixin, MultiOutputMi
     __doc__ = f"""Orthogonal projections to latent structures regression (Trygg & Wold 2002).
 
     X and Y are centred (and scaled when ``scale``); ``n_orthogonal`` Y-orthogonal
-    components are removed from X (:func:`orthogonal_components`), then ``n_components``
-    predictive PLS components are fitted on the filtered X by NIPALS. ``predict`` filters
-    new rows with the same components and applies the predictive model, folded into one
-    coefficient vector per target. ``transform`` returns X without its Y-orthogonal
-    variation, in the units of X, for use before another model. With several responses the
-    orthogonal weights are made orthogonal to the whole column space of ``X'Y`` (the
-    general algorithm of the paper, with every principal component of ``W`` kept).
+    components are removed from X (``_orthogonal.orthogonal_components``), then
+    ``n_components`` predictive PLS components are fitted on the filtered X by NIPALS.
+    ``predict`` filters new rows with the same components and applies the predictive
+    model, folded into one coefficient vector per target. ``transform`` returns X without
+    its Y-orthogonal variation, in the units of X, for use before another model. With
+    several responses the orthogonal weights are made orthogonal to the whole column space
+    of ``X'Y`` (the general algorithm of the paper, with every principal component of ``W``
+    kept).
 
     ``score`` is the coefficient of determination R² of ``predict`` (``RegressorMixin``).
     Matches ``pyopls.OPLS`` (which filters only) up to its output convention: its
@@ -286,6 +250,16 @@ class OPLS(OneToOneFeatureMixin, TransformerMixin, RegressorMixin, MultiOutputMi
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predicted responses, shape (n_samples,) for a 1-D y, else (n_samples, n_targets)."""
         return shaped_prediction(self, self._responses(X))
+
+    def predict_nested(self, X: ArrayLike, values: Iterable[int]) -> dict[int, NDArray]:
+        """Predictions with fewer predictive components (same ``n_orthogonal``), one fit.
+
+        The protocol of :mod:`~nirs4all.operators.models._latent`: for each value ``a`` in
+        ``[1, n_components]``, what ``predict`` of this estimator fitted with
+        ``n_components=a`` returns.
+        """
+        nested = self._nested_responses(X, values)
+        return {a: shaped_prediction(self, predicted) for a, predicted in nested.items()}
 
     def transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Return ``X`` without its Y-orthogonal variation ``T_o P_o'``, in the units of X."""
@@ -367,6 +341,15 @@ class OPLSDA(ClassifierMixin, _OPLSModel):
         """The class with the largest predicted indicator, for each row of ``X``."""
         indicators = self._responses(X)
         return self.classes_[np.argmax(indicators, axis=1)]
+
+    def predict_nested(self, X: ArrayLike, values: Iterable[int]) -> dict[int, NDArray]:
+        """Predicted labels with fewer predictive components (same ``n_orthogonal``).
+
+        For each value ``a`` in ``[1, n_components]``, what ``predict`` of this classifier
+        fitted with ``n_components=a`` returns, from this one fit.
+        """
+        nested = self._nested_responses(X, values)
+        return {a: self.classes_[np.argmax(pred, axis=1)] for a, pred in nested.items()}
 
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
         """Softmax of the scaled predicted indicators, shape (n_samples, n_classes)."""

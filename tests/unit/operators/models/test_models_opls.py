@@ -9,7 +9,8 @@ from sklearn.cross_decomposition import PLSRegression
 import nirs4all
 from nirs4all.errors import DataWarning
 from nirs4all.operators.models._diagnostics import jackson_mudholkar_limit, residual_theta
-from nirs4all.operators.models._opls import OPLS, OPLSDA, orthogonal_components
+from nirs4all.operators.models._opls import OPLS, OPLSDA
+from nirs4all.operators.models._orthogonal import orthogonal_components
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +111,17 @@ def test_training_q_residuals_leave_out_the_orthogonal_variation(spectra) -> Non
     np.testing.assert_allclose(np.mean(model.vip_**2), 1.0)
 
 
+def test_nested_predictions_equal_refits_with_fewer_predictive_components(spectra) -> None:
+    X, Y = spectra
+    model = OPLS(n_components=3, n_orthogonal=2).fit(X[:90], Y[:90])
+    nested = model.predict_nested(X[90:], [1, 2, 3])
+    for a in (1, 2, 3):
+        refit = OPLS(n_components=a, n_orthogonal=2).fit(X[:90], Y[:90])
+        np.testing.assert_allclose(nested[a], refit.predict(X[90:]), atol=1e-10)
+    with pytest.raises(ValueError, match=r"integer in \[1, 3\]"):
+        model.predict_nested(X[90:], [4])
+
+
 def test_missing_orthogonal_variation_gives_zero_components_and_a_warning() -> None:
     X = np.linspace(0.0, 1.0, 12)[:, None]
     with pytest.warns(DataWarning, match="n_orthogonal"):
@@ -160,6 +172,15 @@ def test_oplsda_equals_opls_on_the_indicator_matrix(classes) -> None:
     indicators = (labels[:, None] == model.classes_).astype(float)
     regression = OPLS(n_components=2, n_orthogonal=1).fit(X, indicators)
     np.testing.assert_allclose(model.decision_function(X), regression.predict(X), atol=1e-12)
+
+
+def test_oplsda_nested_labels_equal_refits(classes) -> None:
+    X, labels = classes
+    model = OPLSDA(n_components=3).fit(X[:120], labels[:120])
+    nested = model.predict_nested(X[120:], [1, 2])
+    for a in (1, 2):
+        refit = OPLSDA(n_components=a).fit(X[:120], labels[:120])
+        np.testing.assert_array_equal(nested[a], refit.predict(X[120:]))
 
 
 def test_oplsda_binary_decision_is_positive_for_the_second_class(classes) -> None:
