@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+import ikpls.numpy as ikpls_numpy  # test-only reference (dev extra)
 import numpy as np
 import pytest
 from model_spectra import spectra
 from sklearn.cross_decomposition import PLSRegression
 
 from nirs4all.operators.models._ikpls import IKPLS
-
-ikpls_numpy = pytest.importorskip("ikpls.numpy")
 
 
 @pytest.mark.parametrize("scale", [False, True])
