@@ -122,6 +122,17 @@ def test_nested_predictions_equal_refits_with_fewer_predictive_components(spectr
         model.predict_nested(X[90:], [4])
 
 
+def test_selectivity_ratio_is_the_target_projection_on_the_whole_spectra(spectra) -> None:
+    X, Y = spectra
+    model = OPLS(n_orthogonal=2).fit(X, Y[:, 0])
+    processed = (X - model.x_mean_) / model.x_scale_
+    target_score = processed @ (model.coef_[0] * model.x_scale_)  # T_p q in processed units
+    loading = processed.T @ target_score / (target_score @ target_score)
+    explained = np.sum(np.outer(target_score, loading) ** 2, axis=0)
+    residual = np.sum((processed - np.outer(target_score, loading)) ** 2, axis=0)
+    np.testing.assert_allclose(model.selectivity_ratio_[0], explained / residual, rtol=1e-8)
+
+
 def test_missing_orthogonal_variation_gives_zero_components_and_a_warning() -> None:
     X = np.linspace(0.0, 1.0, 12)[:, None]
     with pytest.warns(DataWarning, match="n_orthogonal"):
