@@ -51,10 +51,13 @@ class KernelModelMixin:
     degree: int
     coef0: float
 
+    def _gamma(self, X: NDArray[np.float64]) -> float:
+        return 1.0 / X.shape[1] if self.gamma is None else float(self.gamma)
+
     def _kernel(self, X: NDArray[np.float64], Z: NDArray[np.float64]) -> NDArray[np.float64]:
         if self.kernel == "linear":
             return X @ Z.T
-        gamma = 1.0 / X.shape[1] if self.gamma is None else float(self.gamma)
+        gamma = self._gamma(X)
         if self.kernel == "rbf":
             return pairwise_kernels(X, Z, metric="rbf", gamma=gamma)
         return pairwise_kernels(
@@ -89,11 +92,24 @@ class KernelModelMixin:
 
     def _test_kernel(self, X: ArrayLike) -> NDArray[np.float64]:
         """Centred kernel between new rows (validated here) and the training rows."""
+        return self._test_kernel_and_diagonal(X)[0]
+
+    def _test_kernel_and_diagonal(
+        self, X: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """The centred test kernel and the centred ``k(x, x)`` of each new row."""
         check_is_fitted(self)
         X = validate_data(self, X, dtype=np.float64, reset=False)
         kernel = self._kernel(X, self.X_fit_)
-        row_means = kernel.mean(axis=1, keepdims=True)
-        return kernel - self.kernel_column_means_ - row_means + self.kernel_mean_
+        row_means = kernel.mean(axis=1)
+        centred = kernel - self.kernel_column_means_ - row_means[:, None] + self.kernel_mean_
+        if self.kernel == "rbf":
+            own = np.ones(len(X))
+        else:
+            own = np.einsum("ij,ij->i", X, X)
+            if self.kernel == "polynomial":
+                own = (self._gamma(X) * own + self.coef0) ** self.degree
+        return centred, own - 2 * row_means + self.kernel_mean_
 
 
 _KERNEL_PARAMETERS_DOC = """kernel : {"rbf", "polynomial", "linear"}, default="rbf"
@@ -163,7 +179,8 @@ class KernelPLS(
     ``score`` is the coefficient of determination R² of ``predict``. There is no ``coef_``
     per wavelength and no VIP: the model is linear in feature space, not in X.
     ``predict_nested`` gives the predictions of every smaller number of components from one
-    fit, as for :class:`~nirs4all.operators.models._pls.PLS`.
+    fit, as for :class:`~nirs4all.operators.models._pls.PLS`; ``hotelling_t2`` and
+    ``q_residuals`` are computed in the latent and feature spaces from kernel evaluations.
 
     Parameters
     ----------
@@ -180,6 +197,8 @@ class KernelPLS(
         ``U (T'KU)^+``: scores of new rows are ``K_new @ x_rotations_``.
     scores_kernel_product_ : ndarray of shape (n_components, n_components)
         ``T'KU``.
+    scores_gram_ : ndarray of shape (n_components, n_components)
+        ``T'KT``, for :meth:`q_residuals`.
     scores_target_product_ : ndarray of shape (n_components, n_targets)
         ``T'Y`` (Y centred).
     dual_coef_ : ndarray of shape (n_samples, n_targets)
@@ -228,6 +247,7 @@ class KernelPLS(
         K = self._fit_kernel(X)
         self.x_scores_, self.y_scores_ = kernel_pls(K, Yc, n_components)
         self.scores_kernel_product_ = self.x_scores_.T @ K @ self.y_scores_
+        self.scores_gram_ = self.x_scores_.T @ K @ self.x_scores_
         self.scores_target_product_ = self.x_scores_.T @ Yc
         self.x_rotations_ = self._rotations(n_components)
         self.dual_coef_ = self.x_rotations_ @ self.scores_target_product_
@@ -277,3 +297,28 @@ class KernelPLS(
     def transform(self, X: ArrayLike) -> NDArray[np.float64]:
         """Scores of new rows in the latent space, ``K_new @ x_rotations_``."""
         return self._test_kernel(X) @ self.x_rotations_
+
+    def hotelling_t2(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Hotelling's T² of each row of ``X`` in the latent space, shape (n_samples,).
+
+        ``T² = sum_a t_a² / s_a²`` with ``t = transform(x)`` and ``s_a²`` the variance
+        (ddof=1) of the training scores (Hotelling 1947), as for the linear models.
+        """
+        scores = self.transform(X)
+        variance = np.var(self.x_scores_, axis=0, ddof=1)
+        keep = variance > 0
+        return np.sum(scores[:, keep] ** 2 / variance[keep], axis=1)
+
+    def q_residuals(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Squared distance of each row of ``X`` to the model in feature space, shape (n,).
+
+        With the feature-space loadings ``P = Phi' T`` (``T`` orthonormal) and ``t`` the
+        scores of ``x``: ``Q = ||phi(x) - P t||² = k(x, x) - 2 t'T'k(x) + t'T'KT t`` on the
+        centred kernel, computed from kernel evaluations only. With the linear kernel it is
+        the Q statistic of linear PLS (Jackson & Mudholkar 1979).
+        """
+        kernel, own = self._test_kernel_and_diagonal(X)
+        scores = kernel @ self.x_rotations_
+        cross = np.einsum("ia,ia->i", scores, kernel @ self.x_scores_)
+        rebuilt = np.einsum("ia,ab,ib->i", scores, self.scores_gram_, scores)
+        return np.maximum(own - 2 * cross + rebuilt, 0.0)

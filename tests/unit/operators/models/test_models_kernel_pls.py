@@ -5,12 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from sklearn.cross_decomposition import PLSRegression
+from sklearn.metrics.pairwise import rbf_kernel
+from sklearn.preprocessing import KernelCenterer
 
 import nirs4all
 from nirs4all.errors import DataWarning
 from nirs4all.operators.models._kernel_pls import KernelPLS
 from nirs4all.operators.models._kopls import KOPLS
 from nirs4all.operators.models._opls import OPLS
+from nirs4all.operators.models._pls import PLS
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +82,35 @@ def test_nested_predictions_equal_refits_with_fewer_components(spectra, kernel: 
         np.testing.assert_allclose(nested[a], refit.predict(X[90:]), atol=1e-10)
     with pytest.raises(ValueError, match=r"integer in \[1, 6\]"):
         model.predict_nested(X[90:], [7])
+
+
+def test_linear_kernel_t2_and_q_equal_those_of_linear_pls(spectra) -> None:
+    X, Y = spectra
+    model = KernelPLS(4, kernel="linear").fit(X[:90], Y[:90, 0])
+    pls = PLS(4, scale=False).fit(X[:90], Y[:90, 0])
+    np.testing.assert_allclose(model.hotelling_t2(X[90:]), pls.hotelling_t2(X[90:]), rtol=1e-8)
+    q = pls.q_residuals(X[90:])
+    np.testing.assert_allclose(model.q_residuals(X[90:]), q, rtol=1e-6, atol=1e-10 * q.max())
+
+
+def test_q_residuals_of_a_polynomial_kernel_equal_pls_on_its_feature_map(spectra) -> None:
+    X, Y = spectra
+    X = X[:, ::40]
+    model = KernelPLS(3, kernel="polynomial", degree=2, gamma=1.0, coef0=0.0)
+    model.fit(X[:90], Y[:90, 0])
+    features = _quadratic_features(X)
+    pls = PLS(3, scale=False).fit(features[:90], Y[:90, 0])
+    q = pls.q_residuals(features[90:])
+    np.testing.assert_allclose(model.q_residuals(X[90:]), q, rtol=1e-6, atol=1e-10 * q.max())
+
+
+def test_training_q_residuals_of_an_rbf_kernel_are_the_deflated_kernel_diagonal(spectra):
+    X, Y = spectra
+    model = KernelPLS(3, gamma=1e-2).fit(X[:90], Y[:90, 0])
+    K = KernelCenterer().fit_transform(rbf_kernel(X[:90], gamma=1e-2))
+    deflate = np.eye(90) - model.x_scores_ @ model.x_scores_.T
+    expected = np.diag(deflate @ K @ deflate)
+    np.testing.assert_allclose(model.q_residuals(X[:90]), expected, atol=1e-10)
 
 
 def test_more_components_than_the_kernel_holds_are_left_at_zero() -> None:
