@@ -79,6 +79,22 @@ class KernelModelMixin:
         if isinstance(coef0, bool) or not isinstance(coef0, numbers.Real) or not np.isfinite(coef0):
             raise ValueError(f"{type(self).__name__}: coef0 must be a finite number; got {coef0!r}")
 
+    def _latent_scores(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Scores of new rows comparable with ``x_scores_`` (subclasses define them)."""
+        raise NotImplementedError
+
+    def hotelling_t2(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Hotelling's T² of each row of ``X`` in the latent space, shape (n_samples,).
+
+        ``T² = sum_a t_a² / s_a²`` with ``t`` the (predictive) scores of the row and ``s_a²``
+        the variance (ddof=1) of the training scores ``x_scores_`` (Hotelling 1947), as for
+        the linear models.
+        """
+        scores = self._latent_scores(X)
+        variance = np.var(self.x_scores_, axis=0, ddof=1)
+        keep = variance > 0
+        return np.sum(scores[:, keep] ** 2 / variance[keep], axis=1)
+
     def _fit_kernel(self, X: NDArray[np.float64]) -> NDArray[np.float64]:
         """Store what test kernels need; return the centred training Gram matrix."""
         self.X_fit_ = X
@@ -298,16 +314,8 @@ class KernelPLS(
         """Scores of new rows in the latent space, ``K_new @ x_rotations_``."""
         return self._test_kernel(X) @ self.x_rotations_
 
-    def hotelling_t2(self, X: ArrayLike) -> NDArray[np.float64]:
-        """Hotelling's T² of each row of ``X`` in the latent space, shape (n_samples,).
-
-        ``T² = sum_a t_a² / s_a²`` with ``t = transform(x)`` and ``s_a²`` the variance
-        (ddof=1) of the training scores (Hotelling 1947), as for the linear models.
-        """
-        scores = self.transform(X)
-        variance = np.var(self.x_scores_, axis=0, ddof=1)
-        keep = variance > 0
-        return np.sum(scores[:, keep] ** 2 / variance[keep], axis=1)
+    def _latent_scores(self, X: ArrayLike) -> NDArray[np.float64]:
+        return self.transform(X)
 
     def q_residuals(self, X: ArrayLike) -> NDArray[np.float64]:
         """Squared distance of each row of ``X`` to the model in feature space, shape (n,).

@@ -51,7 +51,8 @@ class KOPLS(KernelModelMixin, RegressorMixin, MultiOutputMixin, BaseEstimator):
     (Bylesjo et al. 2008), with the updates of the test kernel derived from the deflation
     ``Phi_t,i+1 = Phi_t,i - t_o,t t_o' Phi_i``.
 
-    ``score`` is the coefficient of determination R² of ``predict``. Like
+    ``hotelling_t2(X)`` is computed on the predictive scores of new rows after the same
+    deflations. ``score`` is the coefficient of determination R² of ``predict``. Like
     :class:`~nirs4all.operators.models._kernel_pls.KernelPLS` it has no per-wavelength
     ``coef_``, VIP or selectivity ratio: the model is linear in feature space.
 
@@ -186,6 +187,10 @@ class KOPLS(KernelModelMixin, RegressorMixin, MultiOutputMixin, BaseEstimator):
             cross -= np.outer(cross @ t, t)
             own -= np.outer(t, own_t) + np.outer(own_t, t) - (t @ own_t) * np.outer(t, t)
         return cross
+
+    def _latent_scores(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Predictive scores of new rows after the orthogonal deflations."""
+        return self._predictive_scores(X)
 
     def _predictive_scores(self, X: ArrayLike) -> NDArray[np.float64]:
         """Predictive scores of new rows after the orthogonal deflations."""

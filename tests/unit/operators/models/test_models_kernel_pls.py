@@ -167,6 +167,13 @@ def test_kopls_predicts_the_training_rows_as_fitted(spectra, kernel: str) -> Non
     assert model.score(X, Y) > 0.9
 
 
+def test_kopls_t2_with_linear_kernel_equals_opls_t2(spectra) -> None:
+    X, Y = spectra
+    model = KOPLS(n_orthogonal=2, kernel="linear").fit(X[:90], Y[:90, 0])
+    opls = OPLS(n_orthogonal=2, scale=False).fit(X[:90], Y[:90, 0])
+    np.testing.assert_allclose(model.hotelling_t2(X[90:]), opls.hotelling_t2(X[90:]), rtol=1e-8)
+
+
 def test_kopls_limits_predictive_components_to_the_targets(spectra) -> None:
     X, Y = spectra
     with pytest.raises(ValueError, match="exceeds the number of targets"):
