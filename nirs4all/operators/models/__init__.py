@@ -7,8 +7,9 @@ vocabulary (``x_weights_``, ``x_loadings_``, ``x_scores_``, ``coef_`` of shape
 :class:`PLSDiagnosticsMixin` (``vip_``, ``selectivity_ratio_``, ``hotelling_t2``,
 ``q_residuals`` and their control limits).
 
-Regression: :class:`PLS` (NIPALS), :class:`SIMPLS`, :class:`IKPLS`, :class:`PCR`.
-Classification: :class:`PLSDA`.
+Regression: :class:`PLS` (NIPALS), :class:`SIMPLS`, :class:`IKPLS`, :class:`PCR`,
+:class:`OPLS`, :class:`MBPLS` (multi-block), :class:`KernelPLS`, :class:`KOPLS`.
+Classification: :class:`PLSDA`, :class:`OPLSDA`.
 
 Regressors that declare a nested parameter (``_nested_param_ = "n_components"``) predict
 every smaller model from one fit with :meth:`predict_nested`; see ``_latent.py``.
@@ -18,7 +19,11 @@ The 0.x path ``nirs4all.operators.models.sklearn`` re-exports the same classes.
 
 from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
 from nirs4all.operators.models._ikpls import IKPLS
+from nirs4all.operators.models._kernel_pls import KernelPLS
+from nirs4all.operators.models._kopls import KOPLS
+from nirs4all.operators.models._mbpls import MBPLS
 from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
+from nirs4all.operators.models._opls import OPLS, OPLSDA
 from nirs4all.operators.models._pcr import PCR
 from nirs4all.operators.models._pls import PLS
 from nirs4all.operators.models._plsda import PLSDA
@@ -26,10 +31,15 @@ from nirs4all.operators.models._simpls import SIMPLS
 
 __all__ = [
     "IKPLS",
+    "KOPLS",
+    "MBPLS",
+    "OPLS",
+    "OPLSDA",
     "PCR",
     "PLS",
     "PLSDA",
     "SIMPLS",
+    "KernelPLS",
     "PLSDiagnosticsMixin",
     "PLSFactors",
     "nipals_pls",

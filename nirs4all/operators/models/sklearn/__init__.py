@@ -2,6 +2,18 @@
 :mod:`nirs4all.operators.models`, kept so that ``from nirs4all.operators.models.sklearn
 import PLSDA`` still works."""
 
-from nirs4all.operators.models import IKPLS, PCR, PLS, PLSDA, SIMPLS
+from nirs4all.operators.models import (
+    IKPLS,
+    KOPLS,
+    MBPLS,
+    OPLS,
+    OPLSDA,
+    PCR,
+    PLS,
+    PLSDA,
+    SIMPLS,
+    KernelPLS,
+)
 
-__all__ = ["IKPLS", "PCR", "PLS", "PLSDA", "SIMPLS"]
+__all__ = ["IKPLS", "KOPLS", "MBPLS", "OPLS", "OPLSDA", "PCR", "PLS", "PLSDA", "SIMPLS",
+           "KernelPLS"]
