@@ -1,0 +1,198 @@
+"""Sample-weighted PLS, and the linear-model template of the weighted and selective variants.
+
+A weighted PLS with sample weights ``v`` is ordinary PLS on the rows
+``sqrt(v_i) (x_i - x̄_v)``, ``sqrt(v_i) (y_i - ȳ_v)`` centred on the weighted means: every
+covariance NIPALS forms is then the weighted one (``X' V Y``, ``X' V X``). The locally
+weighted, robust and recursive models all reduce to it, so they share :func:`weighted_pls`
+and the NIPALS kernel of :mod:`._nipals`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
+from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
+from nirs4all.operators.transforms._transformer import check_int
+
+__all__ = [
+    "NIPALS_MAX_ITER",
+    "NIPALS_TOL",
+    "LinearPLSModel",
+    "WavelengthSelectionMixin",
+    "WeightedPLS",
+    "weighted_pls",
+]
+
+#: Convergence of the NIPALS inner loop (multi-target Y only; one target needs one pass).
+NIPALS_TOL = 1e-12
+NIPALS_MAX_ITER = 1000
+
+
+@dataclass(frozen=True)
+class WeightedPLS:
+    """A PLS fitted with sample weights: its factors, the weighted means and the coefficients.
+
+    ``coef`` has shape (n_features, n_targets): predictions are
+    ``(X - x_mean) @ coef + y_mean``. ``x_processed`` holds the rows NIPALS was run on
+    (``sqrt(v_i) (x_i - x_mean)``), from which the diagnostics summarise the residual.
+    """
+
+    factors: PLSFactors
+    x_mean: np.ndarray
+    y_mean: np.ndarray
+    coef: np.ndarray
+    x_processed: np.ndarray
+
+
+def weighted_pls(
+    X: np.ndarray, Y: np.ndarray, n_components: int, weights: np.ndarray | None = None
+) -> WeightedPLS:
+    """Fit PLS on ``X`` (n, p) and ``Y`` (n, m) with nonnegative sample ``weights``.
+
+    ``weights=None`` is ordinary PLS (all weights one). Rows of weight zero take no part.
+    When X and Y are uncorrelated (``X' Y = 0``) every component is zero and the model
+    predicts the (weighted) mean of Y.
+    """
+    if weights is None:
+        x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+        x_centred, y_centred = X - x_mean, Y - y_mean
+    else:
+        total = weights.sum()
+        x_mean, y_mean = weights @ X / total, weights @ Y / total
+        root = np.sqrt(weights)[:, None]
+        x_centred, y_centred = root * (X - x_mean), root * (Y - y_mean)
+    if _uncorrelated(x_centred, y_centred):
+        factors = _no_components(x_centred.shape, y_centred.shape[1], n_components)
+    else:
+        factors = nipals_pls(
+            x_centred, y_centred, n_components, tol=NIPALS_TOL, max_iter=NIPALS_MAX_ITER
+        )
+    coef = factors.x_rotations @ factors.y_loadings.T
+    return WeightedPLS(factors, x_mean, y_mean, coef, x_centred)
+
+
+def _uncorrelated(X: np.ndarray, Y: np.ndarray) -> bool:
+    """Tell whether ``X' Y`` is zero to rounding (NIPALS would then divide 0 by 0)."""
+    bound = 100 * np.finfo(float).eps * np.linalg.norm(X) * np.linalg.norm(Y)
+    return bool(np.all(np.abs(X.T @ Y) <= bound))
+
+
+def _no_components(x_shape: tuple[int, int], n_targets: int, n_components: int) -> PLSFactors:
+    """Factors of a model with only zero components: it predicts the mean."""
+    (n_samples, n_features) = x_shape
+    return PLSFactors(
+        x_weights=np.zeros((n_features, n_components)),
+        x_loadings=np.zeros((n_features, n_components)),
+        y_loadings=np.zeros((n_targets, n_components)),
+        x_scores=np.zeros((n_samples, n_components)),
+        y_scores=np.zeros((n_samples, n_components)),
+        x_rotations=np.zeros((n_features, n_components)),
+        n_iter=np.zeros(n_components, dtype=np.int64),
+    )
+
+
+class LinearPLSModel(PLSDiagnosticsMixin, RegressorMixin, BaseEstimator):
+    """Template of the PLS variants whose final model is linear in X (private: not exported).
+
+    Subclasses call :meth:`_validate_training` in ``fit`` and :meth:`_store` with the fitted
+    :class:`WeightedPLS`; ``predict`` is ``X @ coef_.T + intercept_``. The diagnostics of
+    :class:`PLSDiagnosticsMixin` (``vip_``, ``selectivity_ratio_``, ``hotelling_t2``,
+    ``q_residuals`` and their limits) describe the stored fit, on the rows it was fitted on.
+    """
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.required = True
+        return tags
+
+    def _validate_training(
+        self, X: ArrayLike, y: ArrayLike, *, reset: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Validate training data; return X (n, p) and Y (n, m) as float64."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float64,
+            multi_output=True,
+            y_numeric=True,
+            ensure_min_samples=2,
+        )
+        y = np.asarray(y, dtype=np.float64)
+        if reset:
+            self._y_ndim = y.ndim
+        return X, y.reshape(len(y), -1)
+
+    def _check_n_components(self, n_samples: int, n_features: int) -> int:
+        """Return ``n_components``, or raise when the data cannot carry that many."""
+        n_components = check_int(self, "n_components", 1)
+        if n_components > min(n_samples - 1, n_features):
+            raise ValueError(
+                f"{type(self).__name__}: n_components={n_components} is more than X can carry "
+                f"(n_samples={n_samples}, n_features={n_features}: at most "
+                f"{min(n_samples - 1, n_features)}); lower n_components"
+            )
+        return n_components
+
+    def _store(self, fit: WeightedPLS) -> None:
+        """Set the fitted attributes, diagnostics included, from ``fit``."""
+        factors = fit.factors
+        self.x_weights_ = factors.x_weights
+        self.x_loadings_ = factors.x_loadings
+        self.y_loadings_ = factors.y_loadings
+        self.x_rotations_ = factors.x_rotations
+        self.x_scores_ = factors.x_scores
+        self.x_mean_ = fit.x_mean
+        self.x_scale_ = np.ones_like(fit.x_mean)
+        self.y_mean_ = fit.y_mean
+        self.coef_ = fit.coef.T
+        self.intercept_ = fit.y_mean - fit.x_mean @ fit.coef
+        self._fit_diagnostics(fit.x_processed)
+
+    def _shape_prediction(self, prediction: np.ndarray) -> np.ndarray:
+        return prediction.ravel() if self._y_ndim == 1 else prediction
+
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """Predict the targets of ``X``: ``X @ coef_.T + intercept_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_targets)
+            One dimension when the model was fitted on a 1D ``y``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return self._shape_prediction(X @ self.coef_.T + self.intercept_)
+
+
+class WavelengthSelectionMixin:
+    """``get_support()`` for models that select wavelengths into a fitted ``support_`` mask."""
+
+    def get_support(self, indices: bool = False) -> np.ndarray:
+        """The selected wavelengths, as a mask or as column indices.
+
+        Parameters
+        ----------
+        indices : bool, default=False
+            Return the column indices instead of the boolean mask.
+
+        Returns
+        -------
+        ndarray
+            A copy of ``support_``, or ``np.flatnonzero(support_)``.
+        """
+        check_is_fitted(self)
+        return np.flatnonzero(self.support_) if indices else self.support_.copy()
