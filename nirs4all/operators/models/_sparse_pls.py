@@ -55,7 +55,7 @@ def _sparse_weight(
         new /= np.linalg.norm(new)
         v = cross.T @ new
         v /= np.linalg.norm(v)
-        settled = cross.shape[1] == 1 or bool(np.linalg.norm(new - u) <= NIPALS_TOL)
+        settled = cross.shape[1] == 1 or bool((new - u) @ (new - u) < NIPALS_TOL)
         u = new
     return (u if u[np.argmax(np.abs(u))] > 0 else -u), steps
 

@@ -30,8 +30,10 @@ __all__ = [
     "weighted_pls",
 ]
 
-#: Convergence of the NIPALS inner loop (multi-target Y only; one target needs one pass).
-NIPALS_TOL = 1e-12
+#: Convergence of the NIPALS power iteration (several targets only; one needs one pass): the
+#: squared norm of the change of the weight vector, as in ``nipals_pls``. 1e-24 puts the
+#: weights within 1e-12 of the fixed point.
+NIPALS_TOL = 1e-24
 NIPALS_MAX_ITER = 1000
 
 
