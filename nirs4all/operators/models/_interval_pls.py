@@ -43,7 +43,10 @@ class IntervalPLS(WavelengthSelectionMixin, LinearPLSModel):
     the interval whose removal lowers RMSECV most while one does (at least one is kept).
     ``max_intervals`` caps the number kept by ``"forward"``. Ties go to the lower interval.
     The final model is a PLS on all training samples over the selected columns; its
-    coefficients, weights and loadings are zero at the other wavelengths.
+    coefficients, weights and loadings are zero at the other wavelengths, and so are
+    ``vip_`` and ``selectivity_ratio_``. ``hotelling_t2`` lives in the selected intervals'
+    score space; ``q_residuals`` (and ``q_limit``) sum over all wavelengths, so the
+    unselected ones, which the model does not reconstruct, add their centred variation.
 
     Parameters
     ----------

@@ -53,7 +53,8 @@ class LWPLS(LinearPLSModel):
     y_fit_ : ndarray of shape (n_samples, n_targets)
         The training targets.
     coef_, intercept_, x_weights_, x_loadings_, x_rotations_, y_loadings_, x_mean_, y_mean_
-        Of the global (unweighted) PLS model; its scores define ``distance="scores"``.
+        Of the global (unweighted) PLS model; its scores define ``distance="scores"``, and
+        the diagnostics (``vip_``, ``hotelling_t2``, ``q_residuals`` ...) are its own.
     x_scores_ : ndarray of shape (n_samples, n_components)
         Global-model scores of the training samples.
     n_features_in_ : int
@@ -158,6 +159,8 @@ class LWPLS(LinearPLSModel):
             if n_components == 0:
                 predictions[row] = weights[kept] @ self.y_fit_[kept] / weights[kept].sum()
                 continue
-            local = weighted_pls(self.X_fit_[kept], self.y_fit_[kept], n_components, weights[kept])
+            # A slice is a view: no copy of the training set when every sample counts.
+            rows = kept if kept.size < weights.size else slice(None)
+            local = weighted_pls(self.X_fit_[rows], self.y_fit_[rows], n_components, weights[rows])
             predictions[row] = local.y_mean + (query - local.x_mean) @ local.coef
         return self._shape_prediction(predictions)

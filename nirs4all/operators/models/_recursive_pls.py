@@ -59,6 +59,11 @@ class RecursivePLS(LinearPLSModel):
     intercept_ : ndarray of shape (n_targets,)
     x_weights_, x_loadings_, x_rotations_ : ndarray of shape (n_features_in_, n_components)
     y_loadings_ : ndarray of shape (n_targets, n_components)
+    x_scores_ : ndarray of shape (n_rows, n_components)
+        Scores of the rows of ``summary_``, which are not samples; their sums of squares are
+        those of the weighted samples' scores. The diagnostics (``vip_``,
+        ``selectivity_ratio_``, ``hotelling_t2``, ``q_residuals`` and the limits) are those
+        of the batch PLS of the weighted samples, with ``n_samples_seen_`` as their number.
     x_mean_ : ndarray of shape (n_features_in_,)
         Weighted mean spectrum.
     y_mean_ : ndarray of shape (n_targets,)

@@ -69,9 +69,12 @@ class RobustPLS(LinearPLSModel):
     ``min(1, c/|u|)`` or the Tukey bisquare ``(1 - (u/c)^2)^2`` (0 beyond ``c``). The start
     uses ``y - median(y)`` as residuals and the distance of ``x_i`` from the coordinate-wise
     median spectrum as leverage. Then the model is a weighted PLS (NIPALS on
-    ``sqrt(v_i) (x_i - x̄_v)``, see :func:`weighted_pls`), the weights are recomputed from its
-    residuals and scores, and so on until the coefficients change by less than ``tol``
-    (relative Euclidean norm) or after ``max_iter`` fits.
+    ``sqrt(v_i) (x_i - x̄_v)``, see :func:`weighted_pls`) and its residuals and scores imply
+    new weights; the iteration stops when no implied weight differs from the one used by more
+    than ``tol`` (the weights are a fixed point), or after ``max_iter`` fits. The next weights
+    are the mean of the used and the implied ones: this damping keeps the fixed points and
+    stops the two-cycles into which the product of residual and leverage weights can fall
+    when the last components fit little more than noise.
 
     With the Huber function and a huge ``c`` every weight is 1 and the model is ordinary PLS.
 
@@ -90,12 +93,12 @@ class RobustPLS(LinearPLSModel):
     max_iter : int, default=100
         Most weighted fits, the start included.
     tol : float, default=1e-4
-        Stop when ``||coef_new - coef_old|| <= tol * ||coef_old||``.
+        Stop when every weight implied by the fit is within ``tol`` of the one used.
 
     Attributes
     ----------
     sample_weight_ : ndarray of shape (n_samples,)
-        Final weight of each training sample, in [0, 1].
+        Weight of each training sample in the final fit, in [0, 1].
     n_iter_ : int
         Number of weighted fits made.
     coef_ : ndarray of shape (n_targets, n_features_in_)
@@ -169,7 +172,7 @@ class RobustPLS(LinearPLSModel):
         X, Y = self._validate_training(X, y)
         n_components = self._check_n_components(*X.shape)
         weights = self._weights(Y - np.median(Y, axis=0), X)
-        fit, used, n_iter, settled = None, weights, 0, False
+        fit, n_iter, settled = None, 0, False
         while n_iter < max_iter and not settled:
             if np.count_nonzero(weights) <= n_components:
                 raise ValueError(
@@ -177,13 +180,12 @@ class RobustPLS(LinearPLSModel):
                     f"weight, too few for n_components={n_components}; raise c or use "
                     "weighting='huber'"
                 )
-            previous, fit, used = fit, weighted_pls(X, Y, n_components, weights), weights
+            fit, used = weighted_pls(X, Y, n_components, weights), weights
             n_iter += 1
-            settled = previous is not None and bool(
-                np.linalg.norm(fit.coef - previous.coef) <= tol * np.linalg.norm(previous.coef)
-            )
             scores = (X - fit.x_mean) @ fit.factors.x_rotations
-            weights = self._weights(Y - fit.y_mean - (X - fit.x_mean) @ fit.coef, scores)
+            implied = self._weights(Y - fit.y_mean - (X - fit.x_mean) @ fit.coef, scores)
+            settled = bool(np.max(np.abs(implied - used)) <= tol)
+            weights = 0.5 * (used + implied)
         if not settled and max_iter > 1:
             warnings.warn(
                 f"RobustPLS: the weights did not settle in max_iter={max_iter} fits "

@@ -69,7 +69,9 @@ def weighted_pls(
         total = weights.sum()
         x_mean, y_mean = weights @ X / total, weights @ Y / total
         root = np.sqrt(weights)[:, None]
-        x_centred, y_centred = root * (X - x_mean), root * (Y - y_mean)
+        x_centred, y_centred = X - x_mean, Y - y_mean
+        x_centred *= root
+        y_centred *= root
     if _uncorrelated(x_centred, y_centred):
         factors = _no_components(x_centred.shape, y_centred.shape[1], n_components)
     else:
