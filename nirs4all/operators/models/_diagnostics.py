@@ -14,14 +14,17 @@ attribute              shape              meaning
 ``x_mean_``            (p,)               column means removed before the fit
 ``x_scale_``           (p,)               column scales divided out (ones if unscaled)
 ``x_sum_squares_``     (p,)               column sums of squares of the processed X
-``x_residual_theta_``  (3,)               θ1, θ2, θ3 of the training X residual
+``training_q_``        (n,)               Q statistic of each training row
 =====================  =================  ==============================================
 
 "Processed X" is ``(X - x_mean_) / x_scale_``. ``x_mean_`` and ``x_scale_`` fall back to
 scikit-learn's private ``_x_mean`` and ``_x_std`` so a subclass of ``PLSRegression`` works
-too. The last two attributes summarise the training residual ``E = X - T P'``; an estimator
-sets them by calling ``self._fit_diagnostics(X_processed)`` at the end of ``fit``. They cost
-one Gram matrix of the smaller side of X, O(min(n, p)² max(n, p)).
+too. The last two attributes summarise the training data and its residual ``E = X - T P'``;
+an estimator sets them by calling ``self._fit_diagnostics(X_processed)`` at the end of
+``fit``, at a cost of O(n p A), without forming ``E``. The Jackson-Mudholkar Q limit needs
+the eigenvalues of ``E' E``, one Gram matrix of the smaller side of X (O(min(n, p)² max(n,
+p)), many times the cost of a PLS fit), so it is computed only when asked, from the
+training spectra passed to :meth:`PLSDiagnosticsMixin.q_limit`.
 
 The selectivity ratio uses ``X R = T`` and ``P = X' T (T' T)^-1``, which hold for NIPALS,
 SIMPLS, kernel PLS and PCR, so it needs no copy of the training X.
@@ -36,9 +39,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["PLSDiagnosticsMixin", "residual_theta"]
+__all__ = ["PLSDiagnosticsMixin", "box_limit", "jackson_mudholkar_limit", "residual_theta"]
 
-Q_LIMIT_METHODS = ("jackson-mudholkar", "box")
+Q_LIMIT_METHODS = ("box", "jackson-mudholkar")
 
 
 def residual_theta(residual: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -54,6 +57,43 @@ def residual_theta(residual: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.array([np.trace(gram), np.trace(squared), np.sum(gram * squared)])
 
 
+def box_limit(mean: float, variance: float, alpha: float) -> float:
+    """``g χ²(1 - alpha; h)`` with ``g = variance / (2 mean)`` and ``h = 2 mean² / variance``.
+
+    The scaled chi-square with the given mean and variance (Box 1954, "Some theorems on
+    quadratic forms applied in the study of analysis of variance problems, I", Ann. Math.
+    Statist. 25, 290-302); with the moments of the training Q values this is the Q limit of
+    Nomikos & MacGregor (1995), "Multivariate SPC charts for monitoring batch processes",
+    Technometrics 37, 41-59. Returns ``mean`` when the variance is 0 and 0 when the mean is.
+    """
+    if mean <= 0:
+        return 0.0
+    if variance <= 0:
+        return float(mean)
+    return float(variance / (2 * mean) * stats.chi2.ppf(1 - alpha, 2 * mean**2 / variance))
+
+
+def jackson_mudholkar_limit(theta: NDArray[np.float64], alpha: float) -> float:
+    """Jackson & Mudholkar (1979) limit of Q from θ_k = Σ λ_j^k, k = 1, 2, 3.
+
+    With ``h0 = 1 - 2 θ1 θ3 / (3 θ2²)`` and ``c`` the standard normal ``1 - alpha`` quantile,
+    ``Q = θ1 (c sqrt(2 θ2 h0²) / θ1 + 1 + θ2 h0 (h0 - 1) / θ1²)^(1 / h0)`` ("Control
+    procedures for residuals associated with principal component analysis",
+    Technometrics 21, 341-349). When ``h0 <= 0`` (one dominant eigenvalue and a long tail)
+    the normal approximation of ``(Q / θ1)^h0`` does not hold and the Box limit with the
+    same mean θ1 and variance 2 θ2 is returned. 0 when the residual is zero.
+    """
+    theta1, theta2, theta3 = (float(value) for value in theta)
+    if theta1 <= 0 or theta2 <= 0:
+        return 0.0
+    h0 = 1 - 2 * theta1 * theta3 / (3 * theta2**2)
+    if h0 <= 0:
+        return box_limit(theta1, 2 * theta2, alpha)
+    c = stats.norm.ppf(1 - alpha)
+    base = c * np.sqrt(2 * theta2 * h0**2) / theta1 + 1 + theta2 * h0 * (h0 - 1) / theta1**2
+    return float(theta1 * base ** (1 / h0))
+
+
 class PLSDiagnosticsMixin:
     """VIP, selectivity ratio, Hotelling T² and Q residuals of a fitted latent-variable model.
 
@@ -62,10 +102,14 @@ class PLSDiagnosticsMixin:
     """
 
     def _fit_diagnostics(self, X_processed: NDArray[np.float64]) -> None:
-        """Store the training-residual summaries; call at the end of ``fit``."""
-        residual = X_processed - self.x_scores_ @ self.x_loadings_.T
+        """Store ``x_sum_squares_`` and ``training_q_``; call at the end of ``fit``."""
+        scores, loadings = self.x_scores_, self.x_loadings_
         self.x_sum_squares_ = np.einsum("ij,ij->j", X_processed, X_processed)
-        self.x_residual_theta_ = residual_theta(residual)
+        # ||x - P t||² = ||x||² - 2 x'P t + t'P'P t, without the n x p residual
+        row_ss = np.einsum("ij,ij->i", X_processed, X_processed)
+        cross = np.einsum("ia,ia->i", X_processed @ loadings, scores)
+        rebuilt = np.einsum("ia,ia->i", scores @ (loadings.T @ loadings), scores)
+        self.training_q_ = np.maximum(row_ss - 2 * cross + rebuilt, 0.0)
 
     def _processed(self, X: ArrayLike) -> NDArray[np.float64]:
         check_is_fitted(self)
@@ -164,22 +208,31 @@ class PLSDiagnosticsMixin:
         factor = a * (n - 1) * (n + 1) / (n * (n - a))
         return float(factor * stats.f.ppf(1 - alpha, a, n - a))
 
-    def q_limit(self, alpha: float = 0.05, method: str = "jackson-mudholkar") -> float:
+    def q_limit(
+        self, alpha: float = 0.05, method: str = "box", X: ArrayLike | None = None
+    ) -> float:
         """Upper control limit of Q at false-alarm rate ``alpha``.
 
-        With θ_k the sums of the k-th powers of the eigenvalues of the training residual
-        covariance (``x_residual_theta_``):
+        - ``"box"``: :func:`box_limit` with the mean and variance (ddof=1) of the training
+          Q values ``training_q_`` (Box 1954; Nomikos & MacGregor 1995).
+        - ``"jackson-mudholkar"``: :func:`jackson_mudholkar_limit` with θ_k the sums of
+          the k-th powers of the eigenvalues of the training residual covariance (Jackson &
+          Mudholkar 1979). The model does not keep them (they cost one Gram matrix of the
+          training data), so pass the training spectra as ``X``.
 
-        - ``"jackson-mudholkar"`` (Jackson & Mudholkar 1979): with ``h0 = 1 - 2 θ1
-          θ3 / (3 θ2²)`` and ``c`` the standard normal ``1 - alpha`` quantile,
-          ``Q = θ1 (c sqrt(2 θ2 h0²) / θ1 + 1 + θ2 h0 (h0 - 1) / θ1²)^(1 / h0)``;
-        - ``"box"`` (Box 1954, Ann. Math. Statist. 25, 290-302): ``Q = g χ²(1 - alpha; h)``
-          with ``g = θ2 / θ1`` and ``h = θ1² / θ2``, the scaled chi-square with the same
-          mean and variance as Q.
+        Parameters
+        ----------
+        alpha : float, default=0.05
+            False-alarm rate, in (0, 1).
+        method : {"box", "jackson-mudholkar"}, default="box"
+            The approximation of the distribution of Q.
+        X : array-like of shape (n_samples, n_features), optional
+            The training spectra; required by ``"jackson-mudholkar"`` only.
 
-        A model whose training residual is zero gets a limit of 0. When ``h0 <= 0`` (one
-        dominant residual eigenvalue and a long tail) the normal approximation of
-        ``(Q / θ1)^h0`` behind Jackson-Mudholkar does not hold, and the Box limit is returned.
+        Returns
+        -------
+        float
+            The limit; 0 for a model whose training residual is zero.
         """
         alpha = _check_alpha(alpha)
         if method not in Q_LIMIT_METHODS:
@@ -188,15 +241,17 @@ class PLSDiagnosticsMixin:
                 f"{', '.join(map(repr, Q_LIMIT_METHODS))}; got {method!r}"
             )
         check_is_fitted(self)
-        theta1, theta2, theta3 = self.x_residual_theta_
-        if theta1 <= 0 or theta2 <= 0:
-            return 0.0
-        h0 = 1 - 2 * theta1 * theta3 / (3 * theta2**2)
-        if method == "box" or h0 <= 0:
-            return float(theta2 / theta1 * stats.chi2.ppf(1 - alpha, theta1**2 / theta2))
-        c = stats.norm.ppf(1 - alpha)
-        base = c * np.sqrt(2 * theta2 * h0**2) / theta1 + 1 + theta2 * h0 * (h0 - 1) / theta1**2
-        return float(theta1 * base ** (1 / h0))
+        if method == "box":
+            q = self.training_q_
+            return box_limit(float(np.mean(q)), float(np.var(q, ddof=1)), alpha)
+        if X is None:
+            raise ValueError(
+                f"{type(self).__name__}.q_limit: method='jackson-mudholkar' needs the "
+                "training spectra: call q_limit(alpha, 'jackson-mudholkar', X=X_train)"
+            )
+        processed = self._processed(X)
+        residual = processed - (processed @ self.x_rotations_) @ self.x_loadings_.T
+        return jackson_mudholkar_limit(residual_theta(residual), alpha)
 
 
 def _check_alpha(alpha: float) -> float:

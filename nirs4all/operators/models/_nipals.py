@@ -11,9 +11,10 @@ and scikit-learn's ``PLSRegression`` runs, so it reproduces both:
   response needs no iteration;
 - each weight vector has unit norm and its entry of largest magnitude is positive (the sign
   convention of scikit-learn; predictions do not depend on signs);
-- when the Y residual is numerically zero (the previous components fit Y exactly) the
-  remaining components are left as zero columns, and the rotations are taken with a
-  pseudo-inverse so they ignore those columns.
+- when the Y residual is numerically zero (the previous components fit Y exactly), or the
+  X residual is (the components already span X: ``||t|| <= 1e-12 ||X||``), the remaining
+  components are left as zero columns, and the rotations are taken with a pseudo-inverse
+  so they ignore those columns. scikit-learn goes on there and fits rounding noise.
 
 References
 ----------
@@ -30,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy.linalg import pinv
+
+from nirs4all.operators.models._linalg import EXHAUSTED
 
 __all__ = ["PLSFactors", "nipals_pls", "rotations"]
 
@@ -139,6 +142,7 @@ def nipals_pls(
     W, P = np.zeros((p, n_components)), np.zeros((p, n_components))
     Q, T, U = np.zeros((q, n_components)), np.zeros((n, n_components)), np.zeros((n, n_components))
     n_iter = np.zeros(n_components, dtype=np.int64)
+    x_norm = np.linalg.norm(Xk)
     for a in range(n_components):
         Yk[:, np.all(np.abs(Yk) < 10 * _EPS, axis=0)] = 0.0
         if not np.any(Yk):
@@ -147,6 +151,9 @@ def nipals_pls(
         w *= np.sign(w[np.argmax(np.abs(w))])
         t = Xk @ w
         tt = t @ t
+        if tt <= (EXHAUSTED * x_norm) ** 2:
+            n_iter[a] = 0
+            break
         p_a = Xk.T @ t / tt
         q_a = Yk.T @ t / tt
         U[:, a] = Yk @ q_a / (q_a @ q_a)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from sklearn.base import BaseEstimator
 from sklearn.cross_decomposition import PLSRegression
 
-from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin, residual_theta
+from nirs4all.operators.models._diagnostics import (
+    PLSDiagnosticsMixin,
+    box_limit,
+    jackson_mudholkar_limit,
+    residual_theta,
+)
 
 
 class _DiagnosedPLS(PLSDiagnosticsMixin, PLSRegression):
@@ -80,8 +84,8 @@ def test_q_residuals_equal_reconstruction_error_of_sklearn_inverse_transform() -
     rebuilt = model.inverse_transform(model.transform(X_new))
     expected = np.sum(((X_new - rebuilt) / model._x_std) ** 2, axis=1)
     np.testing.assert_allclose(model.q_residuals(X_new), expected, rtol=1e-10)
-    # the training rows: their Q add up to the trace of the residual cross-product
-    assert model.q_residuals(X).sum() == pytest.approx(model.x_residual_theta_[0] * 39, rel=1e-10)
+    # the Q of the training rows, stored at fit without forming the residual, are the same
+    np.testing.assert_allclose(model.training_q_, model.q_residuals(X), rtol=1e-9)
 
 
 def test_residual_theta_equals_power_sums_of_covariance_eigenvalues() -> None:
@@ -93,26 +97,17 @@ def test_residual_theta_equals_power_sums_of_covariance_eigenvalues() -> None:
         np.testing.assert_allclose(residual_theta(E), expected, rtol=1e-10)
 
 
-class _IsotropicResidual(PLSDiagnosticsMixin, BaseEstimator):
-    """A fitted stand-in whose residual covariance has m eigenvalues equal to lam."""
-
-    def __init__(self, m: int, lam: float) -> None:
-        self.m, self.lam = m, lam
-
-    def fit(self) -> _IsotropicResidual:
-        self.x_residual_theta_ = np.array([1, self.lam, self.lam**2]) * self.m * self.lam
-        return self
-
-
 @pytest.mark.parametrize("alpha", [0.05, 0.01])
 def test_q_limits_reproduce_the_exact_scaled_chi_square_of_isotropic_residuals(
     alpha: float,
 ) -> None:
-    # Q / lam is chi-square with m degrees of freedom: Box is exact, Jackson-Mudholkar close.
-    model = _IsotropicResidual(m=40, lam=0.5).fit()
-    exact = 0.5 * stats.chi2.ppf(1 - alpha, 40)
-    assert model.q_limit(alpha, method="box") == pytest.approx(exact, rel=1e-12)
-    assert model.q_limit(alpha) == pytest.approx(exact, rel=2e-3)
+    # m eigenvalues equal to lam: Q / lam is chi-square with m degrees of freedom, of mean
+    # m lam and variance 2 m lam². Box is then exact, Jackson-Mudholkar close.
+    m, lam = 40, 0.5
+    exact = lam * stats.chi2.ppf(1 - alpha, m)
+    assert box_limit(m * lam, 2 * m * lam**2, alpha) == pytest.approx(exact, rel=1e-12)
+    theta = m * np.array([lam, lam**2, lam**3])
+    assert jackson_mudholkar_limit(theta, alpha) == pytest.approx(exact, rel=2e-3)
 
 
 def test_control_limits_hold_their_false_alarm_rate_on_gaussian_data() -> None:
@@ -128,11 +123,12 @@ def test_control_limits_hold_their_false_alarm_rate_on_gaussian_data() -> None:
     model = _DiagnosedPLS(n_components=3, scale=False).fit(X, y)
     X_new, _ = sample(20000)
     t2_rate = np.mean(model.hotelling_t2(X_new) > model.t2_limit(0.05))
-    q_rate = np.mean(model.q_residuals(X_new) > model.q_limit(0.05))
-    box_rate = np.mean(model.q_residuals(X_new) > model.q_limit(0.05, method="box"))
+    q_new = model.q_residuals(X_new)
+    box_rate = np.mean(q_new > model.q_limit(0.05))
+    jm_rate = np.mean(q_new > model.q_limit(0.05, method="jackson-mudholkar", X=X))
     assert t2_rate == pytest.approx(0.05, abs=0.015)
-    assert q_rate == pytest.approx(0.05, abs=0.015)
     assert box_rate == pytest.approx(0.05, abs=0.015)
+    assert jm_rate == pytest.approx(0.05, abs=0.015)
 
 
 def test_limits_reject_bad_alpha_and_method() -> None:
@@ -142,6 +138,8 @@ def test_limits_reject_bad_alpha_and_method() -> None:
         model.t2_limit(1.5)
     with pytest.raises(ValueError, match="method must be one of"):
         model.q_limit(0.05, method="normal")
+    with pytest.raises(ValueError, match="needs the training spectra"):
+        model.q_limit(0.05, method="jackson-mudholkar")
 
 
 def test_diagnostics_of_a_new_sample_need_a_fitted_model_of_the_same_width() -> None:
@@ -151,14 +149,15 @@ def test_diagnostics_of_a_new_sample_need_a_fitted_model_of_the_same_width() -> 
         model.q_residuals(X[:, :5])
 
 
-class _Residual(PLSDiagnosticsMixin, BaseEstimator):
-    def fit(self, eigenvalues: np.ndarray) -> _Residual:
-        self.x_residual_theta_ = np.array([np.sum(eigenvalues**k) for k in (1, 2, 3)])
-        return self
-
-
 def test_jackson_mudholkar_falls_back_to_box_when_h0_is_not_positive() -> None:
     # one dominant eigenvalue and a long tail: h0 = 1 - 2 θ1 θ3 / (3 θ2²) < 0
-    model = _Residual().fit(np.concatenate([[10.0], np.full(1000, 0.01)]))
-    assert model.q_limit(0.05) == model.q_limit(0.05, method="box")
-    assert model.q_limit(0.05) > 10.0
+    eigenvalues = np.concatenate([[10.0], np.full(1000, 0.01)])
+    theta = np.array([np.sum(eigenvalues**k) for k in (1, 2, 3)])
+    limit = jackson_mudholkar_limit(theta, 0.05)
+    assert limit == box_limit(theta[0], 2 * theta[1], 0.05)
+    assert limit > 10.0
+
+
+def test_limits_of_a_model_that_reproduces_x_exactly_are_zero() -> None:
+    assert box_limit(0.0, 0.0, 0.05) == 0.0
+    assert jackson_mudholkar_limit(np.zeros(3), 0.05) == 0.0

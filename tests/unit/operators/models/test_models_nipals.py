@@ -79,3 +79,18 @@ def test_multi_response_reports_iterations_and_stops_at_max_iter() -> None:
     X, Y = _centred(30, 20, 3, seed=5)
     f = nipals_pls(X, Y, 2, tol=0.0, max_iter=4)
     np.testing.assert_array_equal(f.n_iter, [4, 4])
+
+
+def test_components_beyond_the_rank_of_x_are_left_zero() -> None:
+    # After one component a rank-one X is exhausted; a further "component" would be noise.
+    rng = np.random.default_rng(0)
+    X = np.outer(rng.normal(size=20), rng.normal(size=8))
+    X -= X.mean(axis=0)
+    Y = rng.normal(size=(20, 1))
+    Y -= Y.mean()
+    f = nipals_pls(X, Y, 3)
+    np.testing.assert_array_equal(f.x_weights[:, 1:], 0.0)
+    one = nipals_pls(X, Y, 1)
+    np.testing.assert_allclose(
+        f.x_rotations @ f.y_loadings.T, one.x_rotations @ one.y_loadings.T, atol=1e-12
+    )
