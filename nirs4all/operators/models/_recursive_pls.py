@@ -9,7 +9,12 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from sklearn.utils.validation import validate_data
 
-from nirs4all.operators.models._diagnostics import residual_theta
+from nirs4all.operators.models._diagnostics import (
+    Q_LIMIT_METHODS,
+    box_limit,
+    jackson_mudholkar_limit,
+    residual_theta,
+)
 from nirs4all.operators.models._nipals import nipals_pls
 from nirs4all.operators.models._weighted import (
     NIPALS_MAX_ITER,
@@ -67,6 +72,8 @@ class RecursivePLS(LinearPLSModel):
     x_mean_ : ndarray of shape (n_features_in_,)
         Weighted mean spectrum.
     y_mean_ : ndarray of shape (n_targets,)
+    x_residual_theta_ : ndarray of shape (3,)
+        θ1, θ2, θ3 of the weighted training residual covariance (for ``q_limit``).
     n_features_in_ : int
 
     References
@@ -176,13 +183,37 @@ class RecursivePLS(LinearPLSModel):
         return summary, total, mean
 
     # The rows of summary_ are not samples: the diagnostics that count samples (score
-    # variances, the residual covariance, the T² limit) use the weight total instead.
+    # variances, the residual covariance, the T² limit) use the weight total instead, and
+    # the Q limits come from the residual covariance, since no per-sample Q is kept.
 
     def _fit_diagnostics(self, X_processed: np.ndarray) -> None:
         residual = X_processed - self.x_scores_ @ self.x_loadings_.T
         self.x_sum_squares_ = np.einsum("ij,ij->j", X_processed, X_processed)
         rescale = max(len(X_processed) - 1, 1) / self._degrees_of_freedom()
         self.x_residual_theta_ = residual_theta(residual) * rescale ** np.arange(1, 4)
+
+    def q_limit(
+        self, alpha: float = 0.05, method: str = "box", X: ArrayLike | None = None
+    ) -> float:
+        """Upper control limit of Q at false-alarm rate ``alpha``.
+
+        From ``x_residual_theta_``, the θ_k = Σ λ_j^k of the weighted training residual
+        covariance (the summary keeps it exactly): ``"box"`` is the scaled chi-square with
+        the mean θ1 and variance 2 θ2 of Q under the normal model (Box 1954), and
+        ``"jackson-mudholkar"`` is :func:`jackson_mudholkar_limit` (Jackson & Mudholkar
+        1979). ``X`` is accepted for the mixin's signature and not needed.
+        """
+        if isinstance(alpha, bool) or not isinstance(alpha, int | float) or not 0 < alpha < 1:
+            raise ValueError(f"alpha must be a number in (0, 1); got {alpha!r}")
+        if method not in Q_LIMIT_METHODS:
+            raise ValueError(
+                f"RecursivePLS.q_limit: method must be one of "
+                f"{', '.join(map(repr, Q_LIMIT_METHODS))}; got {method!r}"
+            )
+        theta = self.x_residual_theta_
+        if method == "box":
+            return box_limit(float(theta[0]), 2 * float(theta[1]), alpha)
+        return jackson_mudholkar_limit(theta, alpha)
 
     def _degrees_of_freedom(self) -> float:
         if self.n_samples_seen_ <= 1:

@@ -113,7 +113,11 @@ class RobustPLS(LinearPLSModel):
     x_scores_ : ndarray of shape (n_samples, n_components)
         Scores of the weighted training rows ``sqrt(v_i) (x_i - x_mean_)``: the diagnostics
         (``vip_``, ``hotelling_t2``, ``q_limit`` ...) describe the weighted fit, in which the
-        downweighted outliers hardly count.
+        downweighted outliers hardly count, except ``q_limit``, which comes from
+        ``training_q_``.
+    training_q_ : ndarray of shape (n_samples,)
+        Q statistic of each training sample on the final model (outliers included, so the
+        Box ``q_limit`` reflects every training sample).
     n_features_in_ : int
 
     References
@@ -194,6 +198,8 @@ class RobustPLS(LinearPLSModel):
                 stacklevel=2,
             )
         self._store(fit)
+        # The Q of each training row itself (the stored fit's rows are weighted).
+        self.training_q_ = self.q_residuals(X)
         self.sample_weight_ = used
         self.n_iter_ = n_iter
         return self

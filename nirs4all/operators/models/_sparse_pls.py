@@ -8,6 +8,7 @@ from typing import Self
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nirs4all.operators.models._linalg import EXHAUSTED
 from nirs4all.operators.models._nipals import PLSFactors, rotations
 from nirs4all.operators.models._weighted import (
     NIPALS_MAX_ITER,
@@ -65,10 +66,10 @@ def sparse_nipals(
 ) -> PLSFactors:
     """NIPALS PLS (regression deflation) with soft-thresholded weights, on centred X and Y.
 
-    With ``alpha=0`` and ``n_nonzero=None`` it is ordinary PLS. Components after Y (or its
-    covariance with X) is exhausted are left as zero columns. The scores stay orthogonal
-    and ``P = X' T (T' T)^-1`` still holds with sparse weights, so the rotations are
-    ``W (P' W)^-1`` as in PLS.
+    With ``alpha=0`` and ``n_nonzero=None`` it is ordinary PLS. Components after X, Y or
+    their covariance is exhausted are left as zero columns, as :func:`nipals_pls` does.
+    The scores stay orthogonal and ``P = X' T (T' T)^-1`` still holds with sparse weights,
+    so the rotations are ``W (P' W)^-1`` as in PLS.
     """
     X, Y = X.copy(), Y.copy()
     n_samples, n_features = X.shape
@@ -76,6 +77,7 @@ def sparse_nipals(
     y_loadings = np.zeros((Y.shape[1], n_components))
     x_scores, y_scores = np.zeros((n_samples, n_components)), np.zeros((n_samples, n_components))
     n_iter = np.zeros(n_components, dtype=np.int64)
+    x_norm = np.linalg.norm(X)
     for a in range(n_components):
         # As in nipals_pls: once Y is fitted exactly the remaining components stay zero.
         Y[:, np.all(np.abs(Y) < 10 * np.finfo(float).eps, axis=0)] = 0.0
@@ -85,6 +87,9 @@ def sparse_nipals(
         w, n_iter[a] = _sparse_weight(cross, alpha, n_nonzero)
         t = X @ w
         scale = t @ t
+        if scale <= (EXHAUSTED * x_norm) ** 2:  # X is exhausted, as in nipals_pls
+            n_iter[a] = 0
+            break
         p, q = X.T @ t / scale, Y.T @ t / scale
         y_scores[:, a] = Y @ q / (q @ q) if np.any(q) else 0.0
         X -= np.outer(t, p)

@@ -59,8 +59,8 @@ def weighted_pls(
     """Fit PLS on ``X`` (n, p) and ``Y`` (n, m) with nonnegative sample ``weights``.
 
     ``weights=None`` is ordinary PLS (all weights one). Rows of weight zero take no part.
-    When X and Y are uncorrelated (``X' Y = 0``) every component is zero and the model
-    predicts the (weighted) mean of Y.
+    Components beyond what the data hold (X or Y exhausted, X and Y uncorrelated) are zero,
+    as :func:`nipals_pls` leaves them; with none, the model predicts the weighted mean of Y.
     """
     if weights is None:
         x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
@@ -72,34 +72,11 @@ def weighted_pls(
         x_centred, y_centred = X - x_mean, Y - y_mean
         x_centred *= root
         y_centred *= root
-    if _uncorrelated(x_centred, y_centred):
-        factors = _no_components(x_centred.shape, y_centred.shape[1], n_components)
-    else:
-        factors = nipals_pls(
-            x_centred, y_centred, n_components, tol=NIPALS_TOL, max_iter=NIPALS_MAX_ITER
-        )
+    factors = nipals_pls(
+        x_centred, y_centred, n_components, tol=NIPALS_TOL, max_iter=NIPALS_MAX_ITER
+    )
     coef = factors.x_rotations @ factors.y_loadings.T
     return WeightedPLS(factors, x_mean, y_mean, coef, x_centred)
-
-
-def _uncorrelated(X: np.ndarray, Y: np.ndarray) -> bool:
-    """Tell whether ``X' Y`` is zero to rounding (NIPALS would then divide 0 by 0)."""
-    bound = 100 * np.finfo(float).eps * np.linalg.norm(X) * np.linalg.norm(Y)
-    return bool(np.all(np.abs(X.T @ Y) <= bound))
-
-
-def _no_components(x_shape: tuple[int, int], n_targets: int, n_components: int) -> PLSFactors:
-    """Factors of a model with only zero components: it predicts the mean."""
-    (n_samples, n_features) = x_shape
-    return PLSFactors(
-        x_weights=np.zeros((n_features, n_components)),
-        x_loadings=np.zeros((n_features, n_components)),
-        y_loadings=np.zeros((n_targets, n_components)),
-        x_scores=np.zeros((n_samples, n_components)),
-        y_scores=np.zeros((n_samples, n_components)),
-        x_rotations=np.zeros((n_features, n_components)),
-        n_iter=np.zeros(n_components, dtype=np.int64),
-    )
 
 
 class LinearPLSModel(PLSDiagnosticsMixin, RegressorMixin, BaseEstimator):

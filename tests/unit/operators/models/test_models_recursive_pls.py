@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from sklearn.cross_decomposition import PLSRegression
 
+from nirs4all.operators.models._diagnostics import box_limit, residual_theta
 from nirs4all.operators.models._recursive_pls import RecursivePLS
 from nirs4all.operators.models._robust_pls import RobustPLS
 
@@ -103,7 +104,11 @@ def test_diagnostics_after_batches_equal_those_of_batch_pls() -> None:
     np.testing.assert_allclose(model.hotelling_t2(new), batch.hotelling_t2(new), rtol=1e-8)
     np.testing.assert_allclose(model.q_residuals(new), batch.q_residuals(new), rtol=1e-8)
     assert model.t2_limit(0.05) == pytest.approx(batch.t2_limit(0.05), rel=1e-10)
-    assert model.q_limit(0.05) == pytest.approx(batch.q_limit(0.05), rel=1e-8)
+    jackson = batch.q_limit(0.05, "jackson-mudholkar", X=X)
+    assert model.q_limit(0.05, "jackson-mudholkar") == pytest.approx(jackson, rel=1e-8)
+    centred = X - X.mean(axis=0)
+    theta = residual_theta(centred - centred @ batch.x_rotations_ @ batch.x_loadings_.T)
+    assert model.q_limit(0.05) == pytest.approx(box_limit(theta[0], 2 * theta[1], 0.05), rel=1e-8)
     np.testing.assert_allclose(model.vip_, batch.vip_, rtol=1e-8)
     np.testing.assert_allclose(model.selectivity_ratio_, batch.selectivity_ratio_, rtol=1e-6)
 

@@ -130,6 +130,7 @@ def test_diagnostics_of_a_unit_weight_fit_equal_those_computed_from_sklearn_pls(
     )
     residual = (new - X.mean(axis=0)) - scores @ reference.x_loadings_.T
     np.testing.assert_allclose(model.q_residuals(new), np.sum(residual**2, axis=1), rtol=1e-8)
+    np.testing.assert_allclose(model.training_q_, model.q_residuals(X), rtol=1e-12)
 
 
 def test_weighted_diagnostics_ignore_a_rejected_outlier() -> None:
