@@ -20,13 +20,14 @@ from nirs4all.operators.models._weighted import (
     NIPALS_MAX_ITER,
     NIPALS_TOL,
     LinearPLSModel,
+    NestedComponentsMixin,
     WeightedPLS,
 )
 
 __all__ = ["RecursivePLS"]
 
 
-class RecursivePLS(LinearPLSModel):
+class RecursivePLS(NestedComponentsMixin, LinearPLSModel):
     """PLS regression updated recursively, with exponential forgetting of old samples.
 
     Recursive exponentially weighted PLS (Dayal & MacGregor 1997) in the data-compression form

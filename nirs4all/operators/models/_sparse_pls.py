@@ -14,6 +14,7 @@ from nirs4all.operators.models._weighted import (
     NIPALS_MAX_ITER,
     NIPALS_TOL,
     LinearPLSModel,
+    NestedComponentsMixin,
     WavelengthSelectionMixin,
     WeightedPLS,
 )
@@ -106,7 +107,7 @@ def sparse_nipals(
     )
 
 
-class SparsePLS(WavelengthSelectionMixin, LinearPLSModel):
+class SparsePLS(NestedComponentsMixin, WavelengthSelectionMixin, LinearPLSModel):
     """Sparse PLS regression: PLS whose weight vectors are soft-thresholded (L1 penalty).
 
     Sparse PLS of Lê Cao et al. (2008), in the univariate form of Chun & Keleş (2010).

@@ -9,8 +9,10 @@ and the NIPALS kernel of :mod:`._nipals`.
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -25,6 +27,7 @@ __all__ = [
     "NIPALS_MAX_ITER",
     "NIPALS_TOL",
     "LinearPLSModel",
+    "NestedComponentsMixin",
     "WavelengthSelectionMixin",
     "WeightedPLS",
     "weighted_pls",
@@ -177,3 +180,50 @@ class WavelengthSelectionMixin:
         """
         check_is_fitted(self)
         return np.flatnonzero(self.support_) if indices else self.support_.copy()
+
+
+class NestedComponentsMixin:
+    """``predict_nested`` for models whose ``a``-component model is their first ``a`` components.
+
+    True when component ``a`` depends only on the data and components ``1 .. a - 1``, as in
+    sequential NIPALS deflation (the nested-parameter protocol of :mod:`._latent`).
+    """
+
+    _nested_param_: ClassVar[str] = "n_components"
+
+    def predict_nested(self, X: ArrayLike, values: Iterable[int]) -> dict[int, np.ndarray]:
+        """Predictions of the models with fewer components, from this one fit.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+        values : iterable of int
+            Numbers of components, each in ``[1, n_components]``.
+
+        Returns
+        -------
+        dict of int to ndarray
+            For each value ``a``, what ``predict`` of the same model fitted with
+            ``n_components=a`` on the same data returns.
+        """
+        check_is_fitted(self)
+        fitted = self.x_rotations_.shape[1]
+        chosen = list(values)
+        wrong = [
+            value
+            for value in chosen
+            if isinstance(value, bool)
+            or not isinstance(value, numbers.Integral)
+            or not 1 <= value <= fitted
+        ]
+        if wrong:
+            raise ValueError(
+                f"{type(self).__name__}.predict_nested: every value of n_components must be "
+                f"an integer in [1, {fitted}] (the fitted n_components); got {wrong!r}"
+            )
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        scores = (X - self.x_mean_) @ self.x_rotations_
+        return {
+            int(a): self._shape_prediction(self.y_mean_ + scores[:, :a] @ self.y_loadings_[:, :a].T)
+            for a in chosen
+        }

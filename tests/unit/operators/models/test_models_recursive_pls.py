@@ -127,3 +127,13 @@ def test_forgetting_factor_outside_the_unit_interval_is_refused(factor: float) -
     X, Y = _data(10, 4, 1, seed=10)
     with pytest.raises(ValueError, match=r"forgetting_factor must be in \(0, 1\]"):
         RecursivePLS(forgetting_factor=factor).fit(X, Y)
+
+
+def test_predict_nested_equals_separate_models_with_fewer_components() -> None:
+    X, Y = _data(40, 10, 2, seed=11)
+    model = RecursivePLS(4, forgetting_factor=0.8).partial_fit(X[:20], Y[:20])
+    model.partial_fit(X[20:], Y[20:])
+    for a, prediction in model.predict_nested(X, [1, 3]).items():
+        alone = RecursivePLS(a, forgetting_factor=0.8).partial_fit(X[:20], Y[:20])
+        alone.partial_fit(X[20:], Y[20:])
+        np.testing.assert_allclose(prediction, alone.predict(X), atol=1e-8)

@@ -87,3 +87,14 @@ def test_importance_is_zero_off_the_support() -> None:
     model = SparsePLS(2, alpha=0.5).fit(X, y)
     np.testing.assert_array_equal(model.vip_[~model.support_], 0.0)
     assert np.all(model.vip_[model.support_] > 0)
+
+
+def test_predict_nested_equals_separate_fits_with_fewer_components() -> None:
+    X, y = _spectra(50, seed=7)
+    model = SparsePLS(4, alpha=0.3).fit(X, y)
+    nested = model.predict_nested(X[:10], [1, 2, 4])
+    for a, prediction in nested.items():
+        alone = SparsePLS(a, alpha=0.3).fit(X, y).predict(X[:10])
+        np.testing.assert_allclose(prediction, alone, atol=1e-10)
+    with pytest.raises(ValueError, match=r"integer in \[1, 4\]"):
+        model.predict_nested(X, [5])
