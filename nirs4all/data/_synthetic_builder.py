@@ -4,9 +4,9 @@ Every ``with_*`` method checks its arguments (the error names the parameter) and
 builder; :meth:`SyntheticDatasetBuilder.build` simulates with the model and the draw order
 of :mod:`nirs4all.data.synthetic`. Building twice gives the same dataset.
 
-Sample metadata (ids, groups, repetitions) is drawn from its own stream,
-``SeedSequence(random_state, spawn_key=(METADATA_STREAM,))``, so asking for it does not
-change the spectra of samples measured once.
+Sample metadata (ids, groups, repetitions) is drawn from its own stream (see
+:mod:`nirs4all.data._synthetic_samples`), so asking for it does not change the spectra of
+samples measured once.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from nirs4all.data._bands import ComponentLibrary
 from nirs4all.data._synthetic_model import Recipe, SourceSpec, simulate
 from nirs4all.data._synthetic_recipe import (
+    as_arrays,
     check_distribution,
     check_int,
     check_real,
@@ -33,15 +34,12 @@ from nirs4all.data._synthetic_recipe import (
     to_dataset,
     wavelength_axis,
 )
+from nirs4all.data._synthetic_samples import AUX_TYPES, check_source, sample_metadata
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.data.saving import save_dataset
 
 __all__ = ["SyntheticDatasetBuilder"]
 
-METADATA_STREAM = 2**31
-SPECTRAL_TYPES = ("nir",)
-AUX_TYPES = ("aux", "markers")
-SOURCE_KEYS = {"name", "type", "wavelength_range", "wavelength_step", "complexity", "n_features"}
 TRANSFORMS = ("log", "sqrt")
 
 
@@ -249,7 +247,7 @@ class SyntheticDatasetBuilder:
             raise ValueError("sources must be a non-empty list of dicts")
         checked = []
         for position, source in enumerate(sources):
-            checked.append(_check_source(position, source))
+            checked.append(check_source(position, source))
         names = [s["name"] for s in checked]
         if len(set(names)) != len(names):
             raise ValueError(f"sources: names must be unique; got {names}")
@@ -300,21 +298,16 @@ class SyntheticDatasetBuilder:
         Building twice gives the same result (the seed is fixed, nothing is consumed).
         """
         dataset = self.build_dataset()
-        if self._as_dataset:
-            return dataset
-        X = dataset.x() if dataset.n_sources == 1 else np.hstack([s.X for s in dataset.sources])
-        return X, dataset.y
+        return dataset if self._as_dataset else as_arrays(dataset)
 
     def build_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """``(X, y)``, training rows first; several sources side by side."""
-        dataset = self.build_dataset()
-        X = dataset.x() if dataset.n_sources == 1 else np.hstack([s.X for s in dataset.sources])
-        return X, dataset.y
+        return as_arrays(self.build_dataset())
 
     def build_dataset(self) -> SpectroDataset:
         """Simulate and return the :class:`SpectroDataset`."""
         seed = resolve_seed(self._random_state, self._name)
-        bio_index, metadata = self._sample_metadata(seed)
+        bio_index, metadata = sample_metadata(self._metadata, self._n_samples, seed)
         recipe = self._recipe(bio_index)
         simulation = simulate(recipe, seed)
         if self._include_metadata:
@@ -367,57 +360,7 @@ class SyntheticDatasetBuilder:
                                     preset if own is None else resolve_preset(own)))
         return tuple(specs)
 
-    def _sample_metadata(self, seed: int) -> tuple[np.ndarray | None, dict[str, np.ndarray]]:
-        """Biological sample of each row and the metadata columns (own random stream)."""
-        if self._metadata is None:
-            return None, {}
-        spec = self._metadata
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(METADATA_STREAM,)))
-        low, high = spec["repetitions"]
-        counts = []
-        while sum(counts) < self._n_samples:
-            counts.append(int(rng.integers(low, high + 1)) if high > low else low)
-        bio = np.repeat(np.arange(len(counts)), counts)[: self._n_samples]
-        repetition = np.concatenate([np.arange(c) for c in counts])[: self._n_samples]
-        columns: dict[str, np.ndarray] = {}
-        if spec["sample_ids"]:
-            columns["sample_id"] = np.array(
-                [f"{spec['prefix']}_{b:05d}_{r}" for b, r in zip(bio, repetition, strict=True)]
-            )
-        if spec["n_groups"] is not None:
-            n_bio = int(bio[-1]) + 1
-            group_of_bio = rng.permutation(np.arange(n_bio) % spec["n_groups"])
-            names = spec["group_names"] or [f"group_{g}" for g in range(spec["n_groups"])]
-            columns["group"] = np.asarray(names)[group_of_bio[bio]]
-        if high > 1:
-            columns["bio_sample"] = bio.astype(np.int64)
-            columns["repetition"] = repetition.astype(np.int64)
-        return (bio if high > 1 else None), columns
-
     def __repr__(self) -> str:
         return (f"SyntheticDatasetBuilder(n_samples={self._n_samples}, "
                 f"complexity={self._complexity!r}, random_state={self._random_state})")
-
-
-def _check_source(position: int, source: object) -> dict[str, Any]:
-    where = f"sources[{position}]"
-    if not isinstance(source, Mapping) or "name" not in source:
-        raise ValueError(f"{where} must be a dict with a 'name'; got {source!r}")
-    unknown = sorted(set(source) - SOURCE_KEYS)
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {unknown}; known: {sorted(SOURCE_KEYS)}")
-    kind = source.get("type", "nir")
-    if kind not in SPECTRAL_TYPES + AUX_TYPES:
-        raise ValueError(f"{where}: type must be one of {SPECTRAL_TYPES + AUX_TYPES}; "
-                         f"got {kind!r} (visible-range spectra are not modelled)")
-    checked: dict[str, Any] = {"name": str(source["name"]), "type": kind}
-    if kind in AUX_TYPES:
-        checked["n_features"] = check_int(f"{where}.n_features", source.get("n_features", 10),
-                                          minimum=1)
-        return checked
-    window = source.get("wavelength_range")
-    checked["axis"] = None if window is None else range_axis(window, source.get("wavelength_step"))
-    checked["complexity"] = source.get("complexity")
-    resolve_preset(checked["complexity"])
-    return checked
 

@@ -123,7 +123,7 @@ def draw_concentrations(
 def broaden(spectra: np.ndarray, axis: np.ndarray, fwhm: float) -> np.ndarray:
     """Convolve every spectrum with a unit-area Gaussian of ``fwhm`` nm along ``axis``.
 
-    Each output channel is a weighted mean of the channels within 4 sigma, the weights being
+    Each output channel is a weighted mean of the channels within 5 sigma, the weights being
     the Gaussian times the local channel width (trapezoid quadrature) and normalised to 1, so
     a constant spectrum stays constant up to the axis ends.
     """
@@ -133,8 +133,8 @@ def broaden(spectra: np.ndarray, axis: np.ndarray, fwhm: float) -> np.ndarray:
     order = np.argsort(axis, kind="stable")
     grid = axis[order]
     widths = np.gradient(grid)
-    low = np.searchsorted(grid, grid - 4.0 * sigma, side="left")
-    high = np.searchsorted(grid, grid + 4.0 * sigma, side="right")
+    low = np.searchsorted(grid, grid - 5.0 * sigma, side="left")
+    high = np.searchsorted(grid, grid + 5.0 * sigma, side="right")
     ordered = spectra[:, order]
     out = np.empty_like(ordered)
     for j in range(grid.shape[0]):

@@ -16,6 +16,7 @@ from nirs4all.data._synthetic_model import Recipe, Simulation
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
 
 __all__ = [
+    "as_arrays",
     "batch_count",
     "check_int",
     "check_real",
@@ -238,6 +239,12 @@ def batch_count(batch_effects: object) -> int:
     if batch_effects is True:
         return 3
     return check_int("batch_effects", batch_effects, minimum=2)
+
+
+def as_arrays(dataset: SpectroDataset) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, y)`` of a dataset; the sources side by side when there are several."""
+    X = dataset.x() if dataset.n_sources == 1 else np.hstack([s.X for s in dataset.sources])
+    return X, dataset.y
 
 
 def to_dataset(

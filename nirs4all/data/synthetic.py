@@ -55,6 +55,7 @@ from nirs4all.data._synthetic_builder import SyntheticDatasetBuilder
 from nirs4all.data._synthetic_model import Recipe, SourceSpec, simulate
 from nirs4all.data._synthetic_model import mixture_absorbance as _mixture_absorbance  # noqa: F401
 from nirs4all.data._synthetic_recipe import (
+    as_arrays,
     batch_count,
     check_distribution,
     check_int,
@@ -213,12 +214,6 @@ def generate(
     if path is not None:
         save_dataset(dataset, path)
     return dataset if as_dataset else as_arrays(dataset)
-
-
-def as_arrays(dataset: SpectroDataset) -> tuple[np.ndarray, np.ndarray]:
-    """``(X, y)`` of a dataset; the sources side by side when there are several."""
-    X = dataset.x() if dataset.n_sources == 1 else np.hstack([s.X for s in dataset.sources])
-    return X, dataset.y
 
 
 def _axis(wavelengths: object, wavelength_range: object) -> np.ndarray:
