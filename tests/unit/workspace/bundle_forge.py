@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import struct
 import zipfile
@@ -138,6 +139,20 @@ def zeros_deflated(mebibytes: int) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
     piece = packer.compress(bytes(1 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
     return piece * mebibytes + packer.flush()
+
+
+def with_skops_protocol(artifact: bytes, protocol: int) -> bytes:
+    """A canonical skops artifact whose schema claims another skops protocol."""
+    with zipfile.ZipFile(io.BytesIO(artifact)) as source:
+        files = {name: source.read(name) for name in source.namelist()}
+    schema = json.loads(files["schema.json"])
+    schema["protocol"] = protocol
+    files["schema.json"] = json.dumps(schema, separators=(",", ":")).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
+        for name in sorted(files):
+            target.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), files[name])
+    return buffer.getvalue()
 
 
 @cache

@@ -20,6 +20,7 @@ from bundle_forge import (
     replace_artifact,
     small_bundle,
     small_dataset,
+    with_skops_protocol,
     write,
 )
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -131,18 +132,19 @@ def _corrupt(kind: str, members: dict[str, bytes], path: Path) -> Path:
     if kind == "pickle in place of an artifact":
         return write(path, replace_artifact(members, digest, b"\x80\x04\x95cos\nsystem\n."))
     if kind == "malformed manifest":
-        return write(path, relisted({**members, "manifest.json": b'{"format": 1}'}))
+        manifest = b'{"format": "nirs4all-bundle", "bundle_version": 1}'
+        return write(path, relisted({**members, "manifest.json": manifest}))
     if kind == "old skops protocol":
-        artifact = members[name].replace(b'"protocol":2', b'"protocol":0')
-        return write(path, replace_artifact(members, digest, artifact))
+        return write(path, replace_artifact(members, digest,
+                                            with_skops_protocol(members[name], 0)))
     entries = []
     for n, data in members.items():
         if n != name:
             entries.append(Entry(n, data))
         elif kind == "corrupt deflate stream":
             entries.append(Entry(n, data, payload=b"\xff" * 64 + deflate(data)[64:]))
-        elif kind == "compression method 12":
-            entries.append(Entry(n, data, method=12, payload=data))
+        elif kind == "compression method 99":
+            entries.append(Entry(n, data, method=99, payload=data))
         else:  # stored in the central directory, deflated in the local header
             entries.append(Entry(n, data, method=0, local_method=8))
     path.write_bytes(build_zip(entries))
@@ -151,7 +153,7 @@ def _corrupt(kind: str, members: dict[str, bytes], path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", [
     "pickle in place of an artifact", "malformed manifest", "old skops protocol",
-    "corrupt deflate stream", "compression method 12", "method mismatch"])
+    "corrupt deflate stream", "compression method 99", "method mismatch"])
 def test_every_corrupt_bundle_exits_3_without_a_traceback(files, tmp_path: Path, capsys,
                                                           kind: str) -> None:
     # In process (main returns, nothing escapes it); one kind also through a subprocess.

@@ -21,6 +21,7 @@ from bundle_forge import (
     replace_artifact,
     small_bundle,
     small_dataset,
+    with_skops_protocol,
     write,
 )
 from sklearn.cross_decomposition import PLSRegression
@@ -47,19 +48,6 @@ def _other_model() -> bytes:
 
     dataset = small_dataset()
     return serialize(PLSRegression(1).fit(dataset.train.x(), dataset.train.y))
-
-
-def _with_protocol(artifact: bytes, protocol: int) -> bytes:
-    with zipfile.ZipFile(io.BytesIO(artifact)) as source:
-        files = {name: source.read(name) for name in source.namelist()}
-    schema = json.loads(files["schema.json"])
-    schema["protocol"] = protocol
-    files["schema.json"] = json.dumps(schema, separators=(",", ":")).encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
-        for name in sorted(files):
-            target.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), files[name])
-    return buffer.getvalue()
 
 
 def test_a_signed_bundle_with_a_swapped_model_and_rewritten_record_is_refused(
@@ -139,7 +127,7 @@ def test_a_malformed_manifest_with_a_valid_record_is_an_integrity_error(
 
 def test_an_old_skops_protocol_needs_trust(unsigned, tmp_path: Path) -> None:
     digest = model_digest(unsigned)
-    old = _with_protocol(unsigned[f"artifacts/{digest}.skops"], 1)
+    old = with_skops_protocol(unsigned[f"artifacts/{digest}.skops"], 1)
     path = write(tmp_path / "protocol.n4a", replace_artifact(unsigned, digest, old))
     assert read_bundle(path).untrusted_types() == ["skops protocol 1"]
     test = small_dataset().test
