@@ -13,12 +13,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nirs4all.cli_workspace import add_workspace_commands
 from nirs4all.data import SpectroDataset, generate, load_dataset
 from nirs4all.errors import BundleIntegrityError, DataError, Nirs4allError, UntrustedBundleError
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.bundle import Bundle
 
 __all__ = ["main"]
 
@@ -171,7 +175,7 @@ def _bundle_key(args: argparse.Namespace) -> bytes | None:
     return key
 
 
-def _read_bundle(args: argparse.Namespace):
+def _read_bundle(args: argparse.Namespace) -> Bundle:
     from nirs4all.workspace.bundle import read_bundle
 
     return read_bundle(args.bundle, key=_bundle_key(args), max_bytes=args.max_bytes)
