@@ -7,7 +7,10 @@ disagree on, and it inflates a member before comparing its size. A signed bundle
 one thing only, so this reader accepts a single layout, the one :mod:`zipfile` writes to a
 seekable file: members one after the other from byte 0, then the central directory, then
 the end record as the last 22 bytes, no comment, no zip64, no encryption, no data
-descriptors, and the same name, method, CRC and sizes in both headers.
+descriptors, no extra fields, and the same name, method, CRC and sizes in both headers.
+The fields that do not change what is read (versions, timestamps, attributes) must hold the
+fixed values :func:`canonical_info` gives every member nirs4all writes, so that a changed
+byte in any header is refused too.
 
 Inflating is streamed and capped: :func:`inflate` never produces more than the size the
 caller expects, so a member that lies about its size costs one chunk of memory.
@@ -16,6 +19,7 @@ caller expects, so a member that lies about its size costs one chunk of memory.
 from __future__ import annotations
 
 import struct
+import zipfile
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,7 +27,8 @@ from typing import BinaryIO
 
 from nirs4all.errors import BundleIntegrityError
 
-__all__ = ["CHUNK", "DEFLATED", "STORED", "Member", "inflate", "read_directory"]
+__all__ = ["CHUNK", "DEFLATED", "STORED", "Member", "canonical_info", "inflate",
+           "read_directory"]
 
 STORED, DEFLATED = 0, 8
 CHUNK = 1 << 16
@@ -31,9 +36,12 @@ _END = struct.Struct("<4s4H2LH")
 _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _LOCAL = struct.Struct("<4s5H3L2H")
 _END_MAGIC, _CENTRAL_MAGIC, _LOCAL_MAGIC = b"PK\x05\x06", b"PK\x01\x02", b"PK\x03\x04"
-# Bits 1 and 2 only record the deflate level; bit 11 says the name is UTF-8. Any other bit
-# (encryption, data descriptor, patch data, strong encryption ...) is refused.
-_ALLOWED_FLAGS = 0x0806
+_UNIX, _VERSION = 3, 20
+_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_DATE, _DOS_TIME = (1 << 5) | 1, 0
+_ATTRIBUTES = 0o600 << 16
+# Version made by, version needed, time, date, internal and external attributes.
+_CENTRAL_FIXED = ((_UNIX << 8) | _VERSION, _VERSION, _DOS_TIME, _DOS_DATE, 0, _ATTRIBUTES)
 _ZIP64 = 0xFFFFFFFF
 _MAX_COMMENT = 0xFFFF
 
@@ -48,6 +56,14 @@ class Member:
     compressed_size: int
     size: int
     data_offset: int
+
+
+def canonical_info(name: str) -> zipfile.ZipInfo:
+    """The header of a member as nirs4all writes it, the same on every platform."""
+    info = zipfile.ZipInfo(name, date_time=_DATE_TIME)
+    info.create_system = _UNIX
+    info.external_attr = _ATTRIBUTES
+    return info
 
 
 def _fail(where: str, message: str) -> BundleIntegrityError:
@@ -105,6 +121,7 @@ def _central(directory: bytes, entries: int, methods: Iterable[int],
         fields = _CENTRAL.unpack_from(directory, position)
         magic, _, _, flags, method, _, _, crc, csize, size = fields[:10]
         name_length, extra_length, comment_length, disk, _, _, offset = fields[10:]
+        fixed = (*fields[1:3], *fields[5:7], *fields[14:16])
         raw = directory[position + _CENTRAL.size:position + _CENTRAL.size + name_length]
         name = _decode(raw, flags)
         if magic != _CENTRAL_MAGIC:
@@ -112,9 +129,13 @@ def _central(directory: bytes, entries: int, methods: Iterable[int],
         if name in seen:
             raise _fail(where, f"the zip holds two members named {name!r}")
         seen.add(name)
-        if flags & ~_ALLOWED_FLAGS:
-            raise _fail(where, f"member {name} uses zip flags {flags:#06x} (encryption or "
-                        "data descriptors), which bundles never use")
+        if flags:
+            raise _fail(where, f"member {name} uses zip flags {flags:#06x} (encryption, "
+                        "data descriptors, UTF-8 names ...), which bundles never use")
+        if fixed != _CENTRAL_FIXED or extra_length:
+            raise _fail(where, f"the central directory entry of member {name} is not as "
+                        "nirs4all writes it (versions, time, attributes or extra field "
+                        "changed)")
         if method not in methods:
             raise _fail(where, f"member {name} uses compression method {method}; only "
                         f"{sorted(methods)} are accepted here")
@@ -153,11 +174,15 @@ def read_directory(handle: BinaryIO, file_size: int, *, methods: Iterable[int],
             what = "before the first member" if expected == 0 else f"before member {name}"
             raise _fail(where, f"{offset - expected} byte(s) lie {what} (or members overlap)")
         local = _LOCAL.unpack(_read_at(handle, offset, _LOCAL.size, where))
-        magic, _, flags, method, _, _, crc, csize, size, name_length, extra_length = local
+        magic, version, flags, method, time, date, crc, csize, size = local[:9]
+        name_length, extra_length = local[9:]
         local_name = _read_at(handle, offset + _LOCAL.size, name_length, where)
         if magic != _LOCAL_MAGIC or local_name != raw:
             raise _fail(where, f"the local header of member {name} is not where the central "
                         "directory says")
+        if (version, time, date, extra_length) != (_VERSION, _DOS_TIME, _DOS_DATE, 0):
+            raise _fail(where, f"the local header of member {name} is not as nirs4all writes "
+                        "it (version, time or extra field changed)")
         if (flags, method, crc, csize, size) != described:
             raise _fail(where, f"the local header of member {name} disagrees with the "
                         "central directory (flags, method, CRC or sizes)")

@@ -201,7 +201,7 @@ def _write_zip(path: Path, members: Mapping[str, bytes]) -> None:
             with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
                                  allowZip64=False) as archive:
                 for name, data in members.items():
-                    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                    info = _strictzip.canonical_info(name)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(info, data)
             handle.flush()

@@ -23,10 +23,13 @@ from pathlib import Path
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.model_selection import KFold
 
+from nirs4all.workspace._strictzip import canonical_info
+
 LOCAL = struct.Struct("<4s5H3L2H")
 CENTRAL = struct.Struct("<4s6H3L5H2L")
 END = struct.Struct("<4s4H2LH")
 STORED, DEFLATED = 0, 8
+MADE_BY, DOS_DATE, ATTRIBUTES = (3 << 8) | 20, 0x21, 0o600 << 16  # as nirs4all writes
 
 
 @dataclass
@@ -67,10 +70,11 @@ def build_zip(entries: list[Entry], *, prefix: bytes = b"", gap: bytes = b"",
         local_method = entry.method if entry.local_method is None else entry.local_method
         name = entry.name.encode("utf-8")
         offset = len(out)
-        out += LOCAL.pack(b"PK\x03\x04", 20, 0, local_method, 0, 0x21, crc, len(payload),
+        out += LOCAL.pack(b"PK\x03\x04", 20, 0, local_method, 0, DOS_DATE, crc, len(payload),
                           local_size, len(name), 0) + name + payload
-        central += CENTRAL.pack(b"PK\x01\x02", 20, 20, 0, entry.method, 0, 0x21, crc,
-                                len(payload), size, len(name), 0, 0, 0, 0, 0, offset) + name
+        central += CENTRAL.pack(b"PK\x01\x02", MADE_BY, 20, 0, entry.method, 0, DOS_DATE, crc,
+                                len(payload), size, len(name), 0, 0, 0, 0, ATTRIBUTES,
+                                offset) + name
     cd_offset = len(out) + len(gap)
     out += gap + central
     out += END.pack(b"PK\x05\x06", 0, 0, len(entries), len(entries), len(central), cd_offset,
@@ -151,7 +155,7 @@ def with_skops_protocol(artifact: bytes, protocol: int) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
         for name in sorted(files):
-            target.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), files[name])
+            target.writestr(canonical_info(name), files[name])
     return buffer.getvalue()
 
 

@@ -28,6 +28,7 @@ from sklearn.cross_decomposition import PLSRegression
 
 import nirs4all
 from nirs4all.errors import BundleIntegrityError, BundleNotFoundError, UntrustedBundleError
+from nirs4all.workspace._strictzip import canonical_info
 from nirs4all.workspace.bundle import read_bundle
 
 KEY = "team-secret"
@@ -146,7 +147,7 @@ def test_a_corrupt_artifact_schema_is_an_integrity_error(unsigned, tmp_path: Pat
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
         for name in sorted(files):
-            target.writestr(name, files[name])
+            target.writestr(canonical_info(name), files[name])
     path = write(tmp_path / "schema.n4a",
                  replace_artifact(unsigned, digest, buffer.getvalue()))
     with pytest.raises(BundleIntegrityError, match="cannot audit"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -19,6 +20,8 @@ from bundle_forge import (
     write,
     zeros_deflated,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nirs4all.errors import BundleIntegrityError
 from nirs4all.workspace.bundle import MAX_BYTES_VARIABLE, read_bundle
@@ -192,3 +195,53 @@ def test_a_member_stored_with_two_sizes_is_refused(members, tmp_path: Path) -> N
     path.write_bytes(build_zip(entries))
     with pytest.raises(BundleIntegrityError, match="stored but its two sizes differ"):
         read_bundle(path)
+
+
+def _header_positions(data: bytes) -> list[int]:
+    """Every byte offset of the zip headers (local headers, central directory, end record)."""
+    positions = []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            start = info.header_offset
+            positions.extend(range(start, start + 30 + len(info.filename)))
+        positions.extend(range(archive.start_dir, len(data)))
+    return positions
+
+
+def _refused(data: bytes, path: Path) -> bool:
+    path.write_bytes(data)
+    try:
+        read_bundle(path).untrusted_types()
+    except BundleIntegrityError:
+        return True
+    return False
+
+
+def test_every_changed_header_byte_is_refused(members, tmp_path: Path) -> None:
+    # Versions, timestamps and attributes do not change what is read, but are fixed too.
+    data = write(tmp_path / "model.n4a", members).read_bytes()
+    accepted = []
+    for position in _header_positions(data):
+        changed = bytearray(data)
+        changed[position] ^= 0xFF
+        if not _refused(bytes(changed), tmp_path / "changed.n4a"):
+            accepted.append(position)
+    assert accepted == []
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fraction=st.floats(0.0, 1.0, exclude_max=True),
+       flip=st.integers(1, 255))
+def test_a_changed_byte_of_member_data_is_refused(members, tmp_path: Path, fraction: float,
+                                                  flip: int) -> None:
+    data = write(tmp_path / "model.n4a", members).read_bytes()
+    headers = set(_header_positions(data))
+    body = [p for p in range(len(data)) if p not in headers]
+    position = body[int(fraction * len(body))]
+    changed = bytearray(data)
+    changed[position] ^= flip
+    # A deflate stream ignores the padding bits after its last code: flipping only those
+    # leaves every member's bytes as they were, which is then the only accepted change.
+    if not _refused(bytes(changed), tmp_path / "changed.n4a"):
+        assert read_members(tmp_path / "changed.n4a") == members
