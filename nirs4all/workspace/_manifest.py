@@ -30,7 +30,7 @@ _CHAIN = {
     "model_class": str, "branch_path": list, "source_chains": list, "metric": (str, _NONE),
     "cv_scores": dict, "test_scores": dict, "preprocessing": str, "steps": list,
 }
-_STEP = {"index": int, "kind": str, "spec": object, "branch_path": list,
+_STEP = {"index": int, "kind": str, "spec": str, "branch_path": list,
          "artifact": (str, _NONE)}
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
