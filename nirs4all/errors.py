@@ -14,6 +14,7 @@ from os import PathLike
 __all__ = [
     "AxisMismatchError",
     "BundleIntegrityError",
+    "BundleNotFoundError",
     "CanonicalDecodingError",
     "CanonicalEncodingError",
     "CorruptFileError",
@@ -179,6 +180,10 @@ class DataWarning(UserWarning):
 
 class BundleIntegrityError(Nirs4allError):
     """A ``.n4a`` bundle was changed, is incomplete, has extra members or a bad signature."""
+
+
+class BundleNotFoundError(Nirs4allError, FileNotFoundError):
+    """No file at the path given for a ``.n4a`` bundle: bad input, not a changed bundle."""
 
 
 class UntrustedBundleError(Nirs4allError):
