@@ -198,3 +198,16 @@ def test_wavelet_transforms_refuse_an_unevenly_spaced_axis(transform, spectra, a
 def test_invalid_parameters_are_rejected_naming_the_parameter(transform, message, spectra) -> None:
     with pytest.raises(ValueError, match=message):
         transform.fit(spectra)
+
+
+def test_wavelet_features_of_a_zero_spectrum_are_zero_with_zero_entropy(spectra) -> None:
+    transform = WaveletFeatures("haar", max_level=2, n_coeffs_per_level=3).fit(spectra)
+    out = transform.transform(np.zeros((1, spectra.shape[1])))
+    np.testing.assert_array_equal(out, 0.0)
+
+
+def test_wavelet_pca_of_rank_one_training_levels_gives_finite_scores() -> None:
+    X = np.tile(np.linspace(0.0, 1.0, 32), (5, 1))
+    X[:, 0] += np.arange(5.0)
+    out = WaveletPCA("haar", max_level=1, n_components_per_level=2).fit_transform(X)
+    assert np.all(np.isfinite(out))
