@@ -6,7 +6,7 @@ import numbers
 from typing import Any
 
 import numpy as np
-from scipy.ndimage import uniform_filter1d
+from scipy.ndimage import correlate1d
 
 from nirs4all.operators.transforms._transformer import (
     SpectralTransformer,
@@ -51,8 +51,9 @@ class LocalStandardNormalVariate(SpectralTransformer):
 
     Notes
     -----
-    The window sums are computed in float64 on spectra shifted by their own mean (which
-    leaves the result unchanged and keeps the running sums of squares accurate).
+    The window sums are computed in float64, directly for each window, on spectra shifted
+    by their own mean (which leaves the result unchanged and keeps the sums of squares
+    accurate).
 
     References
     ----------
@@ -90,10 +91,10 @@ class LocalStandardNormalVariate(SpectralTransformer):
             spectra -= spectra.mean(axis=1, keepdims=True)
         cval = float(self.constant_values)
         mode = PAD_MODES[self.pad_mode]
-        mean = uniform_filter1d(spectra, self.window_, axis=1, mode=mode, cval=cval)
-        square = uniform_filter1d(
-            spectra * spectra, self.window_, axis=1, mode=mode, cval=cval * cval
-        )
+        # Direct window sums (not running sums), which keep the variance exact to ~1e-13.
+        kernel = np.full(self.window_, 1.0 / self.window_)
+        mean = correlate1d(spectra, kernel, axis=1, mode=mode, cval=cval)
+        square = correlate1d(spectra * spectra, kernel, axis=1, mode=mode, cval=cval * cval)
         variance = np.maximum(square - mean * mean, 0.0)
         std = np.sqrt(variance)
         spectra -= mean
