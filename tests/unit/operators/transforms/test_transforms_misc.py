@@ -1,5 +1,7 @@
 """The other 0.x operators of issue 15, each against an independent reference at 1e-10."""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 from sklearn.decomposition import PCA, TruncatedSVD
@@ -118,10 +120,8 @@ def test_resampler_takes_the_axis_of_a_dataset_or_bundle(spectra, axis) -> None:
         def wavelengths(self) -> np.ndarray:
             return axis[2:-2:3]
 
-    class Bundle:
-        manifest = {"sources": [{"wavelengths": list(axis[5:-5:2]), "unit": "nm"}]}
-
-    for source, values in ((Dataset(), axis[2:-2:3]), (Bundle(), axis[5:-5:2])):
+    bundle = SimpleNamespace(manifest={"sources": [{"wavelengths": list(axis[5:-5:2])}]})
+    for source, values in ((Dataset(), axis[2:-2:3]), (bundle, axis[5:-5:2])):
         fitted = Resampler(source).fit(spectra, wavelengths=axis)
         np.testing.assert_array_equal(fitted.wavelengths_out_, values)
     with pytest.raises(TypeError, match="read_bundle"):
