@@ -12,7 +12,8 @@ from nirs4all.pipeline.generators import count_variants
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_each_call_builds_new_instances(name) -> None:
     first, second = preset(name), preset(name)
-    assert first and len(first) == len(second)
+    assert first
+    assert len(first) == len(second)
     for a, b in zip(first, second, strict=True):
         assert (a is None and b is None) or (a is not b and type(a) is type(b))
 
