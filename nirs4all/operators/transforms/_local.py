@@ -94,11 +94,14 @@ class LocalStandardNormalVariate(SpectralTransformer):
         # Direct window sums (not running sums), which keep the variance exact to ~1e-13.
         kernel = np.full(self.window_, 1.0 / self.window_)
         mean = correlate1d(spectra, kernel, axis=1, mode=mode, cval=cval)
-        square = correlate1d(spectra * spectra, kernel, axis=1, mode=mode, cval=cval * cval)
-        variance = np.maximum(square - mean * mean, 0.0)
-        std = np.sqrt(variance)
+        scratch = np.square(spectra)
+        std = correlate1d(scratch, kernel, axis=1, mode=mode, cval=cval * cval)
+        std -= np.square(mean, out=scratch)
+        np.maximum(std, 0.0, out=std)
+        np.sqrt(std, out=std)
+        std[std == 0] = 1.0
         spectra -= mean
-        spectra /= np.where(std == 0, 1.0, std)
+        spectra /= std
         return spectra.astype(X.dtype, copy=False)
 
 
