@@ -124,4 +124,4 @@ class RangeDiscretizer(_IntegerOutput):
         self.edges_ = np.asarray([] if self.bins is None else self.bins, dtype=np.float64)
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
-        return np.digitize(X, self.edges_).astype(np.int64)
+        return np.digitize(X, self.edges_).astype(np.int64, copy=False)
