@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from nirs4all.api.predict import Predictor, PredictResult
@@ -107,6 +108,10 @@ class RunResult:
         What the run decided about a dataset (its task read from the models), by dataset
         hash; :meth:`summary` shows them.
     """
+
+    chart_options: Mapping[str, bool] = MappingProxyType(
+        {"plots_visible": False, "save_charts": False})
+    """What ``run(plots_visible=, save_charts=)`` asked of chart steps."""
 
     def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
                  seed: int, stats: Mapping[str, Any], name: str = "",
@@ -318,6 +323,11 @@ class RunResult:
     def num_predictions(self) -> int:
         """Number of prediction records (one per chain, fold and partition)."""
         return sum(len(o.predictions) for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[VariantOutcome]:
+        """Outcomes of the variant passes that failed (``run(continue_on_error=True)``)."""
+        return [o for o in self.outcomes if o.status == "failed"]
 
     @property
     def num_variants(self) -> int:
