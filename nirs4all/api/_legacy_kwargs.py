@@ -22,10 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["check_moot", "log_to_file", "resolve_workspace"]
-
-_UNSET: Any = object()
-
+__all__ = ["check_moot", "log_to_file", "resolve_workspace", "session_workspace"]
 
 def resolve_workspace(workspace: Any, workspace_path: Any, default: Any,
                       stacklevel: int = 4) -> Any:
@@ -38,6 +35,16 @@ def resolve_workspace(workspace: Any, workspace_path: Any, default: Any,
         raise ValueError(f"workspace={workspace!r} and workspace_path={workspace_path!r} "
                          "disagree; pass only workspace=")
     return workspace_path
+
+
+def session_workspace(session: Any, workspace: Any, default: Any) -> Any:
+    """The workspace of a run in ``session`` (which must not contradict ``workspace=``)."""
+    if session is None:
+        return workspace
+    if workspace not in (default, session.workspace):
+        raise ValueError(f"workspace={workspace!r} and session (workspace "
+                         f"{session.workspace!r}) disagree; pass one of them")
+    return session.workspace
 
 
 def check_moot(*, cache: Any, keep_datasets: Any, save_artifacts: Any) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from nirs4all.api import _legacy_kwargs as legacy
 from nirs4all.api._console import console
-from nirs4all.api._legacy_kwargs import check_moot, log_to_file, resolve_workspace
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
@@ -82,6 +82,8 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
 
 def _pipelines(pipeline: Any) -> list[Any]:
     """One pipeline, a pipeline file, or a list of pipelines (a list of lists)."""
+    if hasattr(pipeline, "as_pipeline"):  # the 0.x PipelineConfigs
+        pipeline = pipeline.as_pipeline()
     if isinstance(pipeline, (str, Path)) and Path(pipeline).suffix.lower() in (
             ".yaml", ".yml", ".json"):
         return [_load_pipeline_file(Path(pipeline))]
@@ -92,6 +94,8 @@ def _pipelines(pipeline: Any) -> list[Any]:
 
 
 def _datasets(dataset: Any) -> list[SpectroDataset]:
+    if hasattr(dataset, "as_datasets"):  # the 0.x DatasetConfigs
+        return dataset.as_datasets()
     if isinstance(dataset, list) and dataset and not all(
             isinstance(d, np.ndarray) for d in dataset):
         return [load_dataset(d) for d in dataset]
@@ -298,15 +302,11 @@ def run(
     -------
     RunResult
     """
-    workspace = resolve_workspace(workspace, workspace_path, _DEFAULT)
-    check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
-    if session is not None:
-        if workspace not in (_DEFAULT, session.workspace):
-            raise ValueError(f"workspace={workspace!r} and session (workspace "
-                             f"{session.workspace!r}) disagree; pass one of them")
-        workspace = session.workspace
+    workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
+    legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
+    workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
-    with console(verbose), log_to_file(log_file, path, name, verbose):
+    with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=bool(continue_on_error),
