@@ -59,7 +59,8 @@ def test_runner_predict_export_and_retrain(data, tmp_path):
 
 
 def test_runner_refuses_unknown_options():
-    with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="unexpected"):
+    with (pytest.warns(DeprecationWarning, match="PipelineRunner"),
+          pytest.raises(TypeError, match="unexpected")):
         PipelineRunner(workspace_path=None, colour=True)
 
 
