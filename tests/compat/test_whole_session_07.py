@@ -7,15 +7,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from sklearn.cross_decomposition import PLSRegression  # noqa: E402
-from sklearn.model_selection import KFold  # noqa: E402
+import numpy as np
+import pytest
+from sklearn.cross_decomposition import PLSRegression
+from sklearn.model_selection import KFold
 
-import nirs4all  # noqa: E402
-from nirs4all.api.session import session  # noqa: E402
-from nirs4all.operators.transforms import StandardNormalVariate  # noqa: E402
-from nirs4all.visualization.predictions import PredictionAnalyzer  # noqa: E402
+import nirs4all
+from nirs4all.api.session import session
+from nirs4all.operators.transforms import StandardNormalVariate
+from nirs4all.visualization.predictions import PredictionAnalyzer
 
 
 def test_a_07_script_runs_unchanged(tmp_path):
