@@ -25,7 +25,7 @@ from typing import Any
 __all__ = ["check_moot", "log_to_file", "resolve_workspace", "session_workspace"]
 
 def resolve_workspace(workspace: Any, workspace_path: Any, default: Any,
-                      stacklevel: int = 4) -> Any:
+                      stacklevel: int = 3) -> Any:
     """``workspace=``, with the 0.x ``workspace_path=`` as a deprecated alias."""
     if workspace_path is None:
         return workspace
@@ -61,7 +61,7 @@ def check_moot(*, cache: Any, keep_datasets: Any, save_artifacts: Any) -> None:
     if not save_artifacts:
         warnings.warn("save_artifacts=False has no effect: the workspace stores every chain "
                       "with its fitted objects, which its replay needs; pass workspace=None "
-                      "to write nothing", UserWarning, stacklevel=4)
+                      "to write nothing", UserWarning, stacklevel=3)
 
 
 def _log_path(log_file: Any, workspace: Path | None, name: str) -> Path | None:
