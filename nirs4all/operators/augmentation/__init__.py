@@ -4,26 +4,59 @@ Every augmenter offers ``augment(X, y, n_samples) -> (X_new, y_new, origin)``, w
 new rows linked to the row they came from (the pipeline calls it on training rows only),
 and ``transform(X)``, which perturbs every row of ``X`` (Mixup: returns ``X`` unchanged).
 With the default ``random_state=0`` the output is reproducible and each row's perturbation
-depends only on the seed and that row.
+depends only on the seed and that row. Augmenters with parameters in axis units (nm or
+cm-1) take the axis through ``fit(X, y=None, wavelengths=None)``.
 
 ``LinearBaselineDrift`` and ``MixupAugmenter`` are the names used by nirs4all 0.7 and remain
 as aliases of :class:`BaselineShift` and :class:`Mixup`.
 """
 
+from nirs4all.operators.augmentation._local import (
+    BandMasking,
+    BandPerturbation,
+    GaussianSmoothingJitter,
+    LocalClipping,
+    UnsharpSpectralMask,
+)
 from nirs4all.operators.augmentation._mixup import Mixup
 from nirs4all.operators.augmentation._noise import GaussianNoise
+from nirs4all.operators.augmentation._noise_models import (
+    ChannelDropout,
+    GaussianAdditiveNoise,
+    MultiplicativeNoise,
+    SpikeNoise,
+)
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
 from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
+from nirs4all.operators.augmentation._warps import (
+    LocalWavelengthWarp,
+    PolynomialBaselineDrift,
+    SmoothMagnitudeWarp,
+    WavelengthStretch,
+)
 
 LinearBaselineDrift = BaselineShift
 MixupAugmenter = Mixup
 
 __all__ = [
+    "BandMasking",
+    "BandPerturbation",
     "BaselineShift",
+    "ChannelDropout",
+    "GaussianAdditiveNoise",
     "GaussianNoise",
+    "GaussianSmoothingJitter",
     "LinearBaselineDrift",
+    "LocalClipping",
+    "LocalWavelengthWarp",
     "Mixup",
     "MixupAugmenter",
+    "MultiplicativeNoise",
     "MultiplicativeScatter",
+    "PolynomialBaselineDrift",
+    "SmoothMagnitudeWarp",
+    "SpikeNoise",
+    "UnsharpSpectralMask",
     "WavelengthShift",
+    "WavelengthStretch",
 ]

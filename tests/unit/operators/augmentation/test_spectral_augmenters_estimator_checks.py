@@ -1,0 +1,45 @@
+"""The 0.7 spectral augmenters pass scikit-learn's estimator checks, with no expected failure."""
+
+from __future__ import annotations
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from nirs4all.operators.augmentation import (
+    BandMasking,
+    BandPerturbation,
+    ChannelDropout,
+    GaussianAdditiveNoise,
+    GaussianSmoothingJitter,
+    LocalClipping,
+    LocalWavelengthWarp,
+    MultiplicativeNoise,
+    PolynomialBaselineDrift,
+    SmoothMagnitudeWarp,
+    SpikeNoise,
+    UnsharpSpectralMask,
+    WavelengthStretch,
+)
+
+
+@parametrize_with_checks(
+    [
+        GaussianAdditiveNoise(),
+        GaussianAdditiveNoise(smoothing_kernel_width=5),
+        MultiplicativeNoise(),
+        MultiplicativeNoise(per_wavelength=True),
+        SpikeNoise(),
+        ChannelDropout(dropout_prob=0.2),
+        ChannelDropout(dropout_prob=0.2, fill="zero"),
+        PolynomialBaselineDrift(),
+        WavelengthStretch(),
+        LocalWavelengthWarp(),
+        SmoothMagnitudeWarp(),
+        GaussianSmoothingJitter(),
+        UnsharpSpectralMask(),
+        BandMasking(width_range=(0.5, 2.0)),
+        BandPerturbation(width_range=(0.5, 2.0)),
+        LocalClipping(width_range=(0.5, 2.0)),
+    ]
+)
+def test_spectral_augmenter_passes_sklearn_check(estimator, check):
+    check(estimator)
