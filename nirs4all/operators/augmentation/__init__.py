@@ -18,6 +18,7 @@ from nirs4all.operators.augmentation._local import (
     LocalClipping,
     UnsharpSpectralMask,
 )
+from nirs4all.operators.augmentation._local_mixup import LocalMixupAugmenter
 from nirs4all.operators.augmentation._mixup import Mixup
 from nirs4all.operators.augmentation._noise import GaussianNoise
 from nirs4all.operators.augmentation._noise_models import (
@@ -26,7 +27,9 @@ from nirs4all.operators.augmentation._noise_models import (
     MultiplicativeNoise,
     SpikeNoise,
 )
+from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_Translate
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
+from nirs4all.operators.augmentation._scatter_models import ScatterSimulationMSC
 from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
 from nirs4all.operators.augmentation._warps import (
     LocalWavelengthWarp,
@@ -48,12 +51,16 @@ __all__ = [
     "GaussianSmoothingJitter",
     "LinearBaselineDrift",
     "LocalClipping",
+    "LocalMixupAugmenter",
     "LocalWavelengthWarp",
     "Mixup",
     "MixupAugmenter",
     "MultiplicativeNoise",
     "MultiplicativeScatter",
     "PolynomialBaselineDrift",
+    "Random_X_Operation",
+    "Rotate_Translate",
+    "ScatterSimulationMSC",
     "SmoothMagnitudeWarp",
     "SpikeNoise",
     "UnsharpSpectralMask",

@@ -16,6 +16,9 @@ from nirs4all.operators.augmentation import (
     LocalWavelengthWarp,
     MultiplicativeNoise,
     PolynomialBaselineDrift,
+    Random_X_Operation,
+    Rotate_Translate,
+    ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
     UnsharpSpectralMask,
@@ -39,10 +42,26 @@ CASES = [
     (BandMasking, WIDE, {"n_bands_range": (0, 0)}),
     (BandPerturbation, WIDE, {"gain_range": (1.0, 1.0), "offset_range": (0.0, 0.0)}),
     (LocalClipping, WIDE, {"level_range": (1.0, 1.0)}),
+    (ScatterSimulationMSC, {}, {"a_range": (0.0, 0.0), "b_range": (1.0, 1.0)}),
+    (
+        ScatterSimulationMSC,
+        {"reference_mode": "mean"},
+        {"reference_mode": "mean", "a_range": (0, 0), "b_range": (1, 1)},
+    ),
+    (Rotate_Translate, {}, {"p_range": 0.0}),
+    (Random_X_Operation, {}, {"operator_range": (1.0, 1.0)}),
 ]
-NOISE = (GaussianAdditiveNoise, MultiplicativeNoise, SpikeNoise, ChannelDropout)
-AXIS_AWARE = tuple(cls for cls, _, _ in CASES if cls not in NOISE)
-IDS = [cls.__name__ for cls, _, _ in CASES]
+WITHOUT_AXIS = (
+    GaussianAdditiveNoise,
+    MultiplicativeNoise,
+    SpikeNoise,
+    ChannelDropout,
+    ScatterSimulationMSC,
+    Rotate_Translate,
+    Random_X_Operation,
+)
+AXIS_AWARE = tuple(cls for cls, _, _ in CASES if cls not in WITHOUT_AXIS)
+IDS = [f"{cls.__name__}-{k}" for k, (cls, _, _) in enumerate(CASES)]
 
 
 @pytest.fixture

@@ -11,9 +11,13 @@ from nirs4all.operators.augmentation import (
     GaussianAdditiveNoise,
     GaussianSmoothingJitter,
     LocalClipping,
+    LocalMixupAugmenter,
     LocalWavelengthWarp,
     MultiplicativeNoise,
     PolynomialBaselineDrift,
+    Random_X_Operation,
+    Rotate_Translate,
+    ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
     UnsharpSpectralMask,
@@ -39,6 +43,11 @@ from nirs4all.operators.augmentation import (
         BandMasking(width_range=(0.5, 2.0)),
         BandPerturbation(width_range=(0.5, 2.0)),
         LocalClipping(width_range=(0.5, 2.0)),
+        LocalMixupAugmenter(),
+        ScatterSimulationMSC(),
+        ScatterSimulationMSC(reference_mode="mean"),
+        Rotate_Translate(),
+        Random_X_Operation(),
     ]
 )
 def test_spectral_augmenter_passes_sklearn_check(estimator, check):
