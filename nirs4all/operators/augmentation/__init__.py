@@ -31,6 +31,12 @@ from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_T
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
 from nirs4all.operators.augmentation._scatter_models import ScatterSimulationMSC
 from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
+from nirs4all.operators.augmentation._splines import (
+    Spline_Smoothing,
+    Spline_X_Perturbations,
+    Spline_X_Simplification,
+    Spline_Y_Perturbations,
+)
 from nirs4all.operators.augmentation._warps import (
     LocalWavelengthWarp,
     PolynomialBaselineDrift,
@@ -63,6 +69,10 @@ __all__ = [
     "ScatterSimulationMSC",
     "SmoothMagnitudeWarp",
     "SpikeNoise",
+    "Spline_Smoothing",
+    "Spline_X_Perturbations",
+    "Spline_X_Simplification",
+    "Spline_Y_Perturbations",
     "UnsharpSpectralMask",
     "WavelengthShift",
     "WavelengthStretch",

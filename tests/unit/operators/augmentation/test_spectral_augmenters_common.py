@@ -21,6 +21,10 @@ from nirs4all.operators.augmentation import (
     ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
+    Spline_Smoothing,
+    Spline_X_Perturbations,
+    Spline_X_Simplification,
+    Spline_Y_Perturbations,
     UnsharpSpectralMask,
     WavelengthStretch,
 )
@@ -50,6 +54,10 @@ CASES = [
     ),
     (Rotate_Translate, {}, {"p_range": 0.0}),
     (Random_X_Operation, {}, {"operator_range": (1.0, 1.0)}),
+    (Spline_Smoothing, {"residual_range": (0.2, 0.5)}, {"residual_range": (0.0, 0.0)}),
+    (Spline_X_Perturbations, {"perturbation_density": 0.1}, {"perturbation_range": (0, 0)}),
+    (Spline_Y_Perturbations, {"spline_points": 6}, {"perturbation_intensity": 0.0}),
+    (Spline_X_Simplification, {"spline_points": 8}, {"spline_points": 50}),
 ]
 WITHOUT_AXIS = (
     GaussianAdditiveNoise,
@@ -59,6 +67,10 @@ WITHOUT_AXIS = (
     ScatterSimulationMSC,
     Rotate_Translate,
     Random_X_Operation,
+    Spline_Smoothing,
+    Spline_X_Perturbations,
+    Spline_Y_Perturbations,
+    Spline_X_Simplification,
 )
 AXIS_AWARE = tuple(cls for cls, _, _ in CASES if cls not in WITHOUT_AXIS)
 IDS = [f"{cls.__name__}-{k}" for k, (cls, _, _) in enumerate(CASES)]

@@ -20,6 +20,10 @@ from nirs4all.operators.augmentation import (
     ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
+    Spline_Smoothing,
+    Spline_X_Perturbations,
+    Spline_X_Simplification,
+    Spline_Y_Perturbations,
     UnsharpSpectralMask,
     WavelengthStretch,
 )
@@ -48,6 +52,10 @@ from nirs4all.operators.augmentation import (
         ScatterSimulationMSC(reference_mode="mean"),
         Rotate_Translate(),
         Random_X_Operation(),
+        Spline_Smoothing(),
+        Spline_X_Perturbations(perturbation_range=(-1, 1)),
+        Spline_Y_Perturbations(),
+        Spline_X_Simplification(spline_points=3),
     ]
 )
 def test_spectral_augmenter_passes_sklearn_check(estimator, check):
