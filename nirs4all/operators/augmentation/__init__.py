@@ -11,6 +11,13 @@ cm-1) take the axis through ``fit(X, y=None, wavelengths=None)``.
 as aliases of :class:`BaselineShift` and :class:`Mixup`.
 """
 
+from nirs4all.operators.augmentation._instrument import (
+    BatchEffectAugmenter,
+    DeadBandAugmenter,
+    HeteroscedasticNoiseAugmenter,
+    InstrumentalBroadeningAugmenter,
+    PathLengthAugmenter,
+)
 from nirs4all.operators.augmentation._local import (
     BandMasking,
     BandPerturbation,
@@ -51,10 +58,14 @@ __all__ = [
     "BandMasking",
     "BandPerturbation",
     "BaselineShift",
+    "BatchEffectAugmenter",
     "ChannelDropout",
+    "DeadBandAugmenter",
     "GaussianAdditiveNoise",
     "GaussianNoise",
     "GaussianSmoothingJitter",
+    "HeteroscedasticNoiseAugmenter",
+    "InstrumentalBroadeningAugmenter",
     "LinearBaselineDrift",
     "LocalClipping",
     "LocalMixupAugmenter",
@@ -63,6 +74,7 @@ __all__ = [
     "MixupAugmenter",
     "MultiplicativeNoise",
     "MultiplicativeScatter",
+    "PathLengthAugmenter",
     "PolynomialBaselineDrift",
     "Random_X_Operation",
     "Rotate_Translate",

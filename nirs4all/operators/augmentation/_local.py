@@ -14,6 +14,7 @@ __all__ = [
     "GaussianSmoothingJitter",
     "LocalClipping",
     "UnsharpSpectralMask",
+    "draw_band",
     "gaussian_smooth",
 ]
 
@@ -31,7 +32,7 @@ def gaussian_smooth(row: np.ndarray, axis: np.ndarray, sigma: float) -> np.ndarr
     return kernel @ row / kernel.sum(axis=1)
 
 
-def _draw_band(gen: np.random.Generator, axis: np.ndarray, widths: tuple) -> np.ndarray:
+def draw_band(gen: np.random.Generator, axis: np.ndarray, widths: tuple) -> np.ndarray:
     """A band ``|w - c| <= h / 2``: centre ``c ~ U(w_min, w_max)``, then ``h ~ U(widths)``."""
     centre = gen.uniform(axis.min(), axis.max())
     width = gen.uniform(*widths)
@@ -179,7 +180,7 @@ class BandMasking(_AxisAugmenter):
         for row, gen in zip(out, generators, strict=True):
             masked = np.zeros(axis.shape, dtype=bool)
             for _ in range(int(gen.integers(low, high + 1))):
-                masked |= _draw_band(gen, axis, self.width_range)
+                masked |= draw_band(gen, axis, self.width_range)
             if masked.any() and not masked.all():
                 kept = order[~masked[order]]
                 row[masked] = np.interp(axis[masked], axis[kept], row[kept])
@@ -306,7 +307,7 @@ class LocalClipping(_AxisAugmenter):
         out = X.astype(np.float64, copy=True)
         for row, gen in zip(out, generators, strict=True):
             for _ in range(int(gen.integers(low, high + 1))):
-                band = _draw_band(gen, axis, self.width_range)
+                band = draw_band(gen, axis, self.width_range)
                 level = gen.uniform(*self.level_range)
                 if band.any():
                     bottom, top = row[band].min(), row[band].max()

@@ -9,12 +9,17 @@ from sklearn.utils import get_tags
 from nirs4all.operators.augmentation import (
     BandMasking,
     BandPerturbation,
+    BatchEffectAugmenter,
     ChannelDropout,
+    DeadBandAugmenter,
     GaussianAdditiveNoise,
     GaussianSmoothingJitter,
+    HeteroscedasticNoiseAugmenter,
+    InstrumentalBroadeningAugmenter,
     LocalClipping,
     LocalWavelengthWarp,
     MultiplicativeNoise,
+    PathLengthAugmenter,
     PolynomialBaselineDrift,
     Random_X_Operation,
     Rotate_Translate,
@@ -58,6 +63,11 @@ CASES = [
     (Spline_X_Perturbations, {"perturbation_density": 0.1}, {"perturbation_range": (0, 0)}),
     (Spline_Y_Perturbations, {"spline_points": 6}, {"perturbation_intensity": 0.0}),
     (Spline_X_Simplification, {"spline_points": 8}, {"spline_points": 50}),
+    (PathLengthAugmenter, {}, {"path_length_std": 0.0}),
+    (BatchEffectAugmenter, {}, {"offset_std": 0.0, "slope_std": 0.0, "gain_std": 0.0}),
+    (InstrumentalBroadeningAugmenter, {"fwhm": 30.0}, {"fwhm": 0.0}),
+    (HeteroscedasticNoiseAugmenter, {}, {"noise_base": 0.0, "noise_signal_dep": 0.0}),
+    (DeadBandAugmenter, WIDE, {"n_bands_range": (0, 0)}),
 ]
 WITHOUT_AXIS = (
     GaussianAdditiveNoise,
@@ -71,6 +81,8 @@ WITHOUT_AXIS = (
     Spline_X_Perturbations,
     Spline_Y_Perturbations,
     Spline_X_Simplification,
+    PathLengthAugmenter,
+    HeteroscedasticNoiseAugmenter,
 )
 AXIS_AWARE = tuple(cls for cls, _, _ in CASES if cls not in WITHOUT_AXIS)
 IDS = [f"{cls.__name__}-{k}" for k, (cls, _, _) in enumerate(CASES)]
