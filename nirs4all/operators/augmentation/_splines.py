@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -33,10 +34,11 @@ class Spline_Smoothing(Augmenter):  # the 0.x name (with its underscore), kept f
 
     ``f ~ U(residual_range)`` is drawn per spectrum and ``x'`` is the smoothing spline of
     degree ``min(3, n_features - 1)`` over the column index (``scipy.interpolate.
-    UnivariateSpline``) whose residual sum of squares is at most
-    ``s = n_features * (f * std(x))^2``: the spline leaves a residual of root mean square
-    about ``f`` standard deviations, so larger ``f`` removes more detail. ``f = 0``
-    interpolates every value (the identity).
+    UnivariateSpline``) with the fewest knots whose residual sum of squares is at most
+    ``s = n_features * (f * std(x))^2`` (FITPACK's smoothing condition; for a budget too
+    small to meet, its closest approximation): the residual has a root mean square of
+    about ``f`` standard deviations, so larger ``f`` removes more detail. ``f = 0`` is the
+    identity.
 
     Parameters
     ----------
@@ -69,7 +71,11 @@ class Spline_Smoothing(Augmenter):  # the 0.x name (with its underscore), kept f
             level = gen.uniform(*self.residual_range)
             if n > 1 and level > 0:
                 budget = n * (level * row.std()) ** 2
-                row[:] = UnivariateSpline(columns, row, k=min(3, n - 1), s=budget)(columns)
+                # FITPACK warns when a tiny budget cannot be met in its 20 iterations; the
+                # spline it then returns is its closest approximation, which is what we want.
+                with warnings.catch_warnings(action="ignore", category=UserWarning):
+                    spline = UnivariateSpline(columns, row, k=min(3, n - 1), s=budget)
+                row[:] = spline(columns)
         return out
 
 
