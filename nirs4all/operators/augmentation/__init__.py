@@ -34,6 +34,11 @@ from nirs4all.operators.augmentation._noise_models import (
     MultiplicativeNoise,
     SpikeNoise,
 )
+from nirs4all.operators.augmentation._physics import (
+    DetectorRollOffAugmenter,
+    EMSCDistortionAugmenter,
+    StrayLightAugmenter,
+)
 from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_Translate
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
 from nirs4all.operators.augmentation._scatter_models import ScatterSimulationMSC
@@ -61,6 +66,8 @@ __all__ = [
     "BatchEffectAugmenter",
     "ChannelDropout",
     "DeadBandAugmenter",
+    "DetectorRollOffAugmenter",
+    "EMSCDistortionAugmenter",
     "GaussianAdditiveNoise",
     "GaussianNoise",
     "GaussianSmoothingJitter",
@@ -85,6 +92,7 @@ __all__ = [
     "Spline_X_Perturbations",
     "Spline_X_Simplification",
     "Spline_Y_Perturbations",
+    "StrayLightAugmenter",
     "UnsharpSpectralMask",
     "WavelengthShift",
     "WavelengthStretch",

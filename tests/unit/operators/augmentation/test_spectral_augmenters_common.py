@@ -12,6 +12,8 @@ from nirs4all.operators.augmentation import (
     BatchEffectAugmenter,
     ChannelDropout,
     DeadBandAugmenter,
+    DetectorRollOffAugmenter,
+    EMSCDistortionAugmenter,
     GaussianAdditiveNoise,
     GaussianSmoothingJitter,
     HeteroscedasticNoiseAugmenter,
@@ -30,6 +32,7 @@ from nirs4all.operators.augmentation import (
     Spline_X_Perturbations,
     Spline_X_Simplification,
     Spline_Y_Perturbations,
+    StrayLightAugmenter,
     UnsharpSpectralMask,
     WavelengthStretch,
 )
@@ -68,6 +71,13 @@ CASES = [
     (InstrumentalBroadeningAugmenter, {"fwhm": 30.0}, {"fwhm": 0.0}),
     (HeteroscedasticNoiseAugmenter, {}, {"noise_base": 0.0, "noise_signal_dep": 0.0}),
     (DeadBandAugmenter, WIDE, {"n_bands_range": (0, 0)}),
+    (
+        EMSCDistortionAugmenter,
+        {},
+        {"multiplicative_range": (1, 1), "additive_range": (0, 0), "polynomial_range": (0, 0)},
+    ),
+    (StrayLightAugmenter, {"stray_light_range": (0.01, 0.05)}, {"stray_light_range": (0, 0)}),
+    (DetectorRollOffAugmenter, {"depth_range": (0.05, 0.1)}, {"depth_range": (0, 0)}),
 ]
 WITHOUT_AXIS = (
     GaussianAdditiveNoise,
