@@ -36,8 +36,10 @@ from nirs4all.operators.augmentation._noise_models import (
 )
 from nirs4all.operators.augmentation._physics import (
     DetectorRollOffAugmenter,
+    EdgeArtifactsAugmenter,
     EMSCDistortionAugmenter,
     StrayLightAugmenter,
+    TemperatureAugmenter,
 )
 from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_Translate
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
@@ -68,6 +70,7 @@ __all__ = [
     "DeadBandAugmenter",
     "DetectorRollOffAugmenter",
     "EMSCDistortionAugmenter",
+    "EdgeArtifactsAugmenter",
     "GaussianAdditiveNoise",
     "GaussianNoise",
     "GaussianSmoothingJitter",
@@ -93,6 +96,7 @@ __all__ = [
     "Spline_X_Simplification",
     "Spline_Y_Perturbations",
     "StrayLightAugmenter",
+    "TemperatureAugmenter",
     "UnsharpSpectralMask",
     "WavelengthShift",
     "WavelengthStretch",

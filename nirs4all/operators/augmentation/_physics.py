@@ -2,14 +2,33 @@
 
 from __future__ import annotations
 
+from numbers import Real
+
 import numpy as np
 
 from nirs4all.operators.augmentation._base import check_nonnegative, check_range
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
-from nirs4all.operators.augmentation._warps import unit_position
+from nirs4all.operators.augmentation._warps import resample, unit_position
 
-__all__ = ["DetectorRollOffAugmenter", "EMSCDistortionAugmenter", "StrayLightAugmenter"]
+__all__ = [
+    "DetectorRollOffAugmenter",
+    "EMSCDistortionAugmenter",
+    "EdgeArtifactsAugmenter",
+    "StrayLightAugmenter",
+    "TemperatureAugmenter",
+]
+
+
+def _edge_profiles(axis: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """``exp(-t / width)`` and ``exp(-(1 - t) / width)``: 1 at one end, decaying inwards."""
+    t = unit_position(axis)
+    return np.exp(-t / width), np.exp(-(1.0 - t) / width)
+
+
+def _check_width(owner: object, value: object) -> None:
+    if check_nonnegative(owner, "edge_width", value) <= 0:
+        raise ValueError(f"{type(owner).__name__}: edge_width must be > 0, got {value!r}")
 
 
 class EMSCDistortionAugmenter(_AxisAugmenter):
@@ -168,16 +187,121 @@ class DetectorRollOffAugmenter(_AxisAugmenter):
                 f"DetectorRollOffAugmenter: depth_range must lie in [0, 0.5), got "
                 f"{self.depth_range!r}"
             )
-        if check_nonnegative(self, "edge_width", self.edge_width) <= 0:
-            raise ValueError(
-                f"DetectorRollOffAugmenter: edge_width must be > 0, got {self.edge_width!r}"
-            )
+        _check_width(self, self.edge_width)
 
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        t = unit_position(axis)
-        tau = float(self.edge_width)
-        profile = np.exp(-t / tau) + np.exp(-(1.0 - t) / tau)
+        low_end, high_end = _edge_profiles(axis, float(self.edge_width))
+        profile = low_end + high_end
         depths = np.array([gen.uniform(*self.depth_range) for gen in generators])
         return X - np.log10(1.0 - depths[:, None] * profile[None, :])
+
+
+class TemperatureAugmenter(_AxisAugmenter):
+    """Shift and rescale each spectrum as a small change of sample temperature would.
+
+    ``x'(w) = (1 + intensity_per_kelvin * dT) * x(w - shift_per_kelvin * dT)`` with
+    ``dT ~ U(temperature_range)`` kelvin once per spectrum (linear interpolation, end
+    values held): the first-order effect of temperature on NIR bands, whose positions and
+    intensities move linearly with temperature over a few kelvin; hydrogen-bonded O-H
+    bands move to shorter wavelengths when warmed (Segtnan et al., 2001), hence the
+    negative default shift. ``shift_per_kelvin`` is in axis units per kelvin.
+
+    Parameters
+    ----------
+    temperature_range : (float, float), default=(-5.0, 5.0)
+        Bounds of the uniform temperature change, in kelvin.
+    shift_per_kelvin : float, default=-0.3
+        Band shift per kelvin, in axis units (nm when the axis is in nm).
+    intensity_per_kelvin : float, default=-0.002
+        Relative intensity change per kelvin.
+    random_state : int or None, default=0
+        Seed (see :class:`EMSCDistortionAugmenter`).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
+
+    References
+    ----------
+    Segtnan, V. H., Sasic, S., Isaksson, T. and Ozaki, Y. (2001). Studies on the structure
+    of water using two-dimensional near-infrared correlation spectroscopy and principal
+    component analysis. Analytical Chemistry 73(13), 3153-3161.
+    """
+
+    def __init__(
+        self,
+        temperature_range: tuple[float, float] = (-5.0, 5.0),
+        shift_per_kelvin: float = -0.3,
+        intensity_per_kelvin: float = -0.002,
+        random_state: int | None = 0,
+    ) -> None:
+        self.temperature_range = temperature_range
+        self.shift_per_kelvin = shift_per_kelvin
+        self.intensity_per_kelvin = intensity_per_kelvin
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        check_range(self, "temperature_range", self.temperature_range)
+        for name in ("shift_per_kelvin", "intensity_per_kelvin"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+                raise ValueError(
+                    f"TemperatureAugmenter: {name} must be a finite number, got {value!r}"
+                )
+
+    def _perturb(
+        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+    ) -> np.ndarray:
+        deltas = np.array([gen.uniform(*self.temperature_range) for gen in generators])[:, None]
+        shifted = resample(X, axis, axis[None, :] - self.shift_per_kelvin * deltas)
+        return (1.0 + self.intensity_per_kelvin * deltas) * shifted
+
+
+class EdgeArtifactsAugmenter(_AxisAugmenter):
+    """Bend both ends of each spectrum independently, as stitched or vignetted detectors do.
+
+    ``x'(w) = x(w) + c_low * exp(-t / tau) + c_high * exp(-(1 - t) / tau)`` with ``t`` the
+    position in [0, 1] along the axis, ``tau = edge_width`` and ``c_low, c_high ~
+    U(amplitude_range)`` drawn in that order, once per spectrum. Unlike
+    :class:`DetectorRollOffAugmenter` the two ends move independently and in either
+    direction. ``amplitude_range=(0, 0)`` is the identity.
+
+    Parameters
+    ----------
+    amplitude_range : (float, float), default=(-0.02, 0.02)
+        Bounds of the uniform deviation at each end, in the units of the spectra.
+    edge_width : float, default=0.05
+        Decay length of the artefact, as a fraction of the axis range (> 0).
+    random_state : int or None, default=0
+        Seed (see :class:`EMSCDistortionAugmenter`).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
+    """
+
+    def __init__(
+        self,
+        amplitude_range: tuple[float, float] = (-0.02, 0.02),
+        edge_width: float = 0.05,
+        random_state: int | None = 0,
+    ) -> None:
+        self.amplitude_range = amplitude_range
+        self.edge_width = edge_width
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        check_range(self, "amplitude_range", self.amplitude_range)
+        _check_width(self, self.edge_width)
+
+    def _perturb(
+        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+    ) -> np.ndarray:
+        low_end, high_end = _edge_profiles(axis, float(self.edge_width))
+        amplitudes = np.array([gen.uniform(*self.amplitude_range, 2) for gen in generators])
+        amplitudes = amplitudes.reshape(-1, 2)
+        return X + amplitudes[:, :1] * low_end[None, :] + amplitudes[:, 1:] * high_end[None, :]

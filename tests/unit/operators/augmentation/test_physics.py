@@ -1,4 +1,4 @@
-"""EMSC distortions, stray light and detector roll-off on absorbance spectra."""
+"""EMSC distortions, stray light, detector roll-off, temperature and edge artefacts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import pytest
 
 from nirs4all.operators.augmentation import (
     DetectorRollOffAugmenter,
+    EdgeArtifactsAugmenter,
     EMSCDistortionAugmenter,
     StrayLightAugmenter,
+    TemperatureAugmenter,
 )
 
 NM = np.linspace(1000.0, 2500.0, 90)
@@ -69,6 +71,8 @@ def test_detector_roll_off_raises_the_ends(spectra, row_generators):
         EMSCDistortionAugmenter((1, 1), (0, 0), 2, (0, 0)),
         StrayLightAugmenter(stray_light_range=(0, 0)),
         DetectorRollOffAugmenter(depth_range=(0, 0)),
+        TemperatureAugmenter(temperature_range=(0, 0)),
+        EdgeArtifactsAugmenter(amplitude_range=(0, 0)),
     ],
 )
 def test_physics_at_zero_strength_is_the_identity(augmenter, spectra):
@@ -87,5 +91,47 @@ def test_physics_at_zero_strength_is_the_identity(augmenter, spectra):
     ],
 )
 def test_invalid_physics_parameters_are_rejected_at_fit(augmenter, message, spectra):
+    with pytest.raises(ValueError, match=message):
+        augmenter.fit(spectra)
+
+
+def test_temperature_shifts_and_rescales_by_the_drawn_change(spectra, row_generators):
+    augmenter = TemperatureAugmenter(temperature_range=(-10, 10), random_state=4)
+    out = augmenter.fit(spectra, wavelengths=NM).transform(spectra)
+    for row, new, gen in zip(spectra, out, row_generators(4, spectra), strict=True):
+        delta = gen.uniform(-10, 10)
+        expected = (1 - 0.002 * delta) * np.interp(NM + 0.3 * delta, NM, row)
+        np.testing.assert_allclose(new, expected, rtol=0, atol=1e-10)
+
+
+def test_warming_moves_the_band_to_shorter_wavelengths():
+    axis = np.linspace(1800.0, 2100.0, 3001)
+    X = np.exp(-0.5 * ((axis - 1940.0) / 30.0) ** 2)[None, :]
+    out = TemperatureAugmenter(temperature_range=(10, 10)).fit(X, wavelengths=axis).transform(X)
+    assert axis[np.argmax(out[0])] == pytest.approx(1937.0, abs=0.11)
+    assert out.max() == pytest.approx(0.98, abs=1e-3)
+
+
+def test_edge_artifacts_bend_each_end_independently(spectra, row_generators):
+    augmenter = EdgeArtifactsAugmenter(amplitude_range=(-0.1, 0.1), random_state=5)
+    out = augmenter.fit(spectra, wavelengths=NM).transform(spectra)
+    t = (NM - 1000.0) / 1500.0
+    for row, new, gen in zip(spectra, out, row_generators(5, spectra), strict=True):
+        low, high = gen.uniform(-0.1, 0.1, 2)
+        expected = row + low * np.exp(-t / 0.05) + high * np.exp(-(1 - t) / 0.05)
+        np.testing.assert_allclose(new, expected, rtol=0, atol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("augmenter", "message"),
+    [
+        (TemperatureAugmenter(temperature_range=(5, -5)), "temperature_range"),
+        (TemperatureAugmenter(shift_per_kelvin=np.nan), "shift_per_kelvin"),
+        (TemperatureAugmenter(intensity_per_kelvin="x"), "intensity_per_kelvin"),
+        (EdgeArtifactsAugmenter(edge_width=-1), "edge_width"),
+        (EdgeArtifactsAugmenter(amplitude_range=(1, 0)), "amplitude_range"),
+    ],
+)
+def test_invalid_temperature_and_edge_parameters_are_rejected(augmenter, message, spectra):
     with pytest.raises(ValueError, match=message):
         augmenter.fit(spectra)

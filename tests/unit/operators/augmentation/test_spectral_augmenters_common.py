@@ -13,6 +13,7 @@ from nirs4all.operators.augmentation import (
     ChannelDropout,
     DeadBandAugmenter,
     DetectorRollOffAugmenter,
+    EdgeArtifactsAugmenter,
     EMSCDistortionAugmenter,
     GaussianAdditiveNoise,
     GaussianSmoothingJitter,
@@ -33,6 +34,7 @@ from nirs4all.operators.augmentation import (
     Spline_X_Simplification,
     Spline_Y_Perturbations,
     StrayLightAugmenter,
+    TemperatureAugmenter,
     UnsharpSpectralMask,
     WavelengthStretch,
 )
@@ -78,6 +80,8 @@ CASES = [
     ),
     (StrayLightAugmenter, {"stray_light_range": (0.01, 0.05)}, {"stray_light_range": (0, 0)}),
     (DetectorRollOffAugmenter, {"depth_range": (0.05, 0.1)}, {"depth_range": (0, 0)}),
+    (TemperatureAugmenter, {"shift_per_kelvin": -3.0}, {"temperature_range": (0, 0)}),
+    (EdgeArtifactsAugmenter, {}, {"amplitude_range": (0, 0)}),
 ]
 WITHOUT_AXIS = (
     GaussianAdditiveNoise,
