@@ -57,3 +57,15 @@ def test_long_transform_names_of_07():
     assert ExtendedMultiplicativeScatterCorrection.__name__ == "EMSC"
     assert all(callable(c) for c in (Derivate, FirstDerivative, Haar, SavitzkyGolay,
                                      SecondDerivative))
+
+
+def test_augmenters_import_from_both_07_paths():
+    from nirs4all.operators import augmentation, transforms
+
+    for name in ("GaussianAdditiveNoise", "MultiplicativeNoise", "LinearBaselineDrift",
+                 "PolynomialBaselineDrift", "WavelengthShift", "WavelengthStretch",
+                 "SmoothMagnitudeWarp", "MixupAugmenter", "ScatterSimulationMSC",
+                 "Rotate_Translate", "Spline_X_Simplification", "Spline_Y_Perturbations"):
+        assert getattr(transforms, name) is getattr(augmentation, name), name
+    for name in ("TemperatureAugmenter", "EMSCDistortionAugmenter"):
+        assert hasattr(augmentation, name)
