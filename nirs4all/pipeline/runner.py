@@ -34,6 +34,7 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.sweep import sweep_plan
 from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
@@ -103,14 +104,19 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
 
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
-                    trace: bool = False) -> VariantOutcome:
-    """Run one pass of one variant and build its complete outcome records."""
+                    trace: bool = False,
+                    nested: dict[int, int] | None = None) -> VariantOutcome:
+    """Run one pass of one variant and build its complete outcome records.
+
+    ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
+    are truncated from the largest fit of its component sweep.
+    """
     start = time.perf_counter()
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name)
+                               name=variant.name, nested=nested)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -136,11 +142,13 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool) -> tuple[list[VariantOutcome], dict[str, int]]:
+               seed: int, trace: bool, plan: dict[str, dict[int, int]],
+               ) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
         outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache, trace=trace) for v, final in chunk]
+                                    cache=cache, trace=trace, nested=plan.get(v.pipeline_id))
+                    for v, final in chunk]
     return outcomes, cache.stats()
 
 
@@ -163,7 +171,8 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
-             chunk_stats: list[Callable[[], dict[str, int]]]) -> Iterator[VariantOutcome]:
+             chunk_stats: list[Callable[[], dict[str, int]]],
+             plan: dict[str, dict[int, int]]) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or by joblib in contiguous chunks)."""
     restored = [restore(v, "cv", final) for v, final in jobs]
@@ -174,11 +183,12 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         chunk_stats.append(cache.stats)  # read when the pass is over
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
-                            trace=trace) for v, final in missing)
+                            trace=trace, nested=plan.get(v.pipeline_id))
+            for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
             results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace)
+                delayed(_run_chunk)(chunk, dataset, seed, trace, plan)
                 for chunk in _chunks(missing, n_workers))
             for chunk_outcomes, chunk_stat in results:
                 chunk_stats.append(lambda stat=chunk_stat: stat)
@@ -231,7 +241,9 @@ def run_variants(
             on_outcome(outcome)
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
-    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats):
+    plan = sweep_plan(variants)
+    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
+                            plan):
         collect(outcome)
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:

@@ -1,0 +1,195 @@
+"""Fast component sweeps: one fit per fold for variants that differ only in a nested parameter.
+
+An estimator declares a *nested parameter* (``_nested_param_ = "n_components"``, see
+``nirs4all/operators/models/_latent.py``) when the model fitted with a smaller value is
+the first part of the model fitted with the largest: the first ``a`` PLS components do not
+depend on how many follow. The engine recognises that capability, not a class:
+
+1. :func:`sweep_plan` groups the variants of a run that differ only in the nested
+   parameter of one model step (same steps before it, so the same fold keys and the same
+   inputs) and gives each member the largest value of its group.
+2. In the CV pass, :func:`fit_nested` fits the largest model once per fold (kept in the
+   step cache, keyed by the input block, the step with the parameter masked and the fold)
+   and returns, for each member, that fit *truncated* to the member's value: a fitted copy
+   whose attributes are the first ``a`` components and whose ``coef_`` and diagnostics are
+   recomputed. Its predictions are those of a separate fit to rounding (the tests check
+   1e-10 against ``predict_nested`` and against separate fits); it is stored, replayed and
+   exported like any fitted model.
+3. The final refit (``"final"``) is always a separate fit of its own value.
+
+An estimator is grouped when it declares the parameter, has ``predict_nested``, has no
+``random_state`` (its fits would draw different seeds per variant) and a truncation is known
+for it (:func:`truncate`): the latent-variable regressors whose ``fit`` is the shared template
+(PLS, SIMPLS, IKPLS, PCR) and scikit-learn's ``PLSRegression`` (NIPALS with deflation, so
+the same nesting holds; it has no ``_nested_param_`` of its own, so it is adapted here). Any
+other estimator runs one fit per variant, as before.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.cross_decomposition import PLSRegression
+
+from nirs4all.operators.models._latent import LatentVariableRegressor
+from nirs4all.pipeline.spec import Step
+from nirs4all.pipeline.state import StepCache, chain_key
+
+__all__ = ["fit_nested", "nested_param", "sweep_plan", "truncate"]
+
+_LATENT_COMPONENTS = ("x_weights_", "x_loadings_", "y_loadings_", "y_weights_",
+                      "x_scores_", "y_scores_", "x_rotations_")
+
+
+def _latent_template(model: Any) -> bool:
+    return (isinstance(model, LatentVariableRegressor)
+            and type(model).fit is LatentVariableRegressor.fit
+            and type(model)._fit_latent is LatentVariableRegressor._fit_latent)
+
+
+def _sklearn_pls(model: Any) -> bool:
+    return type(model) is PLSRegression
+
+
+def nested_param(operator: Any) -> str | None:
+    """The nested parameter the engine may sweep with one fit, or None."""
+    if operator is None or isinstance(operator, type):
+        return None
+    try:
+        params = operator.get_params(deep=False)
+    except (AttributeError, TypeError):
+        return None
+    if "random_state" in params:
+        return None
+    if _sklearn_pls(operator):
+        return "n_components"
+    name = getattr(type(operator), "_nested_param_", None)
+    if (isinstance(name, str) and name in params and callable(getattr(operator,
+                                                                      "predict_nested", None))
+            and _latent_template(operator)):
+        return name
+    return None
+
+
+def _masked_step(step: Step, param: str) -> str | None:
+    """The model step's canonical JSON without the nested parameter, or None."""
+    decoded = json.loads(step.spec_json)
+    estimator = decoded.get("model") if isinstance(decoded, dict) else None
+    if not isinstance(estimator, dict) or not isinstance(estimator.get("params"), dict):
+        return None
+    estimator["params"].pop(param, None)
+    return json.dumps(decoded, sort_keys=True, separators=(",", ":"))
+
+
+def _sweep_key(steps: tuple[Step, ...]) -> tuple[str, int, int] | None:
+    """(group key, model step index, nested value) of a variant that can join a sweep."""
+    models = [s for s in steps if s.kind == "model"]
+    if len(models) != 1 or any(s.kind in ("branch", "merge_predictions") for s in steps):
+        return None
+    step = models[0]
+    param = nested_param(step.operator)
+    if param is None:
+        return None
+    value = step.operator.get_params(deep=False)[param]
+    masked = _masked_step(step, param)
+    if masked is None or isinstance(value, bool) or not isinstance(value, int | np.integer):
+        return None
+    key = json.dumps([s.spec_json if s is not step else masked for s in steps])
+    return key, step.index, int(value)
+
+
+def sweep_plan(variants: Iterable[Any]) -> dict[str, dict[int, int]]:
+    """For each variant in a sweep of two or more: ``{model step index: largest value}``.
+
+    ``variants`` are :class:`~nirs4all.pipeline.runner.PreparedVariant` (``pipeline_id``
+    and ``steps``). Variants not listed fit their model once per fold as usual.
+    """
+    members: dict[str, list[tuple[str, int, int]]] = {}
+    for variant in variants:
+        found = _sweep_key(variant.steps)
+        if found is not None:
+            members.setdefault(found[0], []).append((variant.pipeline_id, found[1], found[2]))
+    plan: dict[str, dict[int, int]] = {}
+    for group in members.values():
+        if len({value for _, _, value in group}) < 2:
+            continue
+        largest = max(value for _, _, value in group)
+        for pipeline_id, index, _ in group:
+            plan[pipeline_id] = {index: largest}
+    return plan
+
+
+def _truncate_latent(model: Any, value: int, X: np.ndarray) -> Any:
+    small = copy.copy(model)
+    small.n_components = value
+    for name in _LATENT_COMPONENTS:
+        setattr(small, name, np.array(getattr(model, name)[:, :value]))
+    small._n_iter = np.array(model._n_iter[:value])
+    small.coef_ = small._coefficients(value)
+    small.intercept_ = small.y_mean_ - small.x_mean_ @ small.coef_.T
+    small._fit_diagnostics(small._processed(X))
+    return small
+
+
+def _truncate_sklearn_pls(model: PLSRegression, value: int) -> PLSRegression:
+    small = copy.copy(model)
+    small.n_components = value
+    for name in ("x_weights_", "y_weights_", "x_loadings_", "y_loadings_", "x_rotations_",
+                 "y_rotations_"):
+        setattr(small, name, np.array(getattr(model, name)[:, :value]))
+    if hasattr(model, "_x_scores"):
+        small._x_scores = np.array(model._x_scores[:, :value])
+        small._y_scores = np.array(model._y_scores[:, :value])
+    small.n_iter_ = list(model.n_iter_[:value])
+    # scikit-learn's fit: coef_ = (x_rotations_ @ y_loadings_.T * y_std).T / x_std
+    coef = small.x_rotations_ @ small.y_loadings_.T
+    small.coef_ = (coef * model._y_std).T / model._x_std
+    return small
+
+
+def truncate(model: Any, value: int, X_fit: np.ndarray) -> Any:
+    """A fitted copy of ``model`` restricted to its first ``value`` components.
+
+    ``X_fit`` is the training input of ``model`` (its diagnostics are recomputed on it).
+    The copy predicts what a separate fit with ``n_components=value`` predicts, to rounding.
+    """
+    fitted = model.n_components
+    if not 1 <= value <= fitted:
+        raise ValueError(f"cannot truncate {type(model).__name__}(n_components={fitted}) to "
+                         f"{value} components; the value must be in [1, {fitted}]")
+    if _sklearn_pls(model):
+        return _truncate_sklearn_pls(model, value)
+    if _latent_template(model):
+        return _truncate_latent(model, value, X_fit)
+    raise TypeError(f"no truncation is known for {type(model).__name__}")
+
+
+def _nbytes(model: Any) -> int:
+    return sum(v.nbytes for v in vars(model).values() if isinstance(v, np.ndarray))
+
+
+def fit_nested(step: Step, largest: int, X: np.ndarray, y: np.ndarray | None, *,
+               block_key: str, fold: str, cache: StepCache) -> tuple[Any, bool]:
+    """The fold's model of this variant, truncated from the group's largest fit.
+
+    Returns the model and whether a fit was made (False when the largest fit of this
+    fold and input was already in ``cache``).
+    """
+    param = nested_param(step.operator)
+    masked = _masked_step(step, param)
+    key = chain_key(block_key, masked, f"fold{fold}", "nested", str(largest))
+    big = cache.get(key)
+    made = big is None
+    if made:
+        big = clone(step.operator).set_params(**{param: largest})
+        big.fit(X, y)
+        cache.put(key, big, _nbytes(big))
+    value = int(step.operator.get_params(deep=False)[param])
+    if value == largest:
+        return big, made
+    return truncate(big, value, X), made
