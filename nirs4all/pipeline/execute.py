@@ -332,13 +332,15 @@ class VariantExecutor:
                              n_targets=self.dataset.n_targets)
 
     def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str) -> Any:
-        X, y = block.features(fit), self._fit_target(block, fit)
+        def data() -> tuple[np.ndarray, np.ndarray | None]:
+            return block.features(fit), self._fit_target(block, fit)
+
         if key != FINAL and step.index in self.nested:
-            model, made = sweep.fit_nested(step, self.nested[step.index], X, y,
+            model, made = sweep.fit_nested(step, self.nested[step.index], data,
                                            block_key=block.key, fold=key, cache=self.cache)
         else:
             model, made = self._seeded(step.operator, step, key), True
-            model.fit(X, y)
+            model.fit(*data())
         self.fits += made
         return model
 

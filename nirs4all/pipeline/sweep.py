@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -124,7 +124,14 @@ def sweep_plan(variants: Iterable[Any]) -> dict[str, dict[int, int]]:
     return plan
 
 
-def _truncate_latent(model: Any, value: int, X: np.ndarray) -> Any:
+def _q_basis(model: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the training Q residuals of every truncation need: ``||x||²`` per row and
+    ``X P`` (n, A), in the processed space (the terms of ``PLSDiagnosticsMixin``)."""
+    processed = model._processed(X)
+    return (np.einsum("ij,ij->i", processed, processed), processed @ model.x_loadings_)
+
+
+def _truncate_latent(model: Any, value: int, basis: tuple[np.ndarray, np.ndarray]) -> Any:
     small = copy.copy(model)
     small.n_components = value
     for name in _LATENT_COMPONENTS:
@@ -132,7 +139,13 @@ def _truncate_latent(model: Any, value: int, X: np.ndarray) -> Any:
     small._n_iter = np.array(model._n_iter[:value])
     small.coef_ = small._coefficients(value)
     small.intercept_ = small.y_mean_ - small.x_mean_ @ small.coef_.T
-    small._fit_diagnostics(small._processed(X))
+    # _fit_diagnostics on the first components: ||x - P t||² = ||x||² - 2 x'P t + t'P'P t;
+    # x_sum_squares_ does not depend on the components and is kept
+    row_ss, projected = basis
+    scores, loadings = small.x_scores_, small.x_loadings_
+    cross = np.einsum("ia,ia->i", projected[:, :value], scores)
+    rebuilt = np.einsum("ia,ia->i", scores @ (loadings.T @ loadings), scores)
+    small.training_q_ = np.maximum(row_ss - 2 * cross + rebuilt, 0.0)
     return small
 
 
@@ -152,11 +165,14 @@ def _truncate_sklearn_pls(model: PLSRegression, value: int) -> PLSRegression:
     return small
 
 
-def truncate(model: Any, value: int, X_fit: np.ndarray) -> Any:
+def truncate(model: Any, value: int, X_fit: np.ndarray | None = None, *,
+             basis: tuple[np.ndarray, np.ndarray] | None = None) -> Any:
     """A fitted copy of ``model`` restricted to its first ``value`` components.
 
-    ``X_fit`` is the training input of ``model`` (its diagnostics are recomputed on it).
-    The copy predicts what a separate fit with ``n_components=value`` predicts, to rounding.
+    ``X_fit``, the training input of ``model``, is needed to recompute the diagnostics of
+    a latent-variable model, unless ``basis`` (from a previous truncation of the same fit)
+    is given. The copy predicts what a separate fit with ``n_components=value`` predicts,
+    to rounding.
     """
     fitted = model.n_components
     if not 1 <= value <= fitted:
@@ -165,7 +181,11 @@ def truncate(model: Any, value: int, X_fit: np.ndarray) -> Any:
     if _sklearn_pls(model):
         return _truncate_sklearn_pls(model, value)
     if _latent_template(model):
-        return _truncate_latent(model, value, X_fit)
+        if basis is None:
+            if X_fit is None:
+                raise ValueError(f"truncating {type(model).__name__} needs its training X")
+            basis = _q_basis(model, X_fit)
+        return _truncate_latent(model, value, basis)
     raise TypeError(f"no truncation is known for {type(model).__name__}")
 
 
@@ -173,23 +193,27 @@ def _nbytes(model: Any) -> int:
     return sum(v.nbytes for v in vars(model).values() if isinstance(v, np.ndarray))
 
 
-def fit_nested(step: Step, largest: int, X: np.ndarray, y: np.ndarray | None, *,
+def fit_nested(step: Step, largest: int, data: Callable[[], tuple[np.ndarray, Any]], *,
                block_key: str, fold: str, cache: StepCache) -> tuple[Any, bool]:
     """The fold's model of this variant, truncated from the group's largest fit.
 
-    Returns the model and whether a fit was made (False when the largest fit of this
-    fold and input was already in ``cache``).
+    ``data()`` returns the fold's training X and y (called only when the largest model is
+    not in ``cache`` yet). Returns the model and whether a fit was made.
     """
     param = nested_param(step.operator)
     masked = _masked_step(step, param)
     key = chain_key(block_key, masked, f"fold{fold}", "nested", str(largest))
-    big = cache.get(key)
-    made = big is None
+    hit = cache.get(key)
+    made = hit is None
     if made:
+        X, y = data()
         big = clone(step.operator).set_params(**{param: largest})
         big.fit(X, y)
-        cache.put(key, big, _nbytes(big))
+        basis = _q_basis(big, X) if _latent_template(big) else None
+        hit = (big, basis)
+        cache.put(key, hit, _nbytes(big) + sum(b.nbytes for b in basis or ()))
+    big, basis = hit
     value = int(step.operator.get_params(deep=False)[param])
     if value == largest:
         return big, made
-    return truncate(big, value, X), made
+    return truncate(big, value, basis=basis), made
