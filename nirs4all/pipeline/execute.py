@@ -88,9 +88,9 @@ class VariantExecutor:
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
-                 nested: dict[int, int] | None = None) -> None:
+                 nested: dict[int, sweep.SweepMember] | None = None) -> None:
         self.dataset = dataset
-        self.nested = nested or {}  # model step index -> largest value of its sweep
+        self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
         self.steps = steps

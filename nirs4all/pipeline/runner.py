@@ -34,7 +34,7 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
-from nirs4all.pipeline.sweep import sweep_plan
+from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
@@ -105,7 +105,7 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
                     trace: bool = False,
-                    nested: dict[int, int] | None = None) -> VariantOutcome:
+                    nested: dict[int, SweepMember] | None = None) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
@@ -142,7 +142,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool, plan: dict[str, dict[int, int]],
+               seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
                ) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
@@ -172,7 +172,7 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
              chunk_stats: list[Callable[[], dict[str, int]]],
-             plan: dict[str, dict[int, int]]) -> Iterator[VariantOutcome]:
+             plan: dict[str, dict[int, SweepMember]]) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or by joblib in contiguous chunks)."""
     restored = [restore(v, "cv", final) for v, final in jobs]

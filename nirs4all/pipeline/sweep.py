@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,7 @@ from nirs4all.operators.models._latent import LatentVariableRegressor
 from nirs4all.pipeline.spec import Step
 from nirs4all.pipeline.state import StepCache, chain_key
 
-__all__ = ["fit_nested", "nested_param", "sweep_plan", "truncate"]
+__all__ = ["SweepMember", "fit_nested", "nested_param", "sweep_plan", "truncate"]
 
 _LATENT_COMPONENTS = ("x_weights_", "x_loadings_", "y_loadings_", "y_weights_",
                       "x_scores_", "y_scores_", "x_rotations_")
@@ -86,8 +87,20 @@ def _masked_step(step: Step, param: str) -> str | None:
     return json.dumps(decoded, sort_keys=True, separators=(",", ":"))
 
 
-def _sweep_key(steps: tuple[Step, ...]) -> tuple[str, int, int] | None:
-    """(group key, model step index, nested value) of a variant that can join a sweep."""
+@dataclass(frozen=True)
+class SweepMember:
+    """A variant's place in a component sweep: its model step's ``param`` is ``value``, the
+    group's largest is ``largest``; ``masked`` is the step's JSON without the parameter."""
+
+    param: str
+    value: int
+    largest: int
+    masked: str
+
+
+def _sweep_key(steps: tuple[Step, ...]) -> tuple[str, int, SweepMember] | None:
+    """(group key, model step index, member with largest unset) of a variant that can join
+    a sweep."""
     models = [s for s in steps if s.kind == "model"]
     if len(models) != 1 or any(s.kind in ("branch", "merge_predictions") for s in steps):
         return None
@@ -100,27 +113,27 @@ def _sweep_key(steps: tuple[Step, ...]) -> tuple[str, int, int] | None:
     if masked is None or isinstance(value, bool) or not isinstance(value, int | np.integer):
         return None
     key = json.dumps([s.spec_json if s is not step else masked for s in steps])
-    return key, step.index, int(value)
+    return key, step.index, SweepMember(param, int(value), int(value), masked)
 
 
-def sweep_plan(variants: Iterable[Any]) -> dict[str, dict[int, int]]:
-    """For each variant in a sweep of two or more: ``{model step index: largest value}``.
+def sweep_plan(variants: Iterable[Any]) -> dict[str, dict[int, SweepMember]]:
+    """For each variant in a sweep of two or more: ``{model step index: its member}``.
 
     ``variants`` are :class:`~nirs4all.pipeline.runner.PreparedVariant` (``pipeline_id``
     and ``steps``). Variants not listed fit their model once per fold as usual.
     """
-    members: dict[str, list[tuple[str, int, int]]] = {}
+    members: dict[str, list[tuple[str, int, SweepMember]]] = {}
     for variant in variants:
         found = _sweep_key(variant.steps)
         if found is not None:
             members.setdefault(found[0], []).append((variant.pipeline_id, found[1], found[2]))
-    plan: dict[str, dict[int, int]] = {}
+    plan: dict[str, dict[int, SweepMember]] = {}
     for group in members.values():
-        if len({value for _, _, value in group}) < 2:
+        if len({member.value for _, _, member in group}) < 2:
             continue
-        largest = max(value for _, _, value in group)
-        for pipeline_id, index, _ in group:
-            plan[pipeline_id] = {index: largest}
+        largest = max(member.value for _, _, member in group)
+        for pipeline_id, index, member in group:
+            plan[pipeline_id] = {index: replace(member, largest=largest)}
     return plan
 
 
@@ -193,27 +206,25 @@ def _nbytes(model: Any) -> int:
     return sum(v.nbytes for v in vars(model).values() if isinstance(v, np.ndarray))
 
 
-def fit_nested(step: Step, largest: int, data: Callable[[], tuple[np.ndarray, Any]], *,
-               block_key: str, fold: str, cache: StepCache) -> tuple[Any, bool]:
+def fit_nested(step: Step, member: SweepMember, data: Callable[[], tuple[np.ndarray, Any]],
+               *, block_key: str, fold: str, cache: StepCache) -> tuple[Any, bool]:
     """The fold's model of this variant, truncated from the group's largest fit.
 
     ``data()`` returns the fold's training X and y (called only when the largest model is
     not in ``cache`` yet). Returns the model and whether a fit was made.
     """
-    param = nested_param(step.operator)
-    masked = _masked_step(step, param)
-    key = chain_key(block_key, masked, f"fold{fold}", "nested", str(largest))
+    largest = member.largest
+    key = chain_key(block_key, member.masked, f"fold{fold}", "nested", str(largest))
     hit = cache.get(key)
     made = hit is None
     if made:
         X, y = data()
-        big = clone(step.operator).set_params(**{param: largest})
+        big = clone(step.operator).set_params(**{member.param: largest})
         big.fit(X, y)
         basis = _q_basis(big, X) if _latent_template(big) else None
         hit = (big, basis)
         cache.put(key, hit, _nbytes(big) + sum(b.nbytes for b in basis or ()))
     big, basis = hit
-    value = int(step.operator.get_params(deep=False)[param])
-    if value == largest:
+    if member.value == largest:
         return big, made
-    return truncate(big, value, basis=basis), made
+    return truncate(big, member.value, basis=basis), made

@@ -76,7 +76,10 @@ def test_sweep_plan_groups_variants_that_differ_only_in_the_nested_parameter() -
     for variant in variants:
         groups.setdefault(variant.steps[0].spec_json, set()).add(
             variant.steps[-1].operator.n_components)
-        assert plan[variant.pipeline_id] == {variant.steps[-1].index: 6}
+        (index, member), = plan[variant.pipeline_id].items()
+        assert index == variant.steps[-1].index
+        assert member.largest == 6
+        assert member.value == variant.steps[-1].operator.n_components
     assert list(groups.values()) == [{2, 4, 6}, {2, 4, 6}]
 
 
