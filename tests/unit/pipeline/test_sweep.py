@@ -152,3 +152,17 @@ def test_truncated_fold_models_replay_their_stored_predictions() -> None:
                                      load=outcome.artifacts.__getitem__, target=target,
                                      fold=fold)
             assert np.max(np.abs(y_pred - stored.y_pred)) <= 1e-12
+
+
+def test_sweep_through_preprocessing_choices_and_y_processing_equals_separate_fits(
+        monkeypatch) -> None:
+    pipeline = [{"_or_": [SNV(), SavitzkyGolay()]}, {"y_processing": MinMaxScaler()},
+                KFold(3), {"model": PLSRegression, "_range_": [2, 8, 3],
+                           "param": "n_components"}]
+    swept = _run(pipeline)
+    separate = _run(pipeline, monkeypatch=monkeypatch)
+    assert [c.chain_id for c in swept.chains] == [c.chain_id for c in separate.chains]
+    for a, b in zip(swept.predictions(), separate.predictions(), strict=True):
+        assert a.natural_key == b.natural_key
+        assert np.max(np.abs(a.y_pred - b.y_pred)) <= 1e-10
+    assert separate.stats["fits"] - swept.stats["fits"] == 2 * 3 * 2  # 2 of 3 sizes saved
