@@ -140,7 +140,8 @@ def sweep_plan(variants: Iterable[Any]) -> dict[str, dict[int, SweepMember]]:
 def _q_basis(model: Any, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """What the training Q residuals of every truncation need: ``||x||²`` per row and
     ``X P`` (n, A), in the processed space (the terms of ``PLSDiagnosticsMixin``)."""
-    processed = model._processed(X)
+    # X is the input the model was just fitted on (already validated): no second check
+    processed = (np.asarray(X, dtype=np.float64) - model.x_mean_) / model.x_scale_
     return (np.einsum("ij,ij->i", processed, processed), processed @ model.x_loadings_)
 
 
