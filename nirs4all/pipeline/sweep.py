@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+from scipy.linalg import pinv
 from sklearn.base import clone
 from sklearn.cross_decomposition import PLSRegression
 
@@ -151,6 +152,8 @@ def _truncate_latent(model: Any, value: int, basis: tuple[np.ndarray, np.ndarray
     for name in _LATENT_COMPONENTS:
         setattr(small, name, np.array(getattr(model, name)[:, :value]))
     small._n_iter = np.array(model._n_iter[:value])
+    if hasattr(model, "n_iter_"):  # the NIPALS models also keep it as a list
+        small.n_iter_ = list(model.n_iter_[:value])
     small.coef_ = small._coefficients(value)
     small.intercept_ = small.y_mean_ - small.x_mean_ @ small.coef_.T
     # _fit_diagnostics on the first components: ||x - P t||² = ||x||² - 2 x'P t + t'P'P t;
@@ -166,12 +169,17 @@ def _truncate_latent(model: Any, value: int, basis: tuple[np.ndarray, np.ndarray
 def _truncate_sklearn_pls(model: PLSRegression, value: int) -> PLSRegression:
     small = copy.copy(model)
     small.n_components = value
-    for name in ("x_weights_", "y_weights_", "x_loadings_", "y_loadings_", "x_rotations_",
-                 "y_rotations_"):
+    for name in ("x_weights_", "y_weights_", "x_loadings_", "y_loadings_", "x_rotations_"):
         setattr(small, name, np.array(getattr(model, name)[:, :value]))
-    if hasattr(model, "_x_scores"):
-        small._x_scores = np.array(model._x_scores[:, :value])
-        small._y_scores = np.array(model._y_scores[:, :value])
+    # y_rotations_ = C (Q'C)^+ is not nested (Q'C has rank 1 for one target): recompute
+    # it as scikit-learn's fit does
+    small.y_rotations_ = small.y_weights_ @ pinv(small.y_loadings_.T @ small.y_weights_,
+                                                 check_finite=False)
+    for name in ("_x_scores", "_y_scores", "x_scores_", "y_scores_"):
+        if hasattr(model, name):
+            setattr(small, name, np.array(getattr(model, name)[:, :value]))
+    if hasattr(model, "_n_features_out"):
+        small._n_features_out = value
     small.n_iter_ = list(model.n_iter_[:value])
     # scikit-learn's fit: coef_ = (x_rotations_ @ y_loadings_.T * y_std).T / x_std
     coef = small.x_rotations_ @ small.y_loadings_.T

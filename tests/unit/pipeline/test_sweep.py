@@ -47,6 +47,23 @@ def test_truncated_fit_predicts_what_a_separate_fit_predicts(model, data) -> Non
                                        atol=1e-8)
 
 
+@pytest.mark.parametrize("model", SWEPT, ids=lambda m: m.__name__)
+def test_truncated_fit_has_every_fitted_attribute_of_a_separate_fit(model, data) -> None:
+    X, y, _ = data
+    small = truncate(model(n_components=9).fit(X, y), 5, X)
+    alone = model(n_components=5).fit(X, y)
+    assert sorted(vars(small)) == sorted(vars(alone))
+    for name, expected in vars(alone).items():
+        got = getattr(small, name)
+        if isinstance(expected, np.ndarray) and expected.dtype.kind == "f":
+            # a component's sign is fixed by the data, so the two agree, not just up to sign
+            np.testing.assert_allclose(got, expected, rtol=0, atol=1e-8, err_msg=name)
+        elif isinstance(expected, np.ndarray):
+            np.testing.assert_array_equal(got, expected, err_msg=name)
+        else:
+            assert got == expected, name
+
+
 def test_truncate_refuses_more_components_than_fitted(data) -> None:
     X, y, _ = data
     with pytest.raises(ValueError, match=r"must be in \[1, 3\]"):
