@@ -35,6 +35,7 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
@@ -114,17 +115,21 @@ def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase:
 
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
-                    trace: bool = False, continue_on_error: bool = False) -> VariantOutcome:
+                    trace: bool = False, continue_on_error: bool = False,
+                    nested: dict[int, SweepMember] | None = None) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
+    ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
+    are truncated from the largest fit of its component sweep.
     """
     start = time.perf_counter()
     if continue_on_error:
         try:
             return execute_variant(variant, dataset, seed=seed, phase=phase,
-                                   with_final=with_final, cache=cache, trace=trace)
+                                   with_final=with_final, cache=cache, trace=trace,
+                                   nested=nested)
         except ExecutionError as exc:
             logger.warning("variant %s failed and is skipped (continue_on_error): %s",
                            variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
@@ -133,7 +138,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name)
+                               name=variant.name, nested=nested)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -159,12 +164,13 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool,
+               seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
                go_on: bool = False) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
         outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache, trace=trace, continue_on_error=go_on)
+                                    cache=cache, trace=trace, continue_on_error=go_on,
+                                    nested=plan.get(v.pipeline_id))
                     for v, final in chunk]
     return outcomes, cache.stats()
 
@@ -189,6 +195,7 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
              chunk_stats: list[Callable[[], dict[str, int]]],
+             plan: dict[str, dict[int, SweepMember]],
              go_on: bool = False) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or by joblib in contiguous chunks)."""
@@ -200,11 +207,13 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         chunk_stats.append(cache.stats)  # read when the pass is over
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
-                            trace=trace, continue_on_error=go_on) for v, final in missing)
+                            trace=trace, continue_on_error=go_on,
+                            nested=plan.get(v.pipeline_id))
+            for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
             results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace, go_on)
+                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on)
                 for chunk in _chunks(missing, n_workers))
             for chunk_outcomes, chunk_stat in results:
                 chunk_stats.append(lambda stat=chunk_stat: stat)
@@ -259,8 +268,9 @@ def run_variants(
             on_outcome(outcome)
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
+    plan = sweep_plan(variants)
     for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            continue_on_error):
+                            plan, continue_on_error):
         collect(outcome)
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
