@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from nirs4all.api.predict import Predictor, PredictResult
+from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome

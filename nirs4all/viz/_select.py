@@ -19,7 +19,7 @@ from nirs4all.pipeline.metrics import score_all
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import RunResult
+    from nirs4all.viz._types import ResultView
 
 __all__ = ["PLOT_PARTITIONS", "Selection", "find_chain", "select_predictions"]
 
@@ -27,7 +27,7 @@ PLOT_PARTITIONS = ("test", "val", "train")
 _MIN_PREFIX = 4
 
 
-def find_chain(result: RunResult, chain: Any = None) -> ChainRecord:
+def find_chain(result: ResultView, chain: Any = None) -> ChainRecord:
     """The chain record named by ``chain`` (see the module docstring); the best by default."""
     chains = result.chains
     if not chains:
@@ -84,7 +84,7 @@ class Selection:
         return f"{self.chain.model_name} / {pre}"
 
 
-def _by_key(result: RunResult, chain_id: str) -> dict[tuple[str, str], PredictionRecord]:
+def _by_key(result: ResultView, chain_id: str) -> dict[tuple[str, str], PredictionRecord]:
     records: dict[tuple[str, str], PredictionRecord] = {}
     for record in result.filter(chain_id=chain_id):
         records.setdefault((record.fold_id, record.partition), record)
@@ -107,7 +107,7 @@ def _one_target(y_true: np.ndarray, y_pred: np.ndarray, scores: Mapping[str, flo
     return t, p, scores
 
 
-def select_predictions(result: RunResult, chain: Any = None, partition: str = "test",
+def select_predictions(result: ResultView, chain: Any = None, partition: str = "test",
                        target: int = 0) -> Selection:
     """Predictions of a chain for a plot.
 
