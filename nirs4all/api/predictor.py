@@ -18,9 +18,9 @@ import numpy as np
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.errors import WavelengthMismatchError
 from nirs4all.pipeline.folds import FINAL
-from nirs4all.pipeline.records import ChainRecord
+from nirs4all.pipeline.records import ChainRecord, TrainingInfo, training_info
 from nirs4all.pipeline.replay import ReplayTarget, replay_chain
-from nirs4all.workspace.bundle import Bundle, TrainingInfo
+from nirs4all.workspace.bundle import Bundle
 
 __all__ = ["PredictResult", "Predictor", "align_spectra"]
 
@@ -152,13 +152,11 @@ class Predictor:
         """Audit and load a verified bundle."""
         objects = bundle.load_objects(trusted=trusted)
         manifest = bundle.manifest
-        classes = None if manifest["classes"] is None else np.asarray(manifest["classes"])
-        training = TrainingInfo(
+        training = training_info(
             dataset_hash=manifest["dataset_hash"], task=manifest["task"],
-            n_targets=manifest["n_targets"], target_names=tuple(manifest["target_names"]),
-            classes=classes, seed=manifest["seed"],
-            sources=tuple((s["name"], np.asarray(s["wavelengths"], dtype=np.float64),
-                           s["unit"]) for s in manifest["sources"]))
+            n_targets=manifest["n_targets"], target_names=manifest["target_names"],
+            classes=manifest["classes"], seed=manifest["seed"],
+            sources=[(s["name"], s["wavelengths"], s["unit"]) for s in manifest["sources"]])
         chains = bundle.chains()
         return cls(chains[bundle.chain_id], chains, objects.__getitem__, training)
 

@@ -12,9 +12,9 @@ from typing import Any
 from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
 from nirs4all.pipeline.runner import rank_chains
-from nirs4all.workspace.bundle import TrainingInfo, export_bundle
+from nirs4all.workspace.bundle import export_bundle
 
 __all__ = ["ChainSummary", "RunResult"]
 

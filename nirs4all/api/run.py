@@ -19,7 +19,7 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.records import VariantOutcome
+from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
     prepare_variants,
@@ -28,7 +28,6 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
-from nirs4all.workspace.bundle import TrainingInfo
 
 __all__ = ["run"]
 
@@ -331,7 +330,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     try:
         for ds in datasets:
             names[ds.content_hash()] = ds.name
-            training[ds.content_hash()] = TrainingInfo(
+            training[ds.content_hash()] = training_info(
                 dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
                 target_names=ds.target_names, classes=ds.classes, seed=seed,
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))

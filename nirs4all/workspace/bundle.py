@@ -36,7 +36,7 @@ import numpy as np
 
 from nirs4all.errors import BundleIntegrityError, UntrustedBundleError
 from nirs4all.pipeline.folds import FINAL
-from nirs4all.pipeline.records import ChainRecord, ChainStep
+from nirs4all.pipeline.records import ChainRecord, ChainStep, TrainingInfo
 from nirs4all.workspace import serialization
 
 __all__ = ["BUNDLE_FORMAT", "KEY_VARIABLE", "Bundle", "TrainingInfo", "export_bundle",
@@ -45,19 +45,6 @@ __all__ = ["BUNDLE_FORMAT", "KEY_VARIABLE", "Bundle", "TrainingInfo", "export_bu
 BUNDLE_FORMAT = 1
 KEY_VARIABLE = "NIRS4ALL_BUNDLE_KEY"
 _MANIFEST, _RECORD, _SIGNATURE = "manifest.json", "RECORD", "SIGNATURE"
-
-
-@dataclass(frozen=True)
-class TrainingInfo:
-    """What a bundle must know of the data its chain was trained on."""
-
-    dataset_hash: str
-    task: str
-    n_targets: int
-    target_names: tuple[str, ...]
-    classes: np.ndarray | None
-    sources: tuple[tuple[str, np.ndarray, str], ...]
-    seed: int
 
 
 def _key(key: str | bytes | None) -> bytes | None:

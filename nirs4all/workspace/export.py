@@ -11,11 +11,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from nirs4all.pipeline.folds import FINAL
-from nirs4all.pipeline.records import ChainRecord
-from nirs4all.workspace.bundle import TrainingInfo, export_bundle
+from nirs4all.pipeline.records import ChainRecord, TrainingInfo, training_info
+from nirs4all.workspace.bundle import export_bundle
 
 if TYPE_CHECKING:
     from nirs4all.workspace.store import Workspace
@@ -36,12 +34,10 @@ def _training(ws: Workspace, chain: ChainRecord, dataset_hash: str) -> TrainingI
     n_targets = 1
     if records and records[0].y_pred.ndim == 2:
         n_targets = records[0].y_pred.shape[1]
-    sources = tuple((w["source"], np.asarray(w["axis"], dtype=np.float64), w["unit"])
-                    for w in pipeline["wavelengths"])
-    return TrainingInfo(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
-                        target_names=tuple(dataset["target_names"]),
-                        classes=None if classes is None else np.asarray(classes),
-                        sources=sources, seed=int(pipeline["seed"]))
+    sources = [(w["source"], w["axis"], w["unit"]) for w in pipeline["wavelengths"]]
+    return training_info(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
+                         target_names=dataset["target_names"], classes=classes,
+                         sources=sources, seed=pipeline["seed"])
 
 
 def stored_chain(ws: Workspace, selector: str | Mapping[str, Any], *,
