@@ -9,13 +9,16 @@ value) derive from that built-in too, so ``except FileNotFoundError`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
 
 __all__ = [
+    "AmbiguousSelectorError",
     "AxisMismatchError",
     "BundleIntegrityError",
     "CanonicalDecodingError",
     "CanonicalEncodingError",
+    "ChainNotFoundError",
     "CorruptFileError",
     "DataError",
     "DataFileNotFoundError",
@@ -36,6 +39,7 @@ __all__ = [
     "UntrustedBundleError",
     "WavelengthAxisError",
     "WavelengthMismatchError",
+    "WorkspaceError",
 ]
 
 
@@ -255,3 +259,37 @@ class ExecutionError(Nirs4allError, RuntimeError):
     def __reduce__(self) -> tuple:
         # Workers raise it in another process; it must come back with its fields.
         return (type(self), (self.reason, self.variant, self.step, self.fold))
+
+
+class WorkspaceError(Nirs4allError):
+    """Base class of the errors raised by the workspace store (and of the chain selector's)."""
+
+
+class ChainNotFoundError(WorkspaceError, LookupError, ValueError):
+    """No chain matches a selector (a workspace's, a run result's or a plot's).
+
+    A ``LookupError`` as the workspace resolver always raised, and a ``ValueError`` as the
+    plots raised before they shared the selector.
+    """
+
+
+class AmbiguousSelectorError(WorkspaceError, LookupError, ValueError):
+    """A selector matches more than one chain.
+
+    Parameters
+    ----------
+    selector : object
+        What the caller asked for.
+    candidates : sequence of str
+        One line per matching chain, in the order the selector sorts them.
+    """
+
+    def __init__(self, selector: object, candidates: Sequence[str]) -> None:
+        self.selector = selector
+        self.candidates = tuple(candidates)
+        lines = "\n  ".join(self.candidates)
+        super().__init__(
+            f"selector {selector!r} matches {len(self.candidates)} chains; give more hex "
+            "digits of the chain id, or (in a workspace) add a field (chain_id, dataset_hash, "
+            f"branch_path, model_name) to pick one:\n  {lines}"
+        )

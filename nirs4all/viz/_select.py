@@ -1,7 +1,8 @@
 """Which chain and which predictions a plot shows.
 
 A chain is named by its full id, a unique prefix of it (the ``short_id`` printed by
-``RunResult.summary``), or a :class:`~nirs4all.pipeline.records.ChainRecord` /
+``RunResult.summary``; the rule is :func:`nirs4all.pipeline.selection.select_chain`), or a
+:class:`~nirs4all.pipeline.records.ChainRecord` /
 :class:`~nirs4all.api.result.ChainSummary`; ``None`` is the best chain.
 """
 
@@ -17,6 +18,7 @@ from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import score_all
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord
+from nirs4all.pipeline.selection import select_chain
 
 if TYPE_CHECKING:
     from nirs4all.viz._types import ResultView
@@ -24,7 +26,6 @@ if TYPE_CHECKING:
 __all__ = ["PLOT_PARTITIONS", "Selection", "find_chain", "select_predictions"]
 
 PLOT_PARTITIONS = ("test", "val", "train")
-_MIN_PREFIX = 4
 
 
 def find_chain(result: ResultView, chain: Any = None) -> ChainRecord:
@@ -41,20 +42,7 @@ def find_chain(result: ResultView, chain: Any = None) -> ChainRecord:
             f"chain must be a chain id (str), a ChainRecord or a ChainSummary; got "
             f"{type(chain).__name__}"
         )
-    matches = [c for c in chains if c.chain_id == chain_id]
-    if not matches and len(chain_id) >= _MIN_PREFIX:
-        matches = [c for c in chains if c.chain_id.startswith(chain_id)]
-    if len(matches) > 1:
-        raise ValueError(
-            f"chain id prefix {chain_id!r} matches {len(matches)} chains; give more characters"
-        )
-    if not matches:
-        raise ValueError(
-            f"no chain {chain_id!r} in this result ({len(chains)} chain(s)); list them with "
-            "result.top(n) and pass a chain_id or a short_id of at least "
-            f"{_MIN_PREFIX} characters"
-        )
-    return matches[0]
+    return select_chain(chains, chain_id)
 
 
 @dataclass(frozen=True)
