@@ -1,7 +1,8 @@
 """The ``nirs4all`` command.
 
 Exit codes: 0 success, 2 bad input (a file, an option or the data is at fault),
-3 integrity failure (a bundle was changed, or needs types nobody vouched for).
+3 integrity failure (a bundle was changed, is malformed, or needs types nobody vouched
+for).
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nirs4all.cli_workspace import add_workspace_commands
 from nirs4all.data import SpectroDataset, generate, load_dataset
 from nirs4all.errors import BundleIntegrityError, DataError, Nirs4allError, UntrustedBundleError
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.bundle import Bundle
 
 __all__ = ["main"]
 
@@ -156,19 +161,38 @@ def _json_default(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
-def _cmd_predict(args: argparse.Namespace) -> int:
-    from nirs4all.api import predict
+def _bundle_key(args: argparse.Namespace) -> bytes | None:
+    """The key of ``--key-file`` (one trailing newline dropped), else None: the variable."""
+    if args.key_file is None:
+        return None
+    try:
+        key = Path(args.key_file).read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read the key file {args.key_file}: {exc.strerror}") from None
+    key = key.removesuffix(b"\n").removesuffix(b"\r")
+    if not key:
+        raise ValueError(f"the key file {args.key_file} is empty")
+    return key
 
-    result = predict(args.bundle, args.data, resample=args.resample, trusted=args.trusted)
+
+def _read_bundle(args: argparse.Namespace) -> Bundle:
+    from nirs4all.workspace.bundle import read_bundle
+
+    return read_bundle(args.bundle, key=_bundle_key(args), max_bytes=args.max_bytes)
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from nirs4all.api.predict import Predictor
+
+    predictor = Predictor.from_bundle(_read_bundle(args), trusted=args.trusted)
+    result = predictor.predict(args.data, resample=args.resample)
     result.to_csv(args.output)
     print(f"{len(result)} prediction(s) written to {args.output}")
     return EXIT_OK
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from nirs4all.workspace.bundle import read_bundle
-
-    bundle = read_bundle(args.bundle)
+    bundle = _read_bundle(args)
     manifest = bundle.manifest
     untrusted = bundle.untrusted_types()
     info = {
@@ -196,7 +220,21 @@ def _cmd_verify(args: argparse.Namespace) -> int:
                   f"{source['unit']}")
         print(f"artifacts    {info['artifacts']} (types outside the allow-list: "
               f"{', '.join(untrusted) or 'none'})")
+    if untrusted:
+        print(f"nirs4all: integrity error: {args.bundle} needs types outside nirs4all's "
+              f"allow-list: {', '.join(untrusted)} (predict with --trusted only if you vouch "
+              "for them)", file=sys.stderr)
+        return EXIT_INTEGRITY
     return EXIT_OK
+
+
+def _add_bundle_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--key-file", metavar="PATH",
+                         help="file holding the HMAC key of a signed bundle (default: "
+                              "$NIRS4ALL_BUNDLE_KEY); one trailing newline is ignored")
+    command.add_argument("--max-bytes", type=int, metavar="N",
+                         help="largest total member size to accept (default: "
+                              "$NIRS4ALL_BUNDLE_MAX_BYTES, else 1 GiB)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -235,12 +273,14 @@ def _parser() -> argparse.ArgumentParser:
                              help="interpolate spectra on another axis onto the training axis")
     predict_cmd.add_argument("--trusted", action="store_true",
                              help="allow types outside the allow-list (you vouch for them)")
+    _add_bundle_options(predict_cmd)
     predict_cmd.set_defaults(handler=_cmd_predict)
 
     verify_cmd = commands.add_parser(
         "verify", help="check a bundle's integrity and list what it holds, loading nothing")
     verify_cmd.add_argument("bundle", help="a .n4a bundle")
     verify_cmd.add_argument("--json", action="store_true", help="print JSON for machines")
+    _add_bundle_options(verify_cmd)
     verify_cmd.set_defaults(handler=_cmd_verify)
 
     add_workspace_commands(commands)

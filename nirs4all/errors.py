@@ -16,6 +16,7 @@ __all__ = [
     "AmbiguousSelectorError",
     "AxisMismatchError",
     "BundleIntegrityError",
+    "BundleNotFoundError",
     "CanonicalDecodingError",
     "CanonicalEncodingError",
     "ChainNotFoundError",
@@ -183,6 +184,10 @@ class DataWarning(UserWarning):
 
 class BundleIntegrityError(Nirs4allError):
     """A ``.n4a`` bundle was changed, is incomplete, has extra members or a bad signature."""
+
+
+class BundleNotFoundError(Nirs4allError, FileNotFoundError):
+    """No file at the path given for a ``.n4a`` bundle: bad input, not a changed bundle."""
 
 
 class UntrustedBundleError(Nirs4allError):

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXCEPTIONS = Path(__file__).with_name("import-exceptions.json")
 LAYERS = {
     "errors": 0, "utils": 0, "_version": 0,
-    "data": 1, "operators": 1,
+    "data": 1, "operators": 1, "synthesis": 1,
     "pipeline": 2,
     "workspace": 3,
     "api": 4, "sklearn": 4,

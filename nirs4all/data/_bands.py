@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["COMPONENTS", "LORENTZ_FRACTION", "Band", "component_spectra"]
+__all__ = ["COMPONENTS", "LORENTZ_FRACTION", "Band", "ComponentLibrary", "component_spectra"]
 
 LORENTZ_FRACTION = 0.3
 """Weight ``eta`` of the Lorentzian part of every band (the rest is Gaussian)."""
@@ -126,3 +126,53 @@ def component_spectra(names: tuple[str, ...], wavelengths: np.ndarray) -> np.nda
                 LORENTZ_FRACTION * lorentz + (1.0 - LORENTZ_FRACTION) * gauss
             )
     return spectra
+
+
+class ComponentLibrary:
+    """A read-only selection of :data:`COMPONENTS` (the 0.x ``ComponentLibrary`` face).
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Components to hold, in order; all of :data:`COMPONENTS` by default.
+    """
+
+    def __init__(self, names: tuple[str, ...] | list[str] | None = None) -> None:
+        chosen = tuple(COMPONENTS) if names is None else tuple(names)
+        unknown = [n for n in chosen if n not in COMPONENTS]
+        if unknown or not chosen or len(set(chosen)) != len(chosen):
+            raise ValueError(
+                f"names must be distinct keys of COMPONENTS {sorted(COMPONENTS)}; got {chosen}"
+            )
+        self._names = chosen
+
+    @classmethod
+    def from_predefined(cls, names: list[str] | None = None) -> ComponentLibrary:
+        """The library of the named predefined components (0.7 spelling)."""
+        return cls(names)
+
+    @staticmethod
+    def available() -> tuple[str, ...]:
+        """Names of every predefined component."""
+        return tuple(COMPONENTS)
+
+    @property
+    def component_names(self) -> tuple[str, ...]:
+        """Names of the components held, in order."""
+        return self._names
+
+    def bands(self, name: str) -> tuple[Band, ...]:
+        """The bands of one held component."""
+        if name not in self._names:
+            raise KeyError(f"{name!r} is not in this library; it holds {self._names}")
+        return COMPONENTS[name]
+
+    def spectra(self, wavelengths: np.ndarray) -> np.ndarray:
+        """Pure spectra of the held components on ``wavelengths`` (see component_spectra)."""
+        return component_spectra(self._names, np.asarray(wavelengths, dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"ComponentLibrary({list(self._names)})"

@@ -23,7 +23,7 @@ __all__ = ["SIDECAR", "parts_from_folder"]
 
 SIDECAR = "nirs4all_dataset.json"
 _WORDS = {"train": ("cal", "train"), "test": ("val", "test")}
-_NAME = re.compile(r"([xym])_?(cal|train|val|test)(?:[_-](.+))?")
+_NAME = re.compile(r"([xym])_?(cal|train|val|test)(?:[_-](.+))?", re.IGNORECASE)
 _SUFFIXES = (".csv.gz", ".csv")
 _DOC_SUFFIXES = (".md", ".rst", ".pdf", ".html", ".htm")
 _DOC_NAMES = ("readme", "license", "licence")
@@ -34,13 +34,17 @@ _CONVENTION = (
 
 
 def _role(path: Path) -> tuple[str, str, str] | None:
-    """``(letter, word, source)`` of a dataset file name, or None."""
-    name = path.name.lower()
-    suffix = next((s for s in _SUFFIXES if name.endswith(s)), None)
-    found = None if suffix is None else _NAME.fullmatch(name[: -len(suffix)])
+    """``(letter, word, source)`` of a dataset file name, or None.
+
+    Letters and words match in any case; the source keeps the case it is written in, so a
+    source saved as ``Xcal_NIR.csv`` loads back as ``"NIR"``.
+    """
+    suffix = next((s for s in _SUFFIXES if path.name.lower().endswith(s)), None)
+    found = None if suffix is None else _NAME.fullmatch(path.name[: -len(suffix)])
     if found is None:
         return None
-    letter, word, source = found.group(1), found.group(2), found.group(3) or ""
+    letter, word = found.group(1).lower(), found.group(2).lower()
+    source = found.group(3) or ""
     if letter != "x" and source:
         return None  # targets and metadata describe samples, not one source
     return letter, word, source

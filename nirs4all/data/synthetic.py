@@ -21,42 +21,65 @@ bands at its overtone and combination positions. A sample ``i`` is measured as::
   baseline in ``u``, the axis rescaled to [-1, 1];
 - ``e_i`` is white Gaussian noise of standard deviation ``noise``.
 
+0.x presets: ``complexity="simple" | "realistic" | "complex"`` keeps this model and changes
+the path-length and baseline magnitudes, then adds instrumental broadening, heteroscedastic
+noise and spikes (see :mod:`nirs4all.data._synthetic_effects` for the values; they are the
+0.7 ones). ``complexity=None`` (the default) is exactly the model above.
+
 Reproducibility: every random number comes from one ``numpy.random.Generator`` seeded by
-``numpy.random.SeedSequence(random_state)``, drawn in a fixed order: the train/test
-permutation, the per-sample effects, the concentrations, then the noise. So changing
-``noise`` alone changes nothing but the noise. With ``random_state=None`` a fresh seed is
-drawn from OS entropy and logged at INFO on the ``nirs4all.data.synthetic`` logger (the
-record has a ``seed`` attribute); pass it back as ``random_state`` to get the same dataset.
+``numpy.random.SeedSequence(random_state)``, drawn in a fixed order:
+
+1. the train/test permutation (of the biological samples when the builder makes repetitions);
+2. the per-sample effects (six standard normals per sample);
+3. the concentrations (one call of the chosen law);
+4. the noise, then, with a preset, the spikes (a uniform, a channel and a height per sample);
+5. with batch effects, the session labels and each source's session offsets and gains.
+
+So changing ``noise`` alone changes nothing but the noise. A dataset of several sources draws
+steps 2 and 4 of source ``k`` from the ``k``-th child of the seed's ``SeedSequence`` instead
+(``SeedSequence.spawn``). With ``random_state=None`` a fresh seed is drawn from OS entropy and
+logged at INFO on the ``nirs4all.data.synthetic`` logger (the record has a ``seed``
+attribute); pass it back as ``random_state`` to get the same dataset.
 """
 
 from __future__ import annotations
 
-import logging
-from numbers import Integral, Real
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nirs4all.data._bands import COMPONENTS, component_spectra
-from nirs4all.data.dataset import FeatureSource, SpectroDataset
+from nirs4all.data._synthetic_builder import SyntheticDatasetBuilder
+from nirs4all.data._synthetic_model import Recipe, SourceSpec, simulate
+from nirs4all.data._synthetic_model import mixture_absorbance as _mixture_absorbance  # noqa: F401
+from nirs4all.data._synthetic_recipe import (
+    as_arrays,
+    batch_count,
+    check_distribution,
+    check_int,
+    check_real,
+    check_target_range,
+    check_weights,
+    component_names,
+    range_axis,
+    resolve_preset,
+    resolve_seed,
+    target_columns,
+    to_dataset,
+    wavelength_axis,
+)
+from nirs4all.data._synthetic_recipe import (
+    test_fraction as _test_fraction,
+)
+from nirs4all.data.dataset import SpectroDataset
 from nirs4all.data.saving import save_dataset
 
-__all__ = ["generate"]
+__all__ = ["SyntheticDatasetBuilder", "generate"]
 
-logger = logging.getLogger(__name__)
-
-AXIS_LIMITS_NM = (350.0, 2600.0)
-DEFAULT_AXIS_NM = (900.0, 2500.0, 2.0)
 TASK_CHOICES = ("regression", "classification")
-
-DIRICHLET_ALPHA = 2.0
-PATH_LENGTH_LOG_STD = 0.03
-SCATTER_GAIN_LOG_STD = 0.05
-SCATTER_OFFSET_MEAN, SCATTER_OFFSET_STD = 0.10, 0.03
-BASELINE_SLOPE_STD, BASELINE_CURVATURE_STD = 0.02, 0.01
-SHIFT_STD_NM = 0.3
-SHIFT_NODE_NM = 1.0
+FOLDER_FORMATS = ("standard",)
 
 
 def generate(
@@ -64,18 +87,32 @@ def generate(
     *,
     wavelengths: ArrayLike | tuple[float, float, float] | None = None,
     task: str = "regression",
-    n_targets: int = 1,
+    n_targets: int | None = None,
     n_classes: int = 2,
-    n_components: int = 5,
-    noise: float = 0.002,
-    test_fraction: float = 0.2,
+    n_components: int | None = None,
+    noise: float | None = None,
+    test_fraction: float | None = None,
     random_state: int | None = None,
     name: str = "synthetic",
     path: str | Path | None = None,
-) -> SpectroDataset:
+    complexity: str | None = None,
+    wavelength_range: Sequence[float] | None = None,
+    components: Sequence[str] | None = None,
+    target_component: str | int | Sequence[str | int] | None = None,
+    target_range: tuple[float, float] | None = None,
+    distribution: str | None = None,
+    class_separation: float = 1.0,
+    class_weights: Sequence[float] | None = None,
+    batch_effects: bool | int | None = None,
+    train_ratio: float | None = None,
+    as_dataset: bool = True,
+) -> SpectroDataset | tuple[np.ndarray, np.ndarray]:
     """Generate a dataset of synthetic NIR absorbance spectra of known mixtures.
 
-    See the module docstring for the physical model.
+    See the module docstring for the physical model and the draw order. The keywords after
+    ``path`` are the nirs4all 0.7 ones; the defaults stay this library's (200 samples,
+    900-2500 nm, one target), not 0.7's (1000 samples, 350-2500 nm, five targets), because
+    changing them would change every existing user's data.
 
     Parameters
     ----------
@@ -95,12 +132,13 @@ def generate(
     n_classes : int, default=2
         Classification: the label of a sample is the quantile bin of its concentration of
         the first component (``"water"``), ``0 .. n_classes - 1``; the classes are balanced
-        to within one sample. The target is named ``"class"``.
+        to within one sample (or sized by ``class_weights``). The target is named ``"class"``.
     n_components : int, default=5
         Number of absorbing components, taken in library order (water, protein, lipid,
         starch, cellulose, sugar, ethanol, urea); at least ``n_targets``, at most 8.
     noise : float, default=0.002
-        Standard deviation of the additive detector noise, in absorbance units.
+        Standard deviation of the additive detector noise, in absorbance units. With a
+        ``complexity`` preset it replaces the preset's ``noise_base``.
     test_fraction : float, default=0.2
         Fraction of samples in the ``"test"`` partition, in [0, 1): ``round(test_fraction *
         n_samples)`` samples chosen by a seeded random permutation, keeping at least one
@@ -113,151 +151,161 @@ def generate(
         Also write the dataset to this folder as ``Xcal/Ycal/Xval/Yval`` CSV files (see
         :func:`nirs4all.data.save_dataset`); :func:`nirs4all.load_dataset` reads it back with
         the same content hash.
+    complexity : {"simple", "realistic", "complex"}, optional
+        0.7 effect presets (see the module docstring); None is the model above, unchanged.
+    wavelength_range : (start, stop) or (start, stop, step), optional
+        0.7 spelling of ``wavelengths=(start, stop, step)``, step 2 nm by default.
+    components : list of str, optional
+        Absorbing components by name (keys of ``nirs4all.data._bands.COMPONENTS``), instead
+        of ``n_components``; the first one drives the classes.
+    target_component : str, int or list, optional
+        Regression targets by component name or index, instead of ``n_targets``.
+    target_range : (low, high), optional
+        Rescale each target column linearly so that its minimum is ``low`` and its
+        maximum ``high``.
+    distribution : {"dirichlet", "uniform", "lognormal", "correlated"}, optional
+        Law of the concentrations (see ``draw_concentrations``); None is the Dirichlet.
+    class_separation : float, default=1.0
+        Classification: each class's water fractions are pulled towards the class mean by
+        this factor (1 changes nothing; 2 halves the within-class spread).
+    class_weights : list of float, optional
+        Classification: relative class sizes (the bins become weighted quantiles).
+    batch_effects : bool or int, optional
+        Measurement sessions with their own offset and gain: True for 3, or a count >= 2.
+        The session of each sample goes into ``metadata["batch"]``.
+    train_ratio : float, optional
+        0.7 spelling of ``1 - test_fraction``, in (0, 1].
+    as_dataset : bool, default=True
+        False returns ``(X, y)`` arrays, training rows first.
 
     Returns
     -------
-    SpectroDataset
+    SpectroDataset or tuple of ndarray
         One float64 feature source ``"X"`` in nm, the targets, the partition and sample ids
         ``0 .. n_samples - 1``. Training rows come first, then test rows, as in the files.
 
     Raises
     ------
     ValueError
-        When a parameter is out of range; the message names it.
+        When a parameter is out of range or two spellings of it are given; the message
+        names it.
     TypeError
         When an integer parameter is not an integer.
     """
-    n_samples = _check_int("n_samples", n_samples, minimum=2)
-    n_components = _check_int("n_components", n_components, minimum=1, maximum=len(COMPONENTS))
-    n_targets = _check_int("n_targets", n_targets, minimum=1, maximum=n_components)
-    n_classes = _check_int("n_classes", n_classes, minimum=2, maximum=n_samples)
-    if task not in TASK_CHOICES:
-        raise ValueError(f"task must be one of {TASK_CHOICES}; got {task!r}")
-    if not isinstance(noise, Real) or not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0; got {noise!r}")
-    if not isinstance(test_fraction, Real) or not 0 <= test_fraction < 1:
-        raise ValueError(f"test_fraction must be in [0, 1); got {test_fraction!r}")
-    axis = _wavelength_axis(wavelengths)
-    if random_state is None:
-        seed = int(np.random.SeedSequence().entropy)
-        logger.info(
-            "synthetic dataset %r drawn with random_state=%d; pass it to reproduce the data",
-            name,
-            seed,
-            extra={"seed": seed},
-        )
-    else:
-        seed = _check_int("random_state", random_state, minimum=0)
-    rng = np.random.default_rng(np.random.SeedSequence(seed))
-
-    n_test = min(round(test_fraction * n_samples), n_samples - 1)
-    partition = np.full(n_samples, "train", dtype="<U5")
-    partition[rng.permutation(n_samples)[:n_test]] = "test"
-
-    path_length, gain, offset, slope, curvature, shift = rng.standard_normal((6, n_samples))
-    path_length = np.exp(PATH_LENGTH_LOG_STD * path_length)
-    gain = np.exp(SCATTER_GAIN_LOG_STD * gain)
-    offset = SCATTER_OFFSET_MEAN + SCATTER_OFFSET_STD * offset
-    slope *= BASELINE_SLOPE_STD
-    curvature *= BASELINE_CURVATURE_STD
-    shift = np.clip(SHIFT_STD_NM * shift, -SHIFT_NODE_NM, SHIFT_NODE_NM)
-
-    alphas = np.full(n_components + 1, DIRICHLET_ALPHA)
-    concentrations = rng.dirichlet(alphas, size=n_samples)[:, :n_components]
-
-    names = tuple(COMPONENTS)[:n_components]
-    weights = concentrations * (gain * path_length)[:, None]
-    spectra = _mixture_absorbance(weights, names, axis, shift)
-    u = (axis - 0.5 * (axis[0] + axis[-1])) / (0.5 * abs(axis[-1] - axis[0]))
-    spectra += np.column_stack((offset, slope, curvature)) @ np.vstack((np.ones_like(u), u, u**2))
-    if noise > 0:
-        spectra += rng.normal(0.0, noise, size=spectra.shape)
-
-    if task == "regression":
-        y = np.ascontiguousarray(concentrations[:, :n_targets])
-        target_names = names[:n_targets]
-    else:
-        ranks = np.argsort(np.argsort(concentrations[:, 0], kind="stable"), kind="stable")
-        y = ((ranks * n_classes) // n_samples).astype(np.int64)
-        target_names = ("class",)
-    # Samples are drawn independently, so moving the test rows last changes no statistics;
-    # it makes the dataset identical to what its Xcal/Xval files load back as.
-    order = np.argsort(partition == "test", kind="stable")
-    dataset = SpectroDataset(
-        FeatureSource("X", _frozen(spectra[order]), axis, "nm"),
-        _frozen(y[order]),
-        partition=partition[order],
-        task=task,
-        target_names=target_names,
-        name=name,
+    n_samples = check_int("n_samples", n_samples, minimum=2)
+    names = component_names(components, n_components)
+    axis = _axis(wavelengths, wavelength_range)
+    recipe = Recipe(
+        n_samples=n_samples,
+        names=names,
+        sources=(SourceSpec("X", axis, resolve_preset(complexity)),),
+        task=_check_task(task),
+        targets=target_columns(names, n_targets, target_component),
+        n_classes=check_int("n_classes", n_classes, minimum=2, maximum=n_samples),
+        class_weights=check_weights(class_weights, n_classes),
+        class_separation=check_real("class_separation", class_separation, low=1e-3),
+        noise=None if noise is None else check_real("noise", noise, low=0.0),
+        test_fraction=_test_fraction(test_fraction, train_ratio),
+        distribution=check_distribution(distribution),
+        target_range=check_target_range(target_range),
+        n_batches=batch_count(batch_effects),
     )
+    dataset = to_dataset(recipe, simulate(recipe, resolve_seed(random_state, name)), name)
     if path is not None:
         save_dataset(dataset, path)
-    return dataset
+    return dataset if as_dataset else as_arrays(dataset)
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+def _axis(wavelengths: object, wavelength_range: object) -> np.ndarray:
+    if wavelength_range is None:
+        return wavelength_axis(wavelengths)
+    if wavelengths is not None:
+        raise ValueError("give wavelengths or wavelength_range, not both")
+    return range_axis(wavelength_range)
 
 
-def _check_int(parameter: str, value: object, *, minimum: int, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{parameter} must be an integer; got {value!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        allowed = f">= {minimum}" if maximum is None else f"in [{minimum}, {maximum}]"
-        raise ValueError(f"{parameter} must be {allowed}; got {value}")
-    return int(value)
+def _check_task(task: object) -> str:
+    if task not in TASK_CHOICES:
+        raise ValueError(f"task must be one of {TASK_CHOICES}; got {task!r}")
+    return str(task)
 
 
-def _wavelength_axis(wavelengths: object) -> np.ndarray:
-    """Build and check the axis from an explicit array or a ``(start, stop, step)`` tuple."""
-    if wavelengths is None:
-        wavelengths = DEFAULT_AXIS_NM
-    if isinstance(wavelengths, tuple) and len(wavelengths) == 3:
-        start, stop, step = (float(v) for v in wavelengths)
-        if not np.isfinite([start, stop, step]).all() or step == 0:
-            raise ValueError(
-                f"wavelengths=(start, stop, step) needs finite values and a nonzero step; "
-                f"got {wavelengths}"
-            )
-        # The tolerance keeps ``stop`` when float rounding puts it a hair beyond the grid.
-        count = int(np.floor((stop - start) / step + 1e-9)) + 1
-        axis = start + step * np.arange(max(count, 0), dtype=np.float64)
-    else:
-        axis = np.asarray(wavelengths, dtype=np.float64)
-    if axis.ndim != 1 or axis.shape[0] < 2:
-        raise ValueError(
-            f"wavelengths must give a 1D axis of at least 2 points; got shape {axis.shape} "
-            "(a tuple of three numbers is read as (start, stop, step))"
-        )
-    if not np.isfinite(axis).all():
-        raise ValueError("wavelengths must be finite")
-    steps = np.diff(axis)
-    if not ((steps > 0).all() or (steps < 0).all()):
-        raise ValueError("wavelengths must be strictly increasing or strictly decreasing")
-    low, high = AXIS_LIMITS_NM
-    if axis.min() < low or axis.max() > high:
-        raise ValueError(
-            f"wavelengths must lie within {low:g}-{high:g} nm; got {axis.min():g}-{axis.max():g} nm"
-        )
-    return axis
+def regression(
+    n_samples: int = 200,
+    *,
+    target_component: str | int | Sequence[str | int] | None = None,
+    **kwargs: Any,
+) -> SpectroDataset | tuple[np.ndarray, np.ndarray]:
+    """0.7 ``generate.regression``: every component is a target unless ``target_component``.
 
-
-def _mixture_absorbance(
-    weights: np.ndarray, names: tuple[str, ...], axis: np.ndarray, shifts: np.ndarray
-) -> np.ndarray:
-    """Return ``sum_k weights[i, k] * eps_k(axis - shifts[i])`` for every sample ``i``.
-
-    The component spectra are analytic, so instead of resampling each spectrum they are
-    evaluated at ``axis - h``, ``axis`` and ``axis + h`` and the shift is a quadratic Lagrange
-    interpolation between the three: three matrix products, exact up to ``O(shift**3)``
-    (about 1e-5 absorbance for the narrowest band and a 1 nm shift).
+    Takes the keywords of :func:`generate` (``random_state``, ``complexity``,
+    ``target_range``, ``distribution``, ``train_ratio``, ``as_dataset``, ``name``...).
     """
-    t = -shifts / SHIFT_NODE_NM
-    node_weights = (0.5 * t * (t - 1.0), 1.0 - t**2, 0.5 * t * (t + 1.0))
-    absorbance = np.zeros((weights.shape[0], axis.shape[0]), dtype=np.float64)
-    for offset, node_weight in zip((-1.0, 0.0, 1.0), node_weights, strict=True):
-        pure = component_spectra(names, axis + offset * SHIFT_NODE_NM)
-        absorbance += (weights * node_weight[:, None]) @ pure
-    return absorbance
+    if target_component is None and "n_targets" not in kwargs:
+        names = component_names(kwargs.get("components"), kwargs.get("n_components"))
+        target_component = list(range(len(names)))
+    return generate(n_samples, task="regression", target_component=target_component, **kwargs)
+
+
+def classification(
+    n_samples: int = 200, *, n_classes: int = 2, **kwargs: Any
+) -> SpectroDataset | tuple[np.ndarray, np.ndarray]:
+    """0.7 ``generate.classification``: :func:`generate` with ``task="classification"``.
+
+    Takes ``class_separation`` and ``class_weights`` and the other keywords of generate.
+    """
+    return generate(n_samples, task="classification", n_classes=n_classes, **kwargs)
+
+
+def builder(
+    n_samples: int = 200, random_state: int | None = None, name: str = "synthetic"
+) -> SyntheticDatasetBuilder:
+    """0.7 ``generate.builder``: a fresh :class:`SyntheticDatasetBuilder`."""
+    return SyntheticDatasetBuilder(n_samples=n_samples, random_state=random_state, name=name)
+
+
+def multi_source(
+    n_samples: int = 200,
+    *,
+    sources: Sequence[dict[str, Any]],
+    random_state: int | None = None,
+    target_range: tuple[float, float] | None = None,
+    train_ratio: float = 0.8,
+    as_dataset: bool = True,
+    name: str = "synthetic",
+) -> SpectroDataset | tuple[np.ndarray, np.ndarray]:
+    """0.7 ``generate.multi_source``: one dataset of several sources measuring the same samples.
+
+    ``sources`` are dicts as in :meth:`SyntheticDatasetBuilder.with_sources`.
+    """
+    built = (
+        SyntheticDatasetBuilder(n_samples=n_samples, random_state=random_state, name=name)
+        .with_sources(sources)
+        .with_targets(range=target_range)
+        .with_partitions(train_ratio=train_ratio)
+        .with_output(as_dataset=as_dataset)
+    )
+    return built.build()
+
+
+def to_folder(
+    path: str | Path, n_samples: int = 200, *, format: str = "standard", **kwargs: Any
+) -> Path:
+    """0.7 ``generate.to_folder``: generate and write an ``Xcal/Ycal/Xval/Yval`` folder.
+
+    Takes the keywords of :func:`generate`; :func:`nirs4all.load_dataset` reads the folder
+    back with the dataset's content hash. Only ``format="standard"`` is written (0.7's
+    ``"single"`` and ``"fragmented"`` layouts are not).
+    """
+    if format not in FOLDER_FORMATS:
+        raise ValueError(f"format must be one of {FOLDER_FORMATS}; got {format!r}")
+    kwargs["as_dataset"] = True
+    dataset = generate(n_samples, **kwargs)
+    return save_dataset(dataset, path)
+
+
+generate.regression = regression  # type: ignore[attr-defined]
+generate.classification = classification  # type: ignore[attr-defined]
+generate.builder = builder  # type: ignore[attr-defined]
+generate.multi_source = multi_source  # type: ignore[attr-defined]
+generate.to_folder = to_folder  # type: ignore[attr-defined]

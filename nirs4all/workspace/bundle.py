@@ -9,42 +9,57 @@ A bundle is a zip file with
 - ``artifacts/<sha256>.skops``: every fitted object of the ``"final"`` refit, in the
   restricted skops format;
 - ``RECORD``: one line ``name,sha256,size`` per member above;
-- ``SIGNATURE`` (optional): HMAC-SHA256 of ``manifest.json`` with a key given as an
-  argument or in ``NIRS4ALL_BUNDLE_KEY``.
+- ``SIGNATURE`` (optional): HMAC-SHA256 of ``manifest.json`` and ``RECORD`` together (so of
+  every member's digest) with a key given as an argument or in ``NIRS4ALL_BUNDLE_KEY``.
 
-Reading checks, before any object is built: every member of ``RECORD`` is present with its
-hash and size, there is no other member, the manifest's artifacts are all listed, and the
-signature matches when a key is known. Loading then audits every artifact's types against
-the allow-list of :mod:`nirs4all.workspace.serialization`.
+Reading (:func:`read_bundle`) verifies the file before any object is built: the zip layout,
+every member against ``RECORD`` (streamed, each capped at its recorded size, the total under
+a limit), the signature when a key is known, and the manifest's shape
+(:mod:`nirs4all.workspace._bundle_verify`). It keeps only the manifest in memory. Each
+artifact is read again, and its hash checked again, when it is audited or loaded; auditing
+checks its own zip layout and skops protocol, then its types against the allow-list of
+:mod:`nirs4all.workspace.serialization`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
+import io
 import json
 import os
-import tempfile
+import secrets
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nirs4all.errors import BundleIntegrityError, UntrustedBundleError
+from nirs4all.errors import BundleIntegrityError, Nirs4allError, UntrustedBundleError
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord, ChainStep, TrainingInfo
-from nirs4all.workspace import serialization
+from nirs4all.workspace import _strictzip, serialization
+from nirs4all.workspace._bundle_verify import (
+    DEFAULT_MAX_BYTES,
+    KEY_VARIABLE,
+    MANIFEST,
+    MAX_BYTES_VARIABLE,
+    RECORD,
+    SIGNATURE,
+    artifact_name,
+    read_member,
+    record_bytes,
+    signature,
+    verify,
+)
+from nirs4all.workspace._manifest import BUNDLE_FORMAT
+from nirs4all.workspace.errors import UntrustedArtifactError
 
-__all__ = ["BUNDLE_FORMAT", "KEY_VARIABLE", "Bundle", "TrainingInfo", "export_bundle",
-           "read_bundle"]
-
-BUNDLE_FORMAT = 1
-KEY_VARIABLE = "NIRS4ALL_BUNDLE_KEY"
-_MANIFEST, _RECORD, _SIGNATURE = "manifest.json", "RECORD", "SIGNATURE"
+__all__ = ["BUNDLE_FORMAT", "DEFAULT_MAX_BYTES", "KEY_VARIABLE", "MAX_BYTES_VARIABLE",
+           "Bundle", "TrainingInfo", "export_bundle", "read_bundle"]
 
 
 def _key(key: str | bytes | None) -> bytes | None:
@@ -115,7 +130,7 @@ def export_bundle(
             if ref is not None:
                 data = serialization.serialize(load(ref))
                 digest = hashlib.sha256(data).hexdigest()
-                members[f"artifacts/{digest}.skops"] = data
+                members[artifact_name(digest)] = data
             steps.append({"index": step.index, "kind": step.kind, "spec": step.spec,
                           "branch_path": list(step.branch_path), "artifact": digest})
         chain_entries.append({
@@ -143,39 +158,96 @@ def export_bundle(
                     "test": dict(chain.test_scores)},
         "chains": chain_entries,
     }
-    members = {_MANIFEST: json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"),
+    members = {MANIFEST: json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"),
                **dict(sorted(members.items()))}
-    record = "".join(f"{name},{hashlib.sha256(data).hexdigest()},{len(data)}\n"
-                     for name, data in members.items()).encode("utf-8")
-    members[_RECORD] = record
+    members[RECORD] = record_bytes(members)
     secret = _key(key)
     if secret is not None:
-        members[_SIGNATURE] = hmac.new(secret, members[_MANIFEST], "sha256").hexdigest().encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, data in members.items():
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        members[SIGNATURE] = signature(secret, members[MANIFEST], members[RECORD])
+    _write_zip(path, members)
     return path
+
+
+def _write_zip(path: Path, members: Mapping[str, bytes]) -> None:
+    """Write members atomically (temporary name, then rename) with the umask's mode.
+
+    The temporary file is created with mode 0o666 so that the kernel applies the umask
+    (0644 under umask 022), as for any file the user writes; reading the umask would
+    change it process-wide for a moment.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
+                                 allowZip64=False) as archive:
+                for name, data in members.items():
+                    info = _strictzip.canonical_info(name)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except zipfile.LargeZipFile:
+        raise ValueError(f"{path}: a member or the bundle exceeds the 2 GiB a bundle may "
+                         "hold") from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+@cache
+def _skops_protocol() -> int:
+    """The skops protocol this library writes (read from a file skops writes now)."""
+    import skops.io
+
+    with zipfile.ZipFile(io.BytesIO(skops.io.dumps(0))) as archive:
+        return int(json.loads(archive.read("schema.json"))["protocol"])
+
+
+def _artifact_protocol(data: bytes, where: str) -> int:
+    """Check an artifact's own zip (canonical: stored members) and return its protocol."""
+    try:
+        members = _strictzip.read_directory(io.BytesIO(data), len(data),
+                                            methods=(_strictzip.STORED,), where=where)
+    except BundleIntegrityError as exc:
+        raise BundleIntegrityError(f"{exc} (the artifact is not a skops file as nirs4all "
+                                   "writes it: a zip of stored members)") from None
+    schema = members.get("schema.json")
+    if schema is None:
+        raise BundleIntegrityError(f"{where}: the artifact has no schema.json, so it is not "
+                                   "a skops file")
+    try:
+        protocol = json.loads(data[schema.data_offset:schema.data_offset + schema.size])
+        protocol = protocol["protocol"]
+    except (ValueError, TypeError, KeyError):
+        raise BundleIntegrityError(f"{where}: the artifact's schema.json is not a skops "
+                                   "schema") from None
+    if not isinstance(protocol, int) or isinstance(protocol, bool):
+        raise BundleIntegrityError(f"{where}: the artifact's skops protocol {protocol!r} is "
+                                   "not a number")
+    return protocol
 
 
 @dataclass(frozen=True, eq=False)
 class Bundle:
-    """A bundle whose bytes have been verified; nothing deserialized yet."""
+    """A bundle file whose bytes have been verified; nothing deserialized yet.
+
+    Only the manifest is held in memory. :meth:`artifact` reads an artifact again and
+    checks its hash again, so a file changed after :func:`read_bundle` is refused too.
+    """
 
     path: Path
     manifest: dict
     signed: bool
     signature_checked: bool
-    _members: dict[str, bytes] = field(repr=False)
+    _members: dict[str, tuple[_strictzip.Member, str]] = field(repr=False)
 
     @property
     def chain_id(self) -> str:
@@ -204,86 +276,95 @@ class Bundle:
         return sorted({s["artifact"] for c in self.manifest["chains"] for s in c["steps"]
                        if s["artifact"]})
 
+    def artifact(self, digest: str) -> bytes:
+        """The bytes of one artifact, read from the file and checked against ``RECORD``."""
+        member, recorded = self._members[artifact_name(digest)]
+        try:
+            with self.path.open("rb") as handle:
+                return read_member(handle, member, recorded, str(self.path))
+        except OSError as exc:
+            raise BundleIntegrityError(f"{self.path}: the bundle cannot be read again "
+                                       f"({exc})") from None
+
+    def _audit(self, digest: str, data: bytes) -> list[str]:
+        where = f"{self.path}: {artifact_name(digest)}"
+        protocol = _artifact_protocol(data, where)
+        try:
+            found = serialization.audit(data)
+        except Nirs4allError:
+            raise
+        except Exception as exc:  # skops on a malformed schema: any error, none expected
+            raise BundleIntegrityError(f"{where}: skops cannot audit the artifact ({exc!r}); "
+                                       "re-export the bundle") from exc
+        if protocol != _skops_protocol():
+            # Older protocols select older, separately audited node classes of skops.
+            found.append(f"skops protocol {protocol}")
+        return found
+
     def untrusted_types(self) -> list[str]:
-        """Types the artifacts would build beyond the allow-list (audit only, no loading)."""
+        """What the artifacts would build beyond the allow-list (audit only, no loading).
+
+        Dotted type names, and ``"skops protocol N"`` for an artifact written with a skops
+        protocol other than the one this library writes.
+        """
         found: set[str] = set()
         for digest in self.artifact_ids():
-            found.update(serialization.audit(self._members[f"artifacts/{digest}.skops"]))
+            found.update(self._audit(digest, self.artifact(digest)))
         return sorted(found)
 
     def load_objects(self, *, trusted: bool | list[str] = False) -> dict[str, Any]:
         """Deserialize every artifact after auditing all of them."""
-        unknown = self.untrusted_types()
+        data = {digest: self.artifact(digest) for digest in self.artifact_ids()}
+        unknown = sorted({t for digest, raw in data.items() for t in self._audit(digest, raw)})
         allowed = set(trusted) if isinstance(trusted, list) else set()
         refused = [t for t in unknown if t not in allowed]
         if refused and trusted is not True:
             raise UntrustedBundleError(
                 f"{self.path.name} needs types outside nirs4all's allow-list (pass "
                 "trusted=[...] with the ones you vouch for, or trusted=True)", refused)
-        return {digest: serialization.deserialize(
-                    self._members[f"artifacts/{digest}.skops"], "skops", artifact_id=digest,
-                    trusted=True if trusted is True else sorted(allowed | set(unknown)))
-                for digest in self.artifact_ids()}
+        return {digest: self._load(digest, raw, trusted, allowed | set(unknown))
+                for digest, raw in data.items()}
+
+    def _load(self, digest: str, data: bytes, trusted: bool | list[str],
+              allowed: set[str]) -> Any:
+        try:
+            return serialization.deserialize(
+                data, "skops", artifact_id=digest,
+                trusted=True if trusted is True else sorted(allowed))
+        except UntrustedArtifactError as exc:
+            raise UntrustedBundleError(f"{self.path.name}: {exc}", list(exc.types)) from exc
+        except Nirs4allError:
+            raise
+        except Exception as exc:  # skops building an audited object: a corrupt artifact
+            raise BundleIntegrityError(f"{self.path}: {artifact_name(digest)} cannot be "
+                                       f"loaded ({exc!r}); re-export the bundle") from exc
 
 
-def _fail(path: Path, message: str) -> BundleIntegrityError:
-    return BundleIntegrityError(f"{path}: {message}")
-
-
-def read_bundle(path: str | Path, *, key: str | bytes | None = None) -> Bundle:
+def read_bundle(path: str | Path, *, key: str | bytes | None = None,
+                max_bytes: int | None = None) -> Bundle:
     """Open a bundle and verify every byte of it; build no object.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``.n4a`` file.
+    key : str or bytes, optional
+        HMAC key; ``NIRS4ALL_BUNDLE_KEY`` is used when not given. With a key the bundle
+        must be signed with it.
+    max_bytes : int, optional
+        Largest total size of the members (inflated) to accept; by default
+        ``NIRS4ALL_BUNDLE_MAX_BYTES`` or :data:`DEFAULT_MAX_BYTES` (1 GiB).
 
     Raises
     ------
+    BundleNotFoundError
+        There is no file at ``path``.
     BundleIntegrityError
-        A member changed, is missing or extra, the manifest is malformed, or the signature
-        does not match (or is missing while a key is given).
+        The zip layout is not the one bundles have, a member changed, is missing, extra or
+        larger than recorded, the total is above the limit, the manifest is malformed, or
+        the signature does not match (or is missing while a key is given).
     """
     path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {name: archive.read(name) for name in archive.namelist()}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise _fail(path, f"not a readable bundle ({exc})") from None
-    if _RECORD not in members or _MANIFEST not in members:
-        raise _fail(path, "RECORD or manifest.json is missing")
-    listed = {}
-    text = members[_RECORD].decode("utf-8", "replace")
-    for line in text.split("\n")[:-1]:
-        parts = line.rsplit(",", 2)
-        if len(parts) != 3 or not parts[2].isdigit():
-            raise _fail(path, f"malformed RECORD line {line!r}")
-        listed[parts[0]] = (parts[1], int(parts[2]))
-    canonical = "".join(f"{n},{d},{size}\n" for n, (d, size) in listed.items())
-    if canonical.encode("utf-8") != members[_RECORD]:
-        raise _fail(path, "RECORD is not in its canonical form (changed bytes)")
-    extra = sorted(set(members) - set(listed) - {_RECORD, _SIGNATURE})
-    missing = sorted(set(listed) - set(members))
-    if extra or missing:
-        raise _fail(path, f"members differ from RECORD (extra: {extra}, missing: {missing})")
-    for name, (digest, size) in listed.items():
-        data = members[name]
-        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
-            raise _fail(path, f"member {name} does not match its RECORD hash")
-    try:
-        manifest = json.loads(members[_MANIFEST])
-    except json.JSONDecodeError as exc:
-        raise _fail(path, f"manifest.json is not JSON ({exc})") from None
-    if manifest.get("format") != "nirs4all-bundle" or manifest.get(
-            "bundle_version") != BUNDLE_FORMAT:
-        raise _fail(path, f"not a nirs4all bundle of format {BUNDLE_FORMAT}")
-    needed = {f"artifacts/{s['artifact']}.skops" for c in manifest["chains"]
-              for s in c["steps"] if s["artifact"]}
-    if needed - set(listed):
-        raise _fail(path, f"artifacts named by the manifest are missing: {sorted(needed)}")
-    secret = _key(key)
-    signed = _SIGNATURE in members
-    checked = False
-    if secret is not None:
-        if not signed:
-            raise _fail(path, "a key was given but the bundle is not signed")
-        expected = hmac.new(secret, members[_MANIFEST], "sha256").hexdigest().encode()
-        if not hmac.compare_digest(expected, members[_SIGNATURE].strip()):
-            raise _fail(path, "the signature does not match (wrong key, or changed bundle)")
-        checked = True
-    return Bundle(path, manifest, signed, checked, members)
+    checked = verify(path, secret=_key(key), max_bytes=max_bytes)
+    return Bundle(path, checked.manifest, checked.signed, checked.signature_checked,
+                  checked.members)

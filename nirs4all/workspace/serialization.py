@@ -15,8 +15,10 @@ Formats
 
 Skops output names members after ``id()`` of the objects and stamps the time into the zip,
 so the same model would get new bytes, and a new content address, in every process.
-:func:`serialize` rewrites it canonically (ids numbered in order of appearance, fixed
-timestamps, sorted members) so that refitting the same model gives the same artifact id.
+:func:`serialize` rewrites it canonically (ids numbered in order of appearance, sorted
+members, the fixed timestamps and attributes of
+:func:`~nirs4all.workspace._strictzip.canonical_info` whatever the platform) so that
+refitting the same model gives the same artifact id.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from nirs4all.workspace._strictzip import canonical_info
 from nirs4all.workspace.errors import ArtifactSerializationError, UntrustedArtifactError
 
 __all__ = [
@@ -68,7 +71,6 @@ _SKLEARN_SPLITTERS = (
     "RepeatedStratifiedKFold", "ShuffleSplit", "StratifiedGroupKFold", "StratifiedKFold",
     "StratifiedShuffleSplit", "TimeSeriesSplit",
 )  # fmt: skip
-_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _dotted(cls: type) -> str:
@@ -149,7 +151,7 @@ def _canonical_skops(data: bytes) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as target:
         for name in sorted(members):
-            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), members[name])
+            target.writestr(canonical_info(name), members[name])
     return buffer.getvalue()
 
 

@@ -29,6 +29,7 @@ _SAMPLES = {
     "pid": 4242, "waited_s": 1.5, "table": "predictions", "key": ("p", "c", "0", "val"),
     "selector": {"model_name": "PLS"}, "candidates": ["c1 PLS", "c2 PLS"],
     "n_variants": 5000, "max_variants": 100, "code": errno.ENOSPC,
+    "variant": "ab12cd34ef (SNV > PLS)", "step": "steps[2] (PLSRegression)", "fold": "final",
 }
 
 

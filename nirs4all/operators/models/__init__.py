@@ -8,7 +8,9 @@ vocabulary (``x_weights_``, ``x_loadings_``, ``x_scores_``, ``coef_`` of shape
 ``q_residuals`` and their control limits).
 
 Regression: :class:`PLS` (NIPALS), :class:`SIMPLS`, :class:`IKPLS`, :class:`PCR`,
-:class:`OPLS`, :class:`MBPLS` (multi-block), :class:`KernelPLS`, :class:`KOPLS`.
+:class:`OPLS`, :class:`MBPLS` (multi-block), :class:`KernelPLS`, :class:`KOPLS`; local and
+robust: :class:`LWPLS`, :class:`RobustPLS`, :class:`RecursivePLS`, :class:`SparsePLS`; interval
+selection: :class:`IntervalPLS`.
 Classification: :class:`PLSDA`, :class:`OPLSDA`.
 
 Regressors that declare a nested parameter (``_nested_param_ = "n_components"``) predict
@@ -19,19 +21,25 @@ The 0.x path ``nirs4all.operators.models.sklearn`` re-exports the same classes.
 
 from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
 from nirs4all.operators.models._ikpls import IKPLS
+from nirs4all.operators.models._interval_pls import IntervalPLS
 from nirs4all.operators.models._kernel_pls import KernelPLS
 from nirs4all.operators.models._kopls import KOPLS
+from nirs4all.operators.models._lwpls import LWPLS
 from nirs4all.operators.models._mbpls import MBPLS
 from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
 from nirs4all.operators.models._opls import OPLS, OPLSDA
 from nirs4all.operators.models._pcr import PCR
 from nirs4all.operators.models._pls import PLS
 from nirs4all.operators.models._plsda import PLSDA
+from nirs4all.operators.models._recursive_pls import RecursivePLS
+from nirs4all.operators.models._robust_pls import RobustPLS
 from nirs4all.operators.models._simpls import SIMPLS
+from nirs4all.operators.models._sparse_pls import SparsePLS
 
 __all__ = [
     "IKPLS",
     "KOPLS",
+    "LWPLS",
     "MBPLS",
     "OPLS",
     "OPLSDA",
@@ -39,8 +47,12 @@ __all__ = [
     "PLS",
     "PLSDA",
     "SIMPLS",
+    "IntervalPLS",
     "KernelPLS",
     "PLSDiagnosticsMixin",
     "PLSFactors",
+    "RecursivePLS",
+    "RobustPLS",
+    "SparsePLS",
     "nipals_pls",
 ]

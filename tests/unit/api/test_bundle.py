@@ -15,6 +15,7 @@ import nirs4all
 from nirs4all.data import FeatureSource, SpectroDataset
 from nirs4all.errors import BundleIntegrityError, UntrustedBundleError, WavelengthMismatchError
 from nirs4all.operators.transforms import SNV
+from nirs4all.workspace._strictzip import canonical_info
 from nirs4all.workspace.bundle import KEY_VARIABLE, read_bundle
 
 
@@ -48,7 +49,7 @@ def _members(path: Path) -> dict[str, bytes]:
 def _rewrite(path: Path, members: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         for name, data in members.items():
-            archive.writestr(name, data)
+            archive.writestr(canonical_info(name), data)
 
 
 def test_bundle_lists_every_member_with_its_hash(result, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import contextlib
 import io
 import json
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -147,9 +146,6 @@ def test_verify_exits_3_on_a_changed_member(stored, tmp_path: Path, capsys) -> N
     assert "manifest.json" in err
 
 
-@pytest.mark.xfail(raises=zlib.error, strict=True, reason=(
-    "read_bundle catches BadZipFile and OSError but not zlib.error: a byte flipped inside a "
-    "deflated member escapes as a traceback instead of an integrity error (exit 3)"))
 def test_verify_exits_3_on_a_byte_flipped_inside_a_compressed_member(stored, tmp_path: Path,
                                                                      capsys) -> None:
     tampered = _tampered(stored, tmp_path, len(stored["bundle"].read_bytes()) // 2)
@@ -164,9 +160,6 @@ def test_predict_writes_one_row_per_sample(stored, tmp_path: Path, capsys) -> No
     assert len(out.read_text().splitlines()) == 61
 
 
-@pytest.mark.xfail(raises=AssertionError, strict=True, reason=(
-    "read_bundle turns a missing file (OSError) into BundleIntegrityError, so the CLI exits "
-    "3 (integrity) where its docstring promises 2 (a file is at fault)"))
 def test_predict_with_a_missing_bundle_exits_2(stored, tmp_path: Path, capsys) -> None:
     code = main(["predict", str(tmp_path / "nope.n4a"), str(stored["data"]), "-o",
                  str(tmp_path / "out.csv")])

@@ -359,3 +359,20 @@ def test_new_data_errors_pickle_with_their_location(cls: type) -> None:
     assert type(back) is cls
     assert (back.path, back.line, back.column, str(back)) == (
         error.path, error.line, error.column, str(error))
+
+
+def test_a_source_name_keeps_its_case_through_save_and_load(tmp_path):
+    import nirs4all
+    from nirs4all.data import FeatureSource, SpectroDataset, save_dataset
+
+    base = nirs4all.generate(20, wavelengths=(1000, 1100, 10), random_state=0)
+    x = base.sources[0].X
+    dataset = SpectroDataset(
+        [FeatureSource("NIR", x, base.sources[0].wavelengths, "nm"),
+         FeatureSource("Aux", x[:, :3].copy(), None, "index")],
+        base.y, partition=base.partition, name="cased")
+    save_dataset(dataset, tmp_path / "cased")
+    loaded = nirs4all.load_dataset(tmp_path / "cased")
+    assert [s.name for s in loaded.sources] == ["NIR", "Aux"]
+    assert [s.unit for s in loaded.sources] == ["nm", "index"]
+    assert loaded.content_hash() == dataset.content_hash()

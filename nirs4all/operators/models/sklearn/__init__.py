@@ -5,6 +5,7 @@ import PLSDA`` still works."""
 from nirs4all.operators.models import (
     IKPLS,
     KOPLS,
+    LWPLS,
     MBPLS,
     OPLS,
     OPLSDA,
@@ -12,8 +13,12 @@ from nirs4all.operators.models import (
     PLS,
     PLSDA,
     SIMPLS,
+    IntervalPLS,
     KernelPLS,
+    RecursivePLS,
+    RobustPLS,
+    SparsePLS,
 )
 
-__all__ = ["IKPLS", "KOPLS", "MBPLS", "OPLS", "OPLSDA", "PCR", "PLS", "PLSDA", "SIMPLS",
-           "KernelPLS"]
+__all__ = ["IKPLS", "KOPLS", "LWPLS", "MBPLS", "OPLS", "OPLSDA", "PCR", "PLS", "PLSDA",
+           "SIMPLS", "IntervalPLS", "KernelPLS", "RecursivePLS", "RobustPLS", "SparsePLS"]
