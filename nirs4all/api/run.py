@@ -19,6 +19,7 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
+from nirs4all.pipeline.reading import split_pipelines
 from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
@@ -79,14 +80,11 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
 
 
 def _pipelines(pipeline: Any) -> list[Any]:
-    """One pipeline, a pipeline file, or a list of pipelines (a list of lists)."""
+    """One pipeline, a pipeline file, or a list of pipelines (see pipeline/reading.py)."""
     if isinstance(pipeline, (str, Path)) and Path(pipeline).suffix.lower() in (
             ".yaml", ".yml", ".json"):
         return [_load_pipeline_file(Path(pipeline))]
-    if (isinstance(pipeline, list) and len(pipeline) > 1
-            and all(isinstance(p, list) for p in pipeline)):
-        return list(pipeline)
-    return [pipeline]
+    return split_pipelines(pipeline)
 
 
 def _datasets(dataset: Any) -> list[SpectroDataset]:
