@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from nirs4all.errors import Nirs4allError
+from nirs4all.errors import FoldKeyError
 
 __all__ = [
     "FINAL",
@@ -39,10 +39,6 @@ FINAL = "final"
 _FOLD_PATTERN = re.compile(r"0|[1-9][0-9]*")
 _LEGACY_FOLD_PATTERN = re.compile(r"fold_(0|[1-9][0-9]*)")
 _AGGREGATES = frozenset({"avg", "w_avg"})
-
-
-class FoldKeyError(Nirs4allError, ValueError):
-    """A value that is not a fold key was given where one is required."""
 
 
 class LegacyFoldIdWarning(DeprecationWarning):
