@@ -8,28 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from nirs4all.utils.arrays import frozen_copy, readonly_view
+
 __all__ = ["PARTITIONS", "UNITS", "FeatureSource", "RowSelection", "check_metadata",
-           "check_partition", "check_sample_ids", "frozen", "frozen_view", "normalize_rows"]
+           "check_partition", "check_sample_ids", "normalize_rows"]
 
 UNITS = ("nm", "cm-1", "index")
 PARTITIONS = ("train", "test")
 
 RowSelection = slice | Sequence[int] | np.ndarray
-
-
-def frozen(array: np.ndarray) -> np.ndarray:
-    """Return ``array`` itself when it is already read-only, else a read-only copy."""
-    if array.flags.writeable:
-        array = array.copy()
-        array.flags.writeable = False
-    return array
-
-
-def frozen_view(array: np.ndarray) -> np.ndarray:
-    """Return a read-only view of an array that this module derived itself."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
 
 
 def _as_feature_matrix(X: Any, name: str) -> np.ndarray:
@@ -45,7 +32,7 @@ def _as_feature_matrix(X: Any, name: str) -> np.ndarray:
         raise TypeError(
             f"feature source {name!r} must hold float32 or float64 values; got dtype {array.dtype}"
         )
-    return frozen(array)
+    return frozen_copy(array)
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,7 +79,7 @@ class FeatureSource:
                 f"has {axis.shape[0]} values"
             )
         object.__setattr__(self, "X", X)
-        object.__setattr__(self, "wavelengths", frozen(axis))
+        object.__setattr__(self, "wavelengths", frozen_copy(axis))
         object.__setattr__(self, "_checked", True)
 
     @property
@@ -103,30 +90,30 @@ class FeatureSource:
     def rows(self, selection: RowSelection) -> FeatureSource:
         """Return this source restricted to some rows (a view when the rows are contiguous)."""
         return FeatureSource(
-            self.name, frozen_view(self.X[selection]), self.wavelengths, self.unit, _checked=True
+            self.name, readonly_view(self.X[selection]), self.wavelengths, self.unit, _checked=True
         )
 
 
 def check_partition(partition: Any, n_samples: int) -> np.ndarray:
     if partition is None:
-        return frozen(np.full(n_samples, "train", dtype="<U5"))
+        return frozen_copy(np.full(n_samples, "train", dtype="<U5"))
     labels = np.asarray(partition).astype(str)
     if labels.shape != (n_samples,):
         raise ValueError(f"partition must have one label per sample ({n_samples})")
     unknown = sorted(set(np.unique(labels)) - set(PARTITIONS))
     if unknown:
         raise ValueError(f"partition labels must be 'train' or 'test'; got {unknown}")
-    return frozen(labels.astype("<U5"))
+    return frozen_copy(labels.astype("<U5"))
 
 def check_sample_ids(sample_ids: Any, n_samples: int) -> np.ndarray:
     if sample_ids is None:
-        return frozen(np.arange(n_samples, dtype=np.int64))
+        return frozen_copy(np.arange(n_samples, dtype=np.int64))
     ids = np.asarray(sample_ids)
     if ids.shape != (n_samples,) or ids.dtype.kind not in "iu":
         raise ValueError(f"sample_ids must be {n_samples} integers")
     if np.unique(ids).shape[0] != n_samples:
         raise ValueError("sample_ids must be unique")
-    return frozen(ids.astype(np.int64, copy=False))
+    return frozen_copy(ids.astype(np.int64, copy=False))
 
 def check_metadata(metadata: Mapping[str, Any], n_samples: int) -> dict[str, np.ndarray]:
     columns = {}
@@ -136,7 +123,7 @@ def check_metadata(metadata: Mapping[str, Any], n_samples: int) -> dict[str, np.
             raise ValueError(
                 f"metadata column {key!r} has shape {column.shape}; expected ({n_samples},)"
             )
-        columns[str(key)] = frozen(column)
+        columns[str(key)] = frozen_copy(column)
     return columns
 
 

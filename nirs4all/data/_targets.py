@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nirs4all.data._source import frozen
+from nirs4all.utils.arrays import frozen_copy
 
 __all__ = ["TASKS", "TASK_OVERRIDES", "coerce_targets", "detect_task"]
 
@@ -72,4 +72,4 @@ def coerce_targets(y: Any, task: str, n_samples: int) -> tuple[np.ndarray, str]:
             array = array.astype(np.float64, copy=False)
     if detected == "regression" and array.ndim == 1:
         array = array.reshape(-1, 1)
-    return frozen(array), detected
+    return frozen_copy(array), detected

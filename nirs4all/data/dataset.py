@@ -21,11 +21,11 @@ from nirs4all.data._source import (
     check_metadata,
     check_partition,
     check_sample_ids,
-    frozen_view,
     normalize_rows,
 )
 from nirs4all.data._targets import TASK_OVERRIDES, TASKS, coerce_targets, detect_task
 from nirs4all.data.hashing import ContentHasher
+from nirs4all.utils.arrays import readonly_view
 
 __all__ = ["PARTITIONS", "TASKS", "UNITS", "FeatureSource", "SpectroDataset", "detect_task"]
 
@@ -260,10 +260,10 @@ class SpectroDataset:
         return self._assemble(
             self,
             sources=tuple(s.rows(selection) for s in self._sources),
-            y=None if self._y is None else frozen_view(self._y[selection]),
-            partition=frozen_view(self._partition[selection]),
-            sample_ids=frozen_view(self._sample_ids[selection]),
-            metadata={k: frozen_view(v[selection]) for k, v in self._metadata.items()},
+            y=None if self._y is None else readonly_view(self._y[selection]),
+            partition=readonly_view(self._partition[selection]),
+            sample_ids=readonly_view(self._sample_ids[selection]),
+            metadata={k: readonly_view(v[selection]) for k, v in self._metadata.items()},
         )
 
     def subset(self, partition: str) -> SpectroDataset:

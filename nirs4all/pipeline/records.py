@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from nirs4all.utils.arrays import readonly_view
+
 __all__ = [
     "PARTITIONS",
     "REFIT_CONTEXTS",
@@ -44,12 +46,7 @@ STEP_KINDS = (
 
 
 def _readonly(array: np.ndarray | None) -> np.ndarray | None:
-    if array is None:
-        return None
-    view = np.asarray(array).view()
-    view.flags.writeable = False
-    return view
-
+    return None if array is None else readonly_view(array)
 
 @dataclass(frozen=True, eq=False)
 class PredictionRecord:
