@@ -20,6 +20,7 @@ from nirs4all.errors import WavelengthMismatchError
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord, TrainingInfo, training_info
 from nirs4all.pipeline.replay import ReplayTarget, replay_chain
+from nirs4all.utils.interp import linear_weights
 from nirs4all.workspace.bundle import Bundle
 
 __all__ = ["PredictResult", "Predictor", "align_spectra"]
@@ -132,9 +133,7 @@ def _resample(X: np.ndarray, axis: np.ndarray, unit: str, train_axis: np.ndarray
         raise WavelengthMismatchError(f"{how}; the training axis reaches outside the new "
                                       "spectra, so they cannot be resampled without "
                                       "extrapolating")
-    index = np.clip(np.searchsorted(x_from, x_to, side="right") - 1, 0, x_from.size - 2)
-    left, right = x_from[index], x_from[index + 1]
-    weight = (x_to - left) / (right - left)
+    index, weight = linear_weights(x_from, x_to)
     return values[:, index] * (1 - weight) + values[:, index + 1] * weight
 
 

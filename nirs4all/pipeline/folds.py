@@ -28,6 +28,7 @@ __all__ = [
     "LegacyFoldIdWarning",
     "fold_index",
     "fold_key",
+    "fold_order",
     "is_fold_key",
     "normalize_legacy_fold_id",
     "sort_fold_keys",
@@ -108,8 +109,15 @@ def sort_fold_keys(keys: Iterable[str]) -> list[str]:
     FoldKeyError
         If any key is not a canonical fold key.
     """
-    checked = [_require_fold_key(key) for key in keys]
-    return sorted(checked, key=lambda key: (key == FINAL, 0 if key == FINAL else int(key)))
+    return sorted((_require_fold_key(key) for key in keys), key=fold_order)
+
+
+def fold_order(key: str) -> tuple[bool, int]:
+    """Sort key of a canonical fold key: CV folds by number, :data:`FINAL` after them.
+
+    The key is not checked (see :func:`sort_fold_keys` for keys from outside).
+    """
+    return (key == FINAL, 0 if key == FINAL else int(key))
 
 
 def normalize_legacy_fold_id(value: object) -> str:

@@ -12,6 +12,7 @@ from scipy.interpolate import CubicSpline
 from nirs4all.operators.transforms._base import AXIS_RTOL, as_axis
 from nirs4all.operators.transforms._transformer import SpectralTransformer, check_choice
 from nirs4all.utils.arrays import seal
+from nirs4all.utils.interp import linear_weights
 
 __all__ = ["CropWavelengths", "Resample"]
 
@@ -132,8 +133,7 @@ class Resample(SpectralTransformer):
             order = np.arange(axis.size) if axis[0] < axis[-1] else np.arange(axis.size)[::-1]
             ascending = axis[order]
             points = np.clip(target, low, high)
-            left = np.clip(np.searchsorted(ascending, points, side="right") - 1, 0, axis.size - 2)
-            weight = (points - ascending[left]) / (ascending[left + 1] - ascending[left])
+            left, weight = linear_weights(ascending, points)
             self.interp_index_ = seal(np.stack([order[left], order[left + 1]]))
             self.interp_weight_ = seal(weight)
 
