@@ -13,6 +13,7 @@ from nirs4all.data._axis import check_same_axis
 from nirs4all.data._columns import read_metadata, read_targets
 from nirs4all.data._readers import CsvOptions, read_features
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
+from nirs4all.data.signal_type import SignalType, detect_signal_type, normalize_signal_type
 from nirs4all.errors import (
     DatasetConfigError,
     DataWarning,
@@ -251,8 +252,14 @@ def assemble(
     task: str | None,
     na_policy: str,
     name: str | None,
+    signal_type: str | None = None,
 ) -> SpectroDataset:
-    """Read, check and join partitions into one dataset (train rows first)."""
+    """Read, check and join partitions into one dataset (train rows first).
+
+    Each source records ``signal_type`` when given (not ``"auto"``), else the type
+    :func:`~nirs4all.data.signal_type.detect_signal_type` reads from its spectra.
+    """
+    forced = None if signal_type is None else normalize_signal_type(signal_type)
     blocks = [_array_part(p) if isinstance(p, ArrayPart)
               else _read_part(p, target_columns, task) for p in parts]
     for block in blocks:
@@ -270,7 +277,10 @@ def assemble(
     for i, source_name in enumerate(first.names):
         X = np.concatenate([b.X[i][k] for b, k in zip(blocks, keep, strict=True)])
         X.flags.writeable = False
-        sources.append(FeatureSource(source_name, X, first.axes[i], first.units[i]))
+        kind = forced
+        if kind in (None, SignalType.AUTO):
+            kind = detect_signal_type(X, first.axes[i], first.units[i])
+        sources.append(FeatureSource(source_name, X, first.axes[i], first.units[i], kind))
     offsets = np.cumsum([0] + [b.n_rows for b in blocks[:-1]])
     ids = np.concatenate([o + np.arange(b.n_rows)[k]
                           for o, b, k in zip(offsets, blocks, keep, strict=True)])

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from nirs4all.data.signal_type import SignalType, normalize_signal_type
 from nirs4all.utils.arrays import frozen_copy, readonly_view
 
 __all__ = ["PARTITIONS", "UNITS", "FeatureSource", "RowSelection", "check_metadata",
@@ -49,12 +50,15 @@ class FeatureSource:
         The axis. Defaults to ``0, 1, ..., n_wavelengths - 1`` with unit ``"index"``.
     unit : {"nm", "cm-1", "index"}
         Unit of ``wavelengths``.
+    signal_type : SignalType or str, default="unknown"
+        What the values are (see :mod:`nirs4all.data.signal_type`); a label, not content.
     """
 
     name: str
     X: np.ndarray
     wavelengths: np.ndarray | None = None
     unit: str = "index"
+    signal_type: SignalType | str = SignalType.UNKNOWN
     _checked: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -80,6 +84,7 @@ class FeatureSource:
             )
         object.__setattr__(self, "X", X)
         object.__setattr__(self, "wavelengths", frozen_copy(axis))
+        object.__setattr__(self, "signal_type", normalize_signal_type(self.signal_type))
         object.__setattr__(self, "_checked", True)
 
     @property
@@ -90,7 +95,8 @@ class FeatureSource:
     def rows(self, selection: RowSelection) -> FeatureSource:
         """Return this source restricted to some rows (a view when the rows are contiguous)."""
         return FeatureSource(
-            self.name, readonly_view(self.X[selection]), self.wavelengths, self.unit, _checked=True
+            self.name, readonly_view(self.X[selection]), self.wavelengths, self.unit,
+            self.signal_type, _checked=True,
         )
 
 

@@ -45,6 +45,7 @@ def load_dataset(
     task: str | None = None,
     na_policy: str = "error",
     name: str | None = None,
+    signal_type: str | None = None,
 ) -> SpectroDataset:
     """Load spectra, targets and metadata into a :class:`SpectroDataset`.
 
@@ -78,6 +79,11 @@ def load_dataset(
         that counts them, or keep them.
     name : str, optional
         Dataset name; defaults to the folder or file name.
+    signal_type : str, optional
+        What the spectra are (``"absorbance"``, ``"reflectance"``, ``"%R"``..., see
+        :func:`~nirs4all.data.signal_type.normalize_signal_type`), recorded on every source.
+        When omitted or ``"auto"``, each source records the type
+        :func:`~nirs4all.data.signal_type.detect_signal_type` reads from it.
 
     Returns
     -------
@@ -93,6 +99,7 @@ def load_dataset(
         "task": task,
         "na_policy": na_policy,
         "name": name,
+        "signal_type": signal_type,
     }
     if isinstance(source, dict):
         parts, settings = parts_from_config(source, options, settings, base=Path.cwd())

@@ -15,6 +15,14 @@ Families
   :class:`KubelkaMunk`
 - wavelength axis: :class:`CropWavelengths`, :class:`Resample`
 - supervised: :class:`OSC`
+- baselines through pybaselines: :class:`AirPLS`, :class:`ArPLS`, :class:`IASLS`,
+  :class:`ModPoly`, :class:`IModPoly`, :class:`SNIP`, :class:`RollingBall`, :class:`BEADS`,
+  :class:`PyBaselineCorrection` (any other pybaselines 1D method)
+- wavelets through PyWavelets: :class:`Wavelet`, :class:`Haar`, :class:`WaveletDenoise`,
+  :class:`WaveletFeatures`, :class:`WaveletPCA`, :class:`WaveletSVD`
+- signal types (also :mod:`nirs4all.operators.transforms.signal_conversion`):
+  :class:`ToAbsorbance`, :class:`FromAbsorbance`, :class:`PercentToFraction`,
+  :class:`FractionToPercent`, :class:`SignalTypeConverter`
 
 The long names of earlier releases (``StandardNormalVariate``,
 ``RobustStandardNormalVariate``, ``MultiplicativeScatterCorrection``,
@@ -64,9 +72,37 @@ from nirs4all.operators.transforms._normalization import (
     Normalize,
     ReflectanceToAbsorbance,
 )
+from nirs4all.operators.transforms._pybaselines import (
+    IASLS,
+    AirPLS,
+    ArPLS,
+    PyBaselineCorrection,
+    pybaselines_methods,
+)
+from nirs4all.operators.transforms._pybaselines_peaks import (
+    BEADS,
+    SNIP,
+    IModPoly,
+    ModPoly,
+    RollingBall,
+)
 from nirs4all.operators.transforms._scatter import EMSC, MSC, SNV, RobustSNV
 from nirs4all.operators.transforms._supervised import OSC
 from nirs4all.operators.transforms._wavelength import CropWavelengths, Resample
+from nirs4all.operators.transforms._wavelet_components import WaveletPCA, WaveletSVD
+from nirs4all.operators.transforms._wavelets import (
+    Haar,
+    Wavelet,
+    WaveletDenoise,
+    WaveletFeatures,
+)
+from nirs4all.operators.transforms.signal_conversion import (
+    FractionToPercent,
+    FromAbsorbance,
+    PercentToFraction,
+    SignalTypeConverter,
+    ToAbsorbance,
+)
 
 StandardNormalVariate = SNV
 RobustStandardNormalVariate = RobustSNV
@@ -75,29 +111,50 @@ ExtendedMultiplicativeScatterCorrection = EMSC
 
 __all__ = [
     "AXIS_RTOL",
+    "BEADS",
     "EMSC",
+    "IASLS",
     "MSC",
     "OSC",
+    "SNIP",
     "SNV",
     "SPACING_RTOL",
     "ASLSBaseline",
+    "AirPLS",
+    "ArPLS",
     "BaselineOffset",
     "CropWavelengths",
     "Detrend",
     "ExtendedMultiplicativeScatterCorrection",
     "FirstDerivative",
+    "FractionToPercent",
+    "FromAbsorbance",
     "Gaussian",
+    "Haar",
+    "IModPoly",
     "KubelkaMunk",
+    "ModPoly",
     "MultiplicativeScatterCorrection",
     "Normalize",
     "NorrisWilliams",
+    "PercentToFraction",
+    "PyBaselineCorrection",
     "ReflectanceToAbsorbance",
     "Resample",
     "RobustSNV",
     "RobustStandardNormalVariate",
+    "RollingBall",
     "SavitzkyGolay",
     "SecondDerivative",
+    "SignalTypeConverter",
     "StandardNormalVariate",
+    "ToAbsorbance",
     "WavelengthAwareMixin",
+    "Wavelet",
+    "WaveletDenoise",
+    "WaveletFeatures",
+    "WaveletPCA",
+    "WaveletSVD",
     "is_wavelength_aware",
+    "pybaselines_methods",
 ]

@@ -112,3 +112,19 @@ def test_normalize_refuses_unknown_spellings_listing_the_values(bad) -> None:
 def test_signal_type_values_are_the_canonical_strings() -> None:
     assert SignalType.REFLECTANCE_PERCENT == "reflectance%"
     assert str(SignalType.KUBELKA_MUNK) == "kubelka_munk"
+
+
+def test_loaded_dataset_records_the_detected_signal_type(absorbance, tmp_path) -> None:
+    loaded = _written(absorbance, 10.0 ** -absorbance.x(), tmp_path)
+    assert loaded.source().signal_type is SignalType.REFLECTANCE
+    assert loaded.select([0, 1]).source().signal_type is SignalType.REFLECTANCE
+
+
+def test_load_dataset_signal_type_overrides_detection(absorbance, tmp_path) -> None:
+    save_dataset(absorbance.with_source(0, 10.0 ** -absorbance.x()), tmp_path)
+    loaded = load_dataset(tmp_path, signal_type="%T")
+    assert loaded.source().signal_type is SignalType.TRANSMITTANCE_PERCENT
+    arrays = load_dataset(absorbance.x(), wavelengths=absorbance.wavelengths(), signal_type="A")
+    assert arrays.source().signal_type is SignalType.ABSORBANCE
+    with pytest.raises(ValueError, match="signal_type must be one of"):
+        load_dataset(absorbance.x(), signal_type="absorbence")
