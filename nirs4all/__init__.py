@@ -7,12 +7,28 @@ Importing this package changes no global state: the ``nirs4all`` logger gets a
 import logging
 
 from nirs4all._version import __version__
-from nirs4all.api import predict, run
+from nirs4all.api import PredictResult, RunResult, predict, run
 from nirs4all.api.retrain import retrain
+from nirs4all.api.runner_compat import PipelineConfigs, PipelineRunner
+from nirs4all.api.session import Session, load_session, session
 from nirs4all.data import load_dataset
 from nirs4all.data.synthetic import generate
 
 logging.getLogger("nirs4all").addHandler(logging.NullHandler())
 
 
-__all__ = ["__version__", "generate", "load_dataset", "predict", "retrain", "run"]
+__all__ = [
+    "PipelineConfigs",
+    "PipelineRunner",
+    "PredictResult",
+    "RunResult",
+    "Session",
+    "__version__",
+    "generate",
+    "load_dataset",
+    "load_session",
+    "predict",
+    "retrain",
+    "run",
+    "session",
+]

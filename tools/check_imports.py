@@ -49,7 +49,7 @@ class Import:
     target: str
     path: str
     line: int
-    kind: str  # "module-level", "function-level", "type-checking" or "dynamic"
+    kind: str  # "module-level", "function-level", "type-checking", "dynamic" or "face"
 
 
 def module_names(package: Path) -> dict[str, Path]:
@@ -76,6 +76,7 @@ class _Collector(ast.NodeVisitor):
         self.module, self.modules = module, modules
         self.package = module if is_package else module.rpartition(".")[0]
         self.context = ["module-level"]
+        self.classes = 0  # depth of class bodies: a method named __getattr__ is no face
         self.found: list[tuple[str, int, str]] = []
 
     def _add(self, name: str, line: int, kind: str | None = None) -> None:
@@ -90,9 +91,18 @@ class _Collector(ast.NodeVisitor):
         self.context.pop()
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._scoped(node, "function-level")
+        # A module's PEP 562 ``__getattr__`` resolves a 0.x import path on attribute access
+        # only: its imports are "face" edges, checked against the faces list, not the graph.
+        face = (getattr(node, "name", "") == "__getattr__" and self.context == ["module-level"]
+                and not self.classes)
+        self._scoped(node, "face" if face else "function-level")
 
     visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.classes += 1
+        self.generic_visit(node)
+        self.classes -= 1
     visit_Lambda = visit_FunctionDef
 
     def visit_If(self, node: ast.If) -> None:
@@ -187,7 +197,7 @@ def offending_edges(imports: list[Import],
                     layers: dict[str, int]) -> dict[tuple[str, str], Offending]:
     """Every edge that points up the layers or whose target imports its source back."""
     by_edge: dict[tuple[str, str], list[Import]] = {}
-    for statement in imports:
+    for statement in (i for i in imports if i.kind != "face"):
         by_edge.setdefault((statement.source, statement.target), []).append(statement)
     graph: dict[str, list[str]] = {}
     for source, target in sorted(by_edge):
@@ -208,9 +218,10 @@ def offending_edges(imports: list[Import],
     return found
 
 
-def load_exceptions(path: Path) -> tuple[dict[tuple[str, str], str], list[str]]:
-    """The allowed edges of the exceptions file, and what is wrong with the file."""
-    entries = json.loads(path.read_text(encoding="utf-8"))["exceptions"]
+def load_exceptions(path: Path, section: str = "exceptions"
+                    ) -> tuple[dict[tuple[str, str], str], list[str]]:
+    """The allowed edges of one section of the exceptions file, and what is wrong with it."""
+    entries = json.loads(path.read_text(encoding="utf-8")).get(section, [])
     allowed: dict[tuple[str, str], str] = {}
     problems = []
     for number, entry in enumerate(entries):
@@ -233,12 +244,26 @@ def check(package: Path, exceptions: Path | None = EXCEPTIONS,
                 if layer_of(module, layers) is None]
     allowed, problems = load_exceptions(exceptions) if exceptions else ({}, [])
     failures += problems
-    found = offending_edges(collect(package), layers)
+    imports = collect(package)
+    found = offending_edges(imports, layers)
     failures += [f"NEW {edge.describe()}" for key, edge in found.items() if key not in allowed]
     failures += [f"STALE {source} -> {target} ({reason}): this edge no longer offends; "
                  f"remove it from {exceptions.name}"
                  for (source, target), reason in allowed.items() if (source, target) not in found]
-    return failures
+    return failures + _face_failures(imports, exceptions)
+
+
+def _face_failures(imports: list[Import], exceptions: Path | None) -> list[str]:
+    """Every ``__getattr__`` face edge must be listed under "faces", and every listed one used."""
+    faces, problems = load_exceptions(exceptions, "faces") if exceptions else ({}, [])
+    used = {(i.source, i.target): i for i in imports if i.kind == "face"}
+    problems += [f"NEW FACE {source} -> {target}: {i.path}:{i.line} resolves a name lazily in "
+                 "__getattr__; list it under 'faces' with the 0.x path it keeps"
+                 for (source, target), i in sorted(used.items()) if (source, target) not in faces]
+    problems += [f"STALE FACE {source} -> {target} ({reason}): no __getattr__ imports it; "
+                 "remove it" for (source, target), reason in faces.items()
+                 if (source, target) not in used]
+    return problems
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +32,10 @@ def _predictor(source: Any, *, chain: str | None, trusted: bool | list[str],
                     f"with workspace=; got {type(source).__name__}")
 
 
-def predict(source: Any, data: Any, *, chain: str | None = None, resample: bool = False,
-            trusted: bool | list[str] = False, key: str | bytes | None = None,
-            workspace: str | Path | None = None) -> PredictResult:
+def predict(source: Any = None, data: Any = None, *, chain: str | None = None,
+            resample: bool = False, trusted: bool | list[str] = False,
+            key: str | bytes | None = None, workspace: str | Path | None = None,
+            model: Any = None, chain_id: str | None = None) -> PredictResult:
     """Predict new spectra with a trained chain.
 
     Parameters
@@ -55,6 +57,41 @@ def predict(source: Any, data: Any, *, chain: str | None = None, resample: bool 
         HMAC key to check a signed bundle (``NIRS4ALL_BUNDLE_KEY`` by default).
     workspace : str or Path, optional
         The workspace holding the chain id given as ``source``.
+    model : optional
+        The 0.x spelling of ``source``: a bundle path, a stored chain id, a RunResult, or a
+        ranked entry of ``result.top()`` / ``result.best`` (a mapping with a ``chain_id``,
+        read from ``workspace``, ``./workspace`` by default).
+    chain_id : str, optional
+        The 0.x spelling of a stored chain id as ``source``.
     """
+    source = _legacy_source(source, model, chain_id)
+    if _is_entry(source):
+        source = source["chain_id"]
+        workspace = workspace if workspace is not None else _default_workspace()
+    if data is None:
+        raise TypeError("predict() needs data: the spectra to predict")
     return _predictor(source, chain=chain, trusted=trusted, key=key,
                       workspace=workspace).predict(data, resample=resample)
+
+
+def _is_entry(source: Any) -> bool:
+    """A 0.x ranked entry or prediction row: a mapping (or mapping-like) with a chain id."""
+    keys = source.keys() if isinstance(source, Mapping) or hasattr(source, "keys") else ()
+    return "chain_id" in keys
+
+
+def _legacy_source(source: Any, model: Any, chain_id: str | None) -> Any:
+    """One source from ``source``, or the 0.x keywords ``model=`` / ``chain_id=``."""
+    given = [name for name, value in (("source", source), ("model", model),
+                                      ("chain_id", chain_id)) if value is not None]
+    if len(given) != 1:
+        raise TypeError("predict() takes exactly one of source, model= or chain_id= (got "
+                        f"{', '.join(given) or 'none'})")
+    return source if source is not None else model if model is not None else chain_id
+
+
+def _default_workspace() -> Path | None:
+    import os
+
+    value = os.environ.get("NIRS4ALL_WORKSPACE", "./workspace")
+    return None if value.strip().lower() in ("", "none") else Path(value)

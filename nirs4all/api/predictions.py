@@ -28,10 +28,14 @@ from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.metrics import sort_key
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import ChainSummary, RunResult
     from nirs4all.pipeline.records import PredictionRecord
 
-__all__ = ["Entry", "Predictions"]
+# nirs4all.api.result builds this facade (and imports this module), so its types are not
+# imported here: RunResult is the run read, ChainSummary one of its ranked chains.
+RunResult = Any
+ChainSummary = Any
+
+__all__ = ["Entry", "Predictions", "ranked_entry"]
 
 _GROUP_KEYS = {"model_name": "model_name", "model_classname": "model_class",
                "preprocessings": "preprocessing", "dataset_name": "dataset",
@@ -78,6 +82,30 @@ class Entry(Mapping[str, Any]):
 def _task(metric: str) -> str:
     return "classification" if metric in ("accuracy", "balanced_accuracy", "f1",
                                           "log_loss") else "regression"
+
+
+def ranked_entry(summary: ChainSummary, config_name: str, rank_metric: str,
+                 rank_partition: str = "val", display_metrics: Sequence[str] = (),
+                 display_partition: str = "test") -> Entry:
+    """One chain as a 0.7 ranked entry (flat metric keys from ``display_partition``)."""
+    partitions = {"val": dict(summary.cv_scores), "test": dict(summary.test_scores)}
+    shown = partitions.get(display_partition, {})
+    data: dict[str, Any] = {
+        "rank": summary.rank, "chain_id": summary.chain_id, "id": summary.short_id,
+        "pipeline_uid": summary.pipeline_id, "config_name": config_name,
+        "dataset_name": summary.dataset, "model_name": summary.model_name,
+        "model_classname": summary.model_class, "preprocessings": summary.preprocessing,
+        "branch_path": summary.branch_path, "best_params": dict(summary.params),
+        "fold_id": FINAL if summary.refitted else "cv", "partition": rank_partition,
+        "metric": summary.metric, "task_type": _task(summary.metric),
+        "rank_metric": rank_metric,
+        "rank_score": float(partitions[rank_partition].get(rank_metric, math.nan)),
+        "val_score": summary.cv_score, "test_score": summary.test_score,
+        "scores": partitions, "choices": summary.choices,
+    }
+    for metric in display_metrics or (summary.metric,):
+        data[metric] = float(shown.get(metric, math.nan))
+    return Entry(data)
 
 
 class Predictions:
@@ -170,24 +198,8 @@ class Predictions:
 
     def _ranked(self, summary: ChainSummary, rank_metric: str, rank_partition: str,
                 display_metrics: Sequence[str], display_partition: str) -> Entry:
-        partitions = {"val": dict(summary.cv_scores), "test": dict(summary.test_scores)}
-        shown = partitions.get(display_partition, {})
-        data: dict[str, Any] = {
-            "rank": summary.rank, "chain_id": summary.chain_id, "id": summary.short_id,
-            "pipeline_uid": summary.pipeline_id, "config_name": self._result.name,
-            "dataset_name": summary.dataset, "model_name": summary.model_name,
-            "model_classname": summary.model_class, "preprocessings": summary.preprocessing,
-            "branch_path": summary.branch_path, "best_params": dict(summary.params),
-            "fold_id": FINAL if summary.refitted else "cv", "partition": rank_partition,
-            "metric": summary.metric, "task_type": _task(summary.metric),
-            "rank_metric": rank_metric,
-            "rank_score": float(partitions[rank_partition].get(rank_metric, math.nan)),
-            "val_score": summary.cv_score, "test_score": summary.test_score,
-            "scores": partitions, "choices": summary.choices,
-        }
-        for metric in display_metrics or (summary.metric,):
-            data[metric] = float(shown.get(metric, math.nan))
-        return Entry(data)
+        return ranked_entry(summary, self._result.name, rank_metric, rank_partition,
+                            display_metrics, display_partition)
 
     def top(self, n: int = 5, rank_metric: str | None = None, rank_partition: str = "val",
             display_metrics: Sequence[str] | None = None, display_partition: str = "test",

@@ -7,8 +7,11 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
+from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
@@ -21,14 +24,15 @@ __all__ = ["ChainSummary", "RunResult"]
 
 
 @dataclass(frozen=True)
-class ChainSummary:
+class ChainSummary(EntryView):
     """One ranked chain: a model and the path of steps that feeds it.
 
     ``cv_score`` is the ranking metric on pooled out-of-fold predictions; ``test_score`` the
     same metric for the refitted (``"final"``) model on the test partition (NaN when the
     chain was not refitted or there is no test partition). ``params`` are the model's
     parameters that differ from its defaults, in canonical form; ``choices`` the generator
-    choices that produced the variant.
+    choices that produced the variant. It is also a mapping with the 0.7 keys
+    (``summary["model_name"]``, ``summary["rmse"]``, see :class:`EntryView`).
     """
 
     rank: int
@@ -47,6 +51,7 @@ class ChainSummary:
     fold_ids: tuple[str, ...] = field(repr=False)
     choices: tuple[tuple[str, Any], ...] = field(repr=False)
     params: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    run_name: str = field(default="", repr=False, compare=False)
 
     @property
     def short_id(self) -> str:
@@ -91,7 +96,7 @@ def _merge_chain(cv: ChainRecord, refit: ChainRecord) -> ChainRecord:
                    test_scores=dict(refit.test_scores) or dict(cv.test_scores))
 
 
-class RunResult:
+class RunResult(LegacyResultMixin):
     """Results of one run: every variant's chains and predictions, ranked.
 
     Parameters
@@ -108,6 +113,10 @@ class RunResult:
         What the run decided about a dataset (its task read from the models), by dataset
         hash; :meth:`summary` shows them.
     """
+
+    chart_options: Mapping[str, bool] = MappingProxyType(
+        {"plots_visible": False, "save_charts": False})
+    """What ``run(plots_visible=, save_charts=)`` asked of chart steps."""
 
     def __init__(self, outcomes: Sequence[VariantOutcome], datasets: Mapping[str, str], *,
                  seed: int, stats: Mapping[str, Any], name: str = "",
@@ -163,7 +172,7 @@ class RunResult:
             metric=chain.metric, cv_score=chain.cv_score, test_score=chain.test_score,
             cv_scores=chain.cv_scores, test_scores=chain.test_scores,
             fold_ids=chain.fold_ids, choices=() if outcome is None else outcome.choices,
-            params=_model_params(chain),
+            params=_model_params(chain), run_name=self.name,
         )
 
     def _single_dataset(self) -> None:
@@ -172,9 +181,10 @@ class RunResult:
             raise ValueError(f"this run covers {len(names)} datasets {names}; rank within "
                              "one of them: result.per_dataset[name]")
 
-    def top(self, n: int = 5, *, by: str | None = None,
-            partition: str = "val") -> list[ChainSummary]:
-        """The ``n`` best chains.
+    def top(self, n: int = 5, *, by: str | None = None, partition: str = "val",
+            **options: Any) -> list[ChainSummary] | list[Entry]:
+        """The ``n`` best chains (each also a mapping with the 0.7 keys); with the 0.7
+        keywords (``rank_metric``, ``display_metrics``...) :meth:`Predictions.top` entries.
 
         Parameters
         ----------
@@ -185,6 +195,8 @@ class RunResult:
         partition : {"val", "test"}
             Rank on pooled out-of-fold scores (default) or on final test scores.
         """
+        if options:
+            return self.predictions.top(n, **options)
         self._single_dataset()
         if partition not in ("val", "test"):
             raise ValueError(f"partition must be 'val' or 'test'; got {partition!r}")
@@ -207,9 +219,9 @@ class RunResult:
 
     @property
     def best_score(self) -> float:
-        """Ranking metric of the best chain on pooled out-of-fold predictions."""
-        best = self.best
-        return math.nan if best is None else best.cv_score
+        """The 0.7 meaning: the best-by-CV chain's refitted test score (ranking metric);
+        :attr:`best_cv_score` is its pooled out-of-fold score."""
+        return self.best_test_score
 
     def _best_test(self, metric: str) -> float:
         best = self.best
@@ -289,23 +301,27 @@ class RunResult:
         return self.predictor(chain).predict(data, resample=resample)
 
     def export(self, path: str | Path, chain: str | None = None, *,
-               key: str | bytes | None = None) -> Path:
-        """Write a chain's final model (the best chain by default) as a ``.n4a`` bundle."""
-        predictor = self.predictor(chain)
+               key: str | bytes | None = None, format: str = "n4a", source: Any = None,
+               chain_id: str | None = None) -> Path:
+        """Write a chain's final model (the best chain by default) as a ``.n4a`` bundle.
+
+        ``source`` (an entry such as ``result.best``) and ``chain_id`` are the 0.7
+        spellings of ``chain``. ``format="n4a.py"`` (0.7's portable script) is refused:
+        this release writes verified ``.n4a`` bundles only.
+        """
+        predictor = self.predictor(export_choice(format, chain, chain_id, source))
         return export_bundle(path, predictor.chain, chains=predictor.chains,
                              load=predictor.load, training=predictor.training, key=key)
 
     # -- predictions ------------------------------------------------------------------------
 
-    def predictions(self, *, chain_id: str | None = None, fold_id: str | None = None,
-                    partition: str | None = None) -> list[PredictionRecord]:
-        """Prediction records (arrays included), optionally filtered."""
-        return self.filter(chain_id=chain_id, fold_id=fold_id, partition=partition)
-
-    def filter(self, **fields: Any) -> list[PredictionRecord]:
-        """Prediction records whose attributes equal every given value (None = any)."""
+    def filter(self, **fields: Any) -> list[PredictionRecord] | list[Entry]:
+        """Prediction records whose attributes equal every given value (None = any); with
+        0.7 row fields (``model_name``...) :meth:`Predictions.filter_predictions` rows."""
         wanted = {k: v for k, v in fields.items() if v is not None}
         unknown = set(wanted) - set(PredictionRecord.__dataclass_fields__)
+        if unknown and self.num_predictions:
+            return self.predictions.filter_predictions(**wanted)
         if unknown:
             raise ValueError(f"unknown prediction field(s) {sorted(unknown)}; fields are "
                              f"{sorted(PredictionRecord.__dataclass_fields__)}")
@@ -316,6 +332,11 @@ class RunResult:
     def num_predictions(self) -> int:
         """Number of prediction records (one per chain, fold and partition)."""
         return sum(len(o.predictions) for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[VariantOutcome]:
+        """Outcomes of the variant passes that failed (``run(continue_on_error=True)``)."""
+        return [o for o in self.outcomes if o.status == "failed"]
 
     @property
     def num_variants(self) -> int:

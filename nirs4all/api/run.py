@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from nirs4all.api import _legacy_kwargs as legacy
 from nirs4all.api._console import console
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
@@ -81,6 +82,8 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
 
 def _pipelines(pipeline: Any) -> list[Any]:
     """One pipeline, a pipeline file, or a list of pipelines (see pipeline/reading.py)."""
+    if hasattr(pipeline, "as_pipeline"):  # the 0.x PipelineConfigs
+        pipeline = pipeline.as_pipeline()
     if isinstance(pipeline, (str, Path)) and Path(pipeline).suffix.lower() in (
             ".yaml", ".yml", ".json"):
         return [_load_pipeline_file(Path(pipeline))]
@@ -88,6 +91,8 @@ def _pipelines(pipeline: Any) -> list[Any]:
 
 
 def _datasets(dataset: Any) -> list[SpectroDataset]:
+    if hasattr(dataset, "as_datasets"):  # the 0.x DatasetConfigs
+        return dataset.as_datasets()
     if isinstance(dataset, list) and dataset and not all(
             isinstance(d, np.ndarray) for d in dataset):
         return [load_dataset(d) for d in dataset]
@@ -112,12 +117,12 @@ def _read_tasks(datasets: list[SpectroDataset], prepared: list[PreparedVariant],
 
 
 class _Progress:
-    """A tqdm bar over variants showing the best score so far (verbose >= 1)."""
+    """A tqdm bar over variants showing the best score so far."""
 
-    def __init__(self, total: int, verbose: int, label: str) -> None:
+    def __init__(self, total: int, show: bool, label: str) -> None:
         self.bar = None
         self.best: float | None = None
-        if verbose >= 1:
+        if show:
             from tqdm.auto import tqdm
 
             self.bar = tqdm(total=total, desc=label, unit="variant", leave=True)
@@ -231,6 +236,16 @@ def run(
     verbose: int = 1,
     max_variants: int = 10_000,
     workspace: str | Path | None = _DEFAULT,
+    session: Any = None,
+    continue_on_error: bool = False,
+    show_progress_bar: bool | None = None,
+    log_file: bool | str | Path | None = None,
+    plots_visible: bool = False,
+    save_charts: bool = False,
+    save_artifacts: bool = True,
+    cache: Any = None,
+    keep_datasets: bool = True,
+    workspace_path: str | Path | None = None,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -265,22 +280,47 @@ def run(
         (``./workspace`` by default, or ``$NIRS4ALL_WORKSPACE``); None keeps the results in
         memory only. Each variant's outcome is written in one transaction; rerunning the
         same run (same pipeline, data and seed) writes no new prediction rows.
+    session : Session, optional
+        Run in this session's workspace; the result is added to its ``history``.
+    continue_on_error : bool, default=False
+        A variant whose step raises :class:`~nirs4all.errors.ExecutionError` is recorded
+        as failed (``RunResult.failures``) and the run goes on.
+    show_progress_bar : bool, optional
+        The progress bar on or off (default: on when ``verbose >= 1``).
+    log_file : bool, str or Path, optional
+        Also log to this file (``True``: one in the workspace's ``logs/``) meanwhile.
+    plots_visible, save_charts : bool, default=False
+        Recorded for chart steps (``RunResult.chart_options``).
+    save_artifacts, cache, keep_datasets, workspace_path
+        0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
+        deprecated spelling of ``workspace``).
 
     Returns
     -------
     RunResult
     """
-    with console(verbose):
-        return _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
-                    refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
-                    workspace=workspace)
+    workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
+    legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
+    workspace = legacy.session_workspace(session, workspace, _DEFAULT)
+    path = _workspace_path(workspace)
+    with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
+        result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
+                      refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
+                      workspace=workspace, go_on=bool(continue_on_error),
+                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar)
+    result.chart_options = {"plots_visible": bool(plots_visible),
+                            "save_charts": bool(save_charts)}
+    if session is not None:
+        session.history.append(result)
+    return result
 
 
 def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
                  refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
-                 outcomes: list[VariantOutcome]) -> dict[str, Any]:
+                 outcomes: list[VariantOutcome], go_on: bool = False,
+                 bar: bool = False) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
-    progress = _Progress(len(prepared), verbose, ds.name)
+    progress = _Progress(len(prepared), bar, ds.name)
 
     def on_outcome(outcome: VariantOutcome) -> None:
         progress.update(outcome)
@@ -294,7 +334,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
         ds_outcomes, ds_stats = run_variants(
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
-            restore=None if writer is None else writer.passes.for_dataset(ds))
+            restore=None if writer is None else writer.passes.for_dataset(ds),
+            continue_on_error=go_on)
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)
@@ -303,7 +344,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None) -> RunResult:
+         workspace: str | Path | None, go_on: bool = False, bar: bool = False) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else int(
         np.random.SeedSequence().generate_state(1)[0])
@@ -333,7 +374,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                 target_names=ds.target_names, classes=ds.classes, seed=seed,
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
             ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
-                                    verbose=verbose, writer=writer, outcomes=outcomes)
+                                    verbose=verbose, writer=writer, outcomes=outcomes,
+                                    go_on=go_on, bar=bar)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
     except BaseException as exc:

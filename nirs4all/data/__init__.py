@@ -13,3 +13,14 @@ __all__ = [
     "load_dataset",
     "save_dataset",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # 0.x import path: ``from nirs4all.data import DatasetConfigs``. The class is a thin
+    # adapter over nirs4all.run in the api layer; it is imported only when asked for, and
+    # nothing inside the library uses this path (a documented exception of the layer gate).
+    if name == "DatasetConfigs":
+        from nirs4all.api.runner_compat import DatasetConfigs
+
+        return DatasetConfigs
+    raise AttributeError(f"module 'nirs4all.data' has no attribute {name!r}")

@@ -16,6 +16,9 @@ A dict description names the files of each partition and, optionally, reading op
 A file entry is a path, or a dict ``{"path": ..., "name": ..., <reading options>}`` whose
 options apply to that file only. ``x_train``/``xcal`` and the other usual spellings are
 accepted as aliases. Unknown keys are an error: nothing is silently ignored.
+
+The 0.x loader block ``"params": {"has_header": ..., "delimiter": ..., "decimal_separator":
+...}`` is read as the reading options ``header``, ``delimiter`` and ``decimal``.
 """
 
 from __future__ import annotations
@@ -45,6 +48,30 @@ _ROLES = {
     "test_m": ("m_test", "mtest", "mval", "m_val", "test_metadata", "metadata_test"),
 }
 _ALIASES = {alias: role for role, aliases in _ROLES.items() for alias in (role, *aliases)}
+_LEGACY_PARAMS = {"has_header": "header", "delimiter": "delimiter",
+                  "decimal_separator": "decimal", "decimal": "decimal", "header": "header",
+                  "encoding": "encoding"}
+
+
+def _legacy_params(config: dict) -> dict:
+    """The description with a 0.x ``params`` block turned into reading options."""
+    if "params" not in config:
+        return config
+    params = config["params"]
+    if not isinstance(params, dict):
+        raise DatasetConfigError(f"'params' must be a mapping of loader options; got "
+                                 f"{type(params).__name__}")
+    unknown = sorted(set(params) - set(_LEGACY_PARAMS))
+    if unknown:
+        raise DatasetConfigError(f"unknown loader option(s) {unknown} in 'params'; allowed "
+                                 f"are {sorted(_LEGACY_PARAMS)}")
+    out = {k: v for k, v in config.items() if k != "params"}
+    for key, value in params.items():
+        option = _LEGACY_PARAMS[key]
+        if option in out and out[option] != value:
+            raise DatasetConfigError(f"'params.{key}' and '{option}' disagree")
+        out[option] = value
+    return out
 
 
 def config_from_file(path: Path) -> dict:
@@ -95,6 +122,7 @@ def _sources(value: Any, options: CsvOptions, base: Path, key: str) -> list[Sour
 def parts_from_config(config: dict, options: CsvOptions, settings: dict,
                       base: Path) -> tuple[list, dict]:
     """Turn a dict description into partitions and assembly settings."""
+    config = _legacy_params(config)
     roles: dict[str, Any] = {}
     for key, value in config.items():
         lowered = str(key).lower()

@@ -4,6 +4,8 @@ Accepted sources, in the order they are tried:
 
 - a :class:`SpectroDataset` (returned unchanged);
 - numpy arrays ``(X, y)`` or ``(X_train, y_train, X_test, y_test)``, or a bare ``X``;
+  the 0.x form ``(X, y, {"train": 80})`` (the first 80 rows train, the rest test) or
+  ``(X, y, {"train": rows, "test": rows})`` (slices or index lists) splits one array pair;
 - a dict describing files (see :mod:`nirs4all.data._config`), or a ``.yaml``/``.json`` file
   holding one (relative paths are relative to that file);
 - a folder of ``X``/``Y``/``M`` files named with ``cal`` or ``train`` (training) and ``val``
@@ -104,6 +106,8 @@ def load_dataset(
     if isinstance(source, dict):
         parts, settings = parts_from_config(source, options, settings, base=Path.cwd())
         return assemble(parts, **settings)
+    if _is_partitioned(source):
+        source = _split_partitioned(*source)
     if isinstance(source, np.ndarray) or (
         isinstance(source, (tuple, list)) and source and _all_arrays(source)
     ):
@@ -117,6 +121,48 @@ def load_dataset(
         "X_test, y_test), a dict, or a path to a folder, a .csv/.csv.gz, .yaml or .json file; "
         f"got {type(source).__name__}"
     )
+
+
+def _is_partitioned(source: Any) -> bool:
+    return (isinstance(source, tuple) and len(source) == 3 and isinstance(source[2], dict)
+            and _all_arrays(source[:2]))
+
+
+def _rows(spec: Any, n: int, key: str) -> np.ndarray:
+    if isinstance(spec, slice):
+        return np.arange(n)[spec]
+    rows = np.asarray(spec)
+    if rows.ndim != 1 or rows.dtype.kind not in "iu" or (rows.size and (
+            rows.min() < 0 or rows.max() >= n)):
+        raise DatasetConfigError(f"partition {key!r}: expected a slice or a list of row "
+                                 f"indices in [0, {n}); got {spec!r}")
+    return rows
+
+
+def _split_partitioned(x: np.ndarray, y: np.ndarray | None,
+                       info: dict) -> tuple[np.ndarray, ...]:
+    """``(X, y, {"train": 80})`` or ``(X, y, {"train": rows, "test": rows})`` as four arrays."""
+    unknown = sorted(set(info) - {"train", "test"})
+    if unknown or "train" not in info:
+        raise DatasetConfigError(f"partition info takes 'train' (and 'test'); got {sorted(info)}")
+    n = len(x)
+    train = info["train"]
+    if isinstance(train, (int, np.integer)) and not isinstance(train, bool):
+        if not 0 < train <= n or "test" in info:
+            raise DatasetConfigError(f"partition info {{'train': {train}}} needs 0 < train <= "
+                                     f"{n} rows and no 'test'")
+        train_rows, test_rows = np.arange(train), np.arange(train, n)
+    else:
+        train_rows = _rows(train, n, "train")
+        test_rows = (np.setdiff1d(np.arange(n), train_rows) if "test" not in info
+                     else _rows(info["test"], n, "test"))
+    if np.intersect1d(train_rows, test_rows).size:
+        raise DatasetConfigError("partition info: a row is in both 'train' and 'test'")
+    if y is None:
+        raise DatasetConfigError("partition info needs targets: (X, y, {'train': ...})")
+    if test_rows.size == 0:
+        return (x[train_rows], y[train_rows])
+    return (x[train_rows], y[train_rows], x[test_rows], y[test_rows])
 
 
 def _all_arrays(items: Sequence[Any]) -> bool:

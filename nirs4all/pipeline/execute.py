@@ -25,7 +25,7 @@ from sklearn.base import clone
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
-from nirs4all.pipeline import _stacking, apply
+from nirs4all.pipeline import _stacking, apply, sweep
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -87,8 +87,10 @@ class VariantExecutor:
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
-                 trace: bool = False, name: str = "") -> None:
+                 trace: bool = False, name: str = "",
+                 nested: dict[int, sweep.SweepMember] | None = None) -> None:
         self.dataset = dataset
+        self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
         self.steps = steps
@@ -329,6 +331,19 @@ class VariantExecutor:
         return apply.predict(model, X, block.y_steps, classes=self.dataset.classes,
                              n_targets=self.dataset.n_targets)
 
+    def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str) -> Any:
+        def data() -> tuple[np.ndarray, np.ndarray | None]:
+            return block.features(fit), self._fit_target(block, fit)
+
+        if key != FINAL and step.index in self.nested:
+            model, made = sweep.fit_nested(step, self.nested[step.index], data,
+                                           block_key=block.key, fold=key, cache=self.cache)
+        else:
+            model, made = self._seeded(step.operator, step, key), True
+            model.fit(*data())
+        self.fits += made
+        return model
+
     def _do_model(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         out = []
         for lane in lanes:
@@ -343,9 +358,7 @@ class VariantExecutor:
                     continue
                 self._fold = key
                 fit = block.fit_index(self.rows.fit_rows(key))
-                model = self._seeded(step.operator, step, key)
-                model.fit(block.features(fit), self._fit_target(block, fit))
-                self.fits += 1
+                model = self._fit_model(step, block, fit, key)
                 refs[key] = self._artifact(step, lane.path, key, model)
                 if self.rows.test.size:
                     fitted.test[key] = self._predict(model, block.features(self.rows.test),

@@ -26,6 +26,7 @@ from joblib import Parallel, cpu_count, delayed
 from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
+from nirs4all.errors import ExecutionError
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
@@ -34,6 +35,7 @@ from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
@@ -101,16 +103,42 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     return prepared
 
 
+def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase: str,
+            error: ExecutionError, start: float) -> VariantOutcome:
+    return VariantOutcome(
+        pipeline_id=variant.pipeline_id, pipeline_json=variant.spec_json, name=variant.name,
+        dataset_hash=dataset.content_hash(), choices=variant.choices, seed=seed, phase=phase,
+        status="failed", error=str(error), chains=(), predictions=(), artifacts={},
+        wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
+        duration_s=time.perf_counter() - start)
+
+
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
-                    trace: bool = False) -> VariantOutcome:
-    """Run one pass of one variant and build its complete outcome records."""
+                    trace: bool = False, continue_on_error: bool = False,
+                    nested: dict[int, SweepMember] | None = None) -> VariantOutcome:
+    """Run one pass of one variant and build its complete outcome records.
+
+    With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
+    ``"failed"`` outcome (no chains, the error message kept) instead of raising.
+    ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
+    are truncated from the largest fit of its component sweep.
+    """
     start = time.perf_counter()
+    if continue_on_error:
+        try:
+            return execute_variant(variant, dataset, seed=seed, phase=phase,
+                                   with_final=with_final, cache=cache, trace=trace,
+                                   nested=nested)
+        except ExecutionError as exc:
+            logger.warning("variant %s failed and is skipped (continue_on_error): %s",
+                           variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
+            return _failed(variant, dataset, seed, phase, exc, start)
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name)
+                               name=variant.name, nested=nested)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -136,11 +164,14 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool) -> tuple[list[VariantOutcome], dict[str, int]]:
+               seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
+               go_on: bool = False) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
         outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache, trace=trace) for v, final in chunk]
+                                    cache=cache, trace=trace, continue_on_error=go_on,
+                                    nested=plan.get(v.pipeline_id))
+                    for v, final in chunk]
     return outcomes, cache.stats()
 
 
@@ -163,7 +194,9 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
-             chunk_stats: list[Callable[[], dict[str, int]]]) -> Iterator[VariantOutcome]:
+             chunk_stats: list[Callable[[], dict[str, int]]],
+             plan: dict[str, dict[int, SweepMember]],
+             go_on: bool = False) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or by joblib in contiguous chunks)."""
     restored = [restore(v, "cv", final) for v, final in jobs]
@@ -174,11 +207,13 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         chunk_stats.append(cache.stats)  # read when the pass is over
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
-                            trace=trace) for v, final in missing)
+                            trace=trace, continue_on_error=go_on,
+                            nested=plan.get(v.pipeline_id))
+            for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
             results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace)
+                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on)
                 for chunk in _chunks(missing, n_workers))
             for chunk_outcomes, chunk_stat in results:
                 chunk_stats.append(lambda stat=chunk_stat: stat)
@@ -203,6 +238,7 @@ def run_variants(
     on_outcome: Callable[[VariantOutcome], None] | None = None,
     trace: bool = False,
     restore: Restore | None = None,
+    continue_on_error: bool = False,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -211,7 +247,8 @@ def run_variants(
     the output shapes of every step (debug level). ``restore`` returns the stored outcome
     of a pass already completed (an interrupted run being resumed), which is then not
     computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
-    the fits this call made.
+    the fits this call made. ``continue_on_error`` records a variant whose step raises
+    :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on.
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -231,7 +268,9 @@ def run_variants(
             on_outcome(outcome)
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
-    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats):
+    plan = sweep_plan(variants)
+    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
+                            plan, continue_on_error):
         collect(outcome)
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
@@ -247,7 +286,8 @@ def run_variants(
                     with threadpool_limits(limits=1):
                         refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                                    with_final=True,
-                                                   cache=StepCache(CACHE_BYTES), trace=trace)
+                                                   cache=StepCache(CACHE_BYTES), trace=trace,
+                                                   continue_on_error=continue_on_error)
                 restored += refitted.restored
                 collect(refitted)
     stats["fits"] = sum(o.n_fits for o in outcomes)

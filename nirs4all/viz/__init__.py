@@ -9,6 +9,8 @@ notebook, a figure left as a cell's value is displayed.
 - :func:`plot_spectra`: spectra on their wavelength axis, raw and after preprocessing.
 - :func:`plot_predicted_vs_observed`: one chain's predictions against the truth (a confusion
   matrix for classifiers).
+- :func:`plot_roc`: a classifier chain's ROC curve from its stored class probabilities
+  (binary, or one-vs-rest per class), with the AUC.
 - :func:`plot_residuals`: residuals against predictions, with a ``bias ± 2·SEP`` band.
 - :func:`plot_cv_heatmap`: pooled CV scores of every chain, preprocessing x model parameter.
 - :func:`plot_fold_scores`: one chain's validation score per CV fold.
@@ -17,6 +19,7 @@ Importing this package without matplotlib raises an ImportError naming the extra
 """
 
 from nirs4all.viz._predictions import plot_predicted_vs_observed, plot_residuals
+from nirs4all.viz._roc import plot_roc
 from nirs4all.viz._scores import plot_cv_heatmap, plot_fold_scores
 from nirs4all.viz._spectra import AXIS_LABELS, plot_spectra
 
@@ -26,5 +29,6 @@ __all__ = [
     "plot_fold_scores",
     "plot_predicted_vs_observed",
     "plot_residuals",
+    "plot_roc",
     "plot_spectra",
 ]

@@ -51,6 +51,7 @@ class Selection:
 
     ``y_true`` and ``y_pred`` are 1D: the chosen target of a regression, or labels.
     ``scores`` are the metrics of exactly these rows; ``source`` says where they come from.
+    ``y_proba`` holds a classifier's stored class probabilities, when it has them.
     """
 
     chain: ChainRecord
@@ -59,6 +60,7 @@ class Selection:
     scores: Mapping[str, float]
     source: str
     classes: np.ndarray | None
+    y_proba: np.ndarray | None = None  # (n, n_classes), columns in the order of classes
 
     @property
     def is_classification(self) -> bool:
@@ -113,7 +115,8 @@ def select_predictions(result: ResultView, chain: Any = None, partition: str = "
     if final is not None:
         t, p, scores = _one_target(final.y_true, final.y_pred, final.scores, target)
         return Selection(record, t, p, scores,
-                         f"final model, {partition} partition (n={len(t)})", final.classes)
+                         f"final model, {partition} partition (n={len(t)})", final.classes,
+                         final.y_proba)
     if partition == "train":
         raise ValueError(f"chain {name} has no final model, so no 'train' predictions; "
                          "plot partition='val' or refit this chain")
@@ -128,4 +131,6 @@ def select_predictions(result: ResultView, chain: Any = None, partition: str = "
     source = f"pooled out-of-fold predictions, {len(folds)} fold(s) (n={len(t)})"
     if partition == "test":
         source += "; no final-model test predictions"
-    return Selection(record, t, p, scores, source, records[0].classes)
+    probas = [r.y_proba for r in records]
+    y_proba = None if any(q is None for q in probas) else np.concatenate(probas)
+    return Selection(record, t, p, scores, source, records[0].classes, y_proba)

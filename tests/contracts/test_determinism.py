@@ -43,3 +43,18 @@ def test_pipeline_id_is_a_full_sha256_of_the_variant() -> None:
         assert len(outcome.pipeline_id) == 64
         int(outcome.pipeline_id, 16)
         assert outcome.dataset_hash == nirs4all.generate(30, random_state=1).content_hash()
+
+
+def test_component_sweep_is_bit_identical_across_n_jobs() -> None:
+    # n_jobs=3 splits the sweep's variants over chunks, each with its own step cache:
+    # every chunk refits the group's largest model, with the same bits
+    dataset = nirs4all.generate(70, random_state=3)
+    pipeline = [{"_or_": [SNV(), SavitzkyGolay()]}, ShuffleSplit(3, test_size=0.25),
+                {"model": PLSRegression, "_range_": [1, 6], "param": "n_components"}]
+    runs = [nirs4all.run(pipeline, dataset, random_state=21, n_jobs=n, verbose=0,
+                         workspace=None) for n in (1, 3)]
+    assert [c.chain_id for c in runs[0].chains] == [c.chain_id for c in runs[1].chains]
+    assert [c.cv_score for c in runs[0].chains] == [c.cv_score for c in runs[1].chains]
+    for a, b in zip(runs[0].predictions(), runs[1].predictions(), strict=True):
+        assert a.natural_key == b.natural_key
+        np.testing.assert_array_equal(a.y_pred, b.y_pred)

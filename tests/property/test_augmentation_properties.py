@@ -7,12 +7,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from nirs4all.operators import augmentation
 from nirs4all.operators.augmentation import (
+    BandMasking,
     BaselineShift,
     GaussianNoise,
+    GaussianSmoothingJitter,
+    InstrumentalBroadeningAugmenter,
+    LocalClipping,
+    LocalWavelengthWarp,
     Mixup,
     MultiplicativeScatter,
+    Spline_X_Perturbations,
     WavelengthShift,
+    WavelengthStretch,
 )
 
 SETTINGS = settings(max_examples=50, deadline=None)
@@ -99,3 +107,50 @@ def test_mixup_targets_lie_between_the_source_target_and_another(X, alpha, seed,
             (np.minimum(y[i], (y[i] + others) / 2) - 1e-12 <= new_y)
             & (new_y <= np.maximum(y[i], (y[i] + others) / 2) + 1e-12)
         )
+
+
+OLDER = {"BaselineShift", "GaussianNoise", "Mixup", "MultiplicativeScatter", "WavelengthShift"}
+NEWER = sorted(  # the 0.7 augmenters added after the first five, aliases excluded
+    name
+    for name in augmentation.__all__
+    if name not in OLDER and name not in ("LinearBaselineDrift", "MixupAugmenter")
+)
+
+
+@SETTINGS
+@given(spectra(), st.sampled_from(NEWER), st.integers(0, 2**32 - 1), st.integers(0, 20))
+def test_every_0_7_augmenter_is_reproducible_row_wise_and_finite(X, name, seed, n_samples):
+    cls = getattr(augmentation, name)
+    augmenter = cls(random_state=seed).fit(X)
+    X_new, _, origin = augmenter.augment(X, None, n_samples)
+    assert X_new.shape == (n_samples, X.shape[1])
+    assert origin.tolist() == [k % len(X) for k in range(n_samples)]
+    assert X_new.dtype == X.dtype
+    assert np.all(np.isfinite(X_new))
+    again = cls(random_state=seed).fit(X).augment(X, None, n_samples)[0]
+    assert again.tobytes() == X_new.tobytes()
+    out = augmenter.transform(X)
+    np.testing.assert_array_equal(augmenter.transform(X[::-1]), out[::-1])
+
+
+RANGE_KEEPING = st.sampled_from(
+    [
+        WavelengthStretch(stretch_range=(0.8, 1.2)),
+        LocalWavelengthWarp(max_shift=3.0),
+        Spline_X_Perturbations(perturbation_range=(-3, 3)),
+        GaussianSmoothingJitter(sigma_range=(0.0, 3.0)),
+        InstrumentalBroadeningAugmenter(fwhm=4.0),
+        BandMasking(width_range=(0.0, 4.0)),
+        LocalClipping(width_range=(0.0, 6.0)),
+    ]
+)
+
+
+@SETTINGS
+@given(spectra(), RANGE_KEEPING, st.integers(0, 2**32 - 1))
+def test_resampling_and_smoothing_stay_within_each_spectrum_range(X, augmenter, seed):
+    X64 = X.astype(np.float64)
+    out = augmenter.set_params(random_state=seed).fit(X64).transform(X64)
+    tolerance = 1e-9 * (1.0 + np.abs(X64).max(axis=1, keepdims=True))
+    assert np.all(out >= X64.min(axis=1, keepdims=True) - tolerance)
+    assert np.all(out <= X64.max(axis=1, keepdims=True) + tolerance)

@@ -56,31 +56,39 @@ class Mixup(Augmenter):
     def _check_params(self) -> None:
         alpha = self.alpha
         if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < np.inf:
-            raise ValueError(f"Mixup: alpha must be a finite number > 0, got {alpha!r}")
+            raise ValueError(
+                f"{type(self).__name__}: alpha must be a finite number > 0, got {alpha!r}"
+            )
 
     def _transform(self, X: object, wavelengths: object) -> np.ndarray:
         return self._validated(X).copy()
 
-    def _augment_rows(
-        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _partners(
+        self, X: np.ndarray, origin: np.ndarray, generators: list[np.random.Generator]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The weight ``lam`` and the partner row of each new row (a hook for local mixup)."""
         n_rows = X.shape[0]
         weights = np.empty(len(origin))
         partners = origin.copy()
-        generators = self._copy_generators(X, origin, copies)
         for k, (source, gen) in enumerate(zip(origin, generators, strict=True)):
             lam = gen.beta(self.alpha, self.alpha)
             weights[k] = max(lam, 1.0 - lam)
             if n_rows > 1:
                 partner = int(gen.integers(n_rows - 1))
                 partners[k] = partner + (partner >= source)
+        return weights, partners
+
+    def _augment_rows(
+        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        weights, partners = self._partners(X, origin, self._copy_generators(X, origin, copies))
         X_new = weights[:, None] * X[origin] + (1.0 - weights[:, None]) * X[partners]
         if y is None:
             return X_new, None
         if y.dtype.kind not in "fiub":
             raise ValueError(
-                f"Mixup.augment: y must be numeric (regression targets) to be mixed, got "
-                f"dtype {y.dtype}"
+                f"{type(self).__name__}.augment: y must be numeric (regression targets) to "
+                f"be mixed, got dtype {y.dtype}"
             )
         targets = y.astype(np.float64)
         shape = (-1,) + (1,) * (targets.ndim - 1)

@@ -20,6 +20,13 @@ Families
   :class:`PyBaselineCorrection` (any other pybaselines 1D method)
 - wavelets through PyWavelets: :class:`Wavelet`, :class:`Haar`, :class:`WaveletDenoise`,
   :class:`WaveletFeatures`, :class:`WaveletPCA`, :class:`WaveletSVD`
+- 0.x breadth: :class:`LocalStandardNormalVariate`, :class:`LogTransform`,
+  :class:`AreaNormalization`, :class:`SimpleScale`, :class:`Baseline`, :class:`Derivate`,
+  :class:`Resampler`, :class:`FlexiblePCA`, :class:`FlexibleSVD`,
+  :class:`IntegerKBinsDiscretizer`, :class:`RangeDiscretizer`, :class:`EPO`
+- wavelength selection: :class:`CARS`, :class:`MCUVE`
+- presets (functions returning new lists): :func:`id_preprocessing`, :func:`savgol_only`,
+  :func:`small_set`, :func:`transf_set`, :func:`preset`
 - signal types (also :mod:`nirs4all.operators.transforms.signal_conversion`):
   :class:`ToAbsorbance`, :class:`FromAbsorbance`, :class:`PercentToFraction`,
   :class:`FractionToPercent`, :class:`SignalTypeConverter`
@@ -53,6 +60,21 @@ Wavelength protocol
    if any) names a ``wavelengths`` parameter, such as the axis augmenters.
 """
 
+# 0.x scripts import these augmenters from the transforms path too.
+from nirs4all.operators.augmentation import (
+    GaussianAdditiveNoise,
+    LinearBaselineDrift,
+    MixupAugmenter,
+    MultiplicativeNoise,
+    PolynomialBaselineDrift,
+    Rotate_Translate,
+    ScatterSimulationMSC,
+    SmoothMagnitudeWarp,
+    Spline_X_Simplification,
+    Spline_Y_Perturbations,
+    WavelengthShift,
+    WavelengthStretch,
+)
 from nirs4all.operators.transforms._base import (
     AXIS_RTOL,
     SPACING_RTOL,
@@ -60,17 +82,36 @@ from nirs4all.operators.transforms._base import (
     is_wavelength_aware,
 )
 from nirs4all.operators.transforms._baseline import ASLSBaseline, BaselineOffset, Detrend
+from nirs4all.operators.transforms._centering import Baseline
+from nirs4all.operators.transforms._decomposition import FlexiblePCA, FlexibleSVD
 from nirs4all.operators.transforms._derivatives import (
+    Derivate,
     FirstDerivative,
     Gaussian,
     NorrisWilliams,
     SavitzkyGolay,
     SecondDerivative,
 )
+from nirs4all.operators.transforms._discretizers import IntegerKBinsDiscretizer, RangeDiscretizer
+from nirs4all.operators.transforms._epo import EPO
+from nirs4all.operators.transforms._local import (
+    AreaNormalization,
+    LocalStandardNormalVariate,
+    LogTransform,
+    SimpleScale,
+)
 from nirs4all.operators.transforms._normalization import (
     KubelkaMunk,
     Normalize,
     ReflectanceToAbsorbance,
+)
+from nirs4all.operators.transforms._presets import (
+    PRESETS,
+    id_preprocessing,
+    preset,
+    savgol_only,
+    small_set,
+    transf_set,
 )
 from nirs4all.operators.transforms._pybaselines import (
     IASLS,
@@ -86,7 +127,9 @@ from nirs4all.operators.transforms._pybaselines_peaks import (
     ModPoly,
     RollingBall,
 )
+from nirs4all.operators.transforms._resampler import Resampler, axis_of
 from nirs4all.operators.transforms._scatter import EMSC, MSC, SNV, RobustSNV
+from nirs4all.operators.transforms._selection import CARS, MCUVE
 from nirs4all.operators.transforms._supervised import OSC
 from nirs4all.operators.transforms._wavelength import CropWavelengths, Resample
 from nirs4all.operators.transforms._wavelet_components import WaveletPCA, WaveletSVD
@@ -112,49 +155,82 @@ ExtendedMultiplicativeScatterCorrection = EMSC
 __all__ = [
     "AXIS_RTOL",
     "BEADS",
+    "CARS",
     "EMSC",
+    "EPO",
     "IASLS",
+    "MCUVE",
     "MSC",
     "OSC",
+    "PRESETS",
     "SNIP",
     "SNV",
     "SPACING_RTOL",
     "ASLSBaseline",
     "AirPLS",
     "ArPLS",
+    "AreaNormalization",
+    "Baseline",
     "BaselineOffset",
     "CropWavelengths",
+    "Derivate",
     "Detrend",
     "ExtendedMultiplicativeScatterCorrection",
     "FirstDerivative",
+    "FlexiblePCA",
+    "FlexibleSVD",
     "FractionToPercent",
     "FromAbsorbance",
     "Gaussian",
+    "GaussianAdditiveNoise",
     "Haar",
     "IModPoly",
+    "IntegerKBinsDiscretizer",
     "KubelkaMunk",
+    "LinearBaselineDrift",
+    "LocalStandardNormalVariate",
+    "LogTransform",
+    "MixupAugmenter",
     "ModPoly",
+    "MultiplicativeNoise",
     "MultiplicativeScatterCorrection",
     "Normalize",
     "NorrisWilliams",
     "PercentToFraction",
+    "PolynomialBaselineDrift",
     "PyBaselineCorrection",
+    "RangeDiscretizer",
     "ReflectanceToAbsorbance",
     "Resample",
+    "Resampler",
     "RobustSNV",
     "RobustStandardNormalVariate",
     "RollingBall",
+    "Rotate_Translate",
     "SavitzkyGolay",
+    "ScatterSimulationMSC",
     "SecondDerivative",
     "SignalTypeConverter",
+    "SimpleScale",
+    "SmoothMagnitudeWarp",
+    "Spline_X_Simplification",
+    "Spline_Y_Perturbations",
     "StandardNormalVariate",
     "ToAbsorbance",
     "WavelengthAwareMixin",
+    "WavelengthShift",
+    "WavelengthStretch",
     "Wavelet",
     "WaveletDenoise",
     "WaveletFeatures",
     "WaveletPCA",
     "WaveletSVD",
+    "axis_of",
+    "id_preprocessing",
     "is_wavelength_aware",
+    "preset",
     "pybaselines_methods",
+    "savgol_only",
+    "small_set",
+    "transf_set",
 ]

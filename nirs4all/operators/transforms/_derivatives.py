@@ -12,6 +12,7 @@ import numpy as np
 from scipy.ndimage import correlate1d, gaussian_filter1d
 from scipy.signal import savgol_filter
 
+from nirs4all.errors import WavelengthAxisError
 from nirs4all.operators.transforms._base import uniform_spacing
 from nirs4all.operators.transforms._transformer import (
     SpectralTransformer,
@@ -20,7 +21,14 @@ from nirs4all.operators.transforms._transformer import (
     check_positive,
 )
 
-__all__ = ["FirstDerivative", "Gaussian", "NorrisWilliams", "SavitzkyGolay", "SecondDerivative"]
+__all__ = [
+    "Derivate",
+    "FirstDerivative",
+    "Gaussian",
+    "NorrisWilliams",
+    "SavitzkyGolay",
+    "SecondDerivative",
+]
 
 SAVGOL_MODES = ("interp", "mirror", "nearest", "constant", "wrap")
 
@@ -43,7 +51,13 @@ class SavitzkyGolay(SpectralTransformer):
         Degree of the fitted polynomial, less than ``window_length``.
     deriv : int, default=0
         Order of the derivative; 0 smooths. Derivatives are divided by the step of the
-        wavelength axis, which must then be uniform (see ``SPACING_RTOL``).
+        wavelength axis, which must then be uniform (see ``SPACING_RTOL``): on an uneven
+        axis (the cm-1 axis of some instruments, or nm converted from cm-1) ``fit`` raises
+        :class:`~nirs4all.errors.WavelengthAxisError` whose message gives the fix, a
+        :class:`Resampler` with ``step`` (the mean step of the axis) placed before this
+        step, in Python or YAML. It does not fall back to index spacing: a derivative per
+        column of an uneven axis is wrong by the varying step, silently. Smoothing
+        (``deriv=0``) works in points and accepts any axis.
     mode : {"interp", "mirror", "nearest", "constant", "wrap"}, default="interp"
         Edge handling of :func:`scipy.signal.savgol_filter`; ``"interp"`` fits the polynomial
         to the first and last windows.
@@ -89,11 +103,22 @@ class SavitzkyGolay(SpectralTransformer):
         n_features = X.shape[1]
         self.window_length_ = min(self.window_length, n_features - 1 + n_features % 2)
         self.polyorder_ = min(self.polyorder, self.window_length_ - 1)
-        self.spacing_ = (
-            uniform_spacing(self.wavelengths_, f"SavitzkyGolay(deriv={self.deriv})")
-            if self.deriv > 0
-            else 1.0
-        )
+        self.spacing_ = self._spacing() if self.deriv > 0 else 1.0
+
+    def _spacing(self) -> float:
+        axis = self.wavelengths_
+        try:
+            return uniform_spacing(axis, f"SavitzkyGolay(deriv={self.deriv})")
+        except WavelengthAxisError:
+            steps = np.abs(np.diff(axis))
+            mean = abs(float(axis[-1] - axis[0])) / (axis.size - 1)
+            raise WavelengthAxisError(
+                f"SavitzkyGolay(deriv={self.deriv}) needs a uniformly spaced wavelength axis, "
+                f"but its {axis.size} values from {axis[0]:g} to {axis[-1]:g} have steps from "
+                f"{steps.min():g} to {steps.max():g}; resample them onto a regular grid "
+                f"first: put Resampler(step={mean:.6g}) before it (YAML: "
+                f"{{class: nirs4all.operators.transforms.Resampler, params: {{step: {mean:.6g}}}}})"
+            ) from None
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         smoothed = savgol_filter(
@@ -109,12 +134,13 @@ class SavitzkyGolay(SpectralTransformer):
 
 
 class _Gradient(SpectralTransformer):
-    """Derivative of order ``_passes`` by repeated :func:`numpy.gradient` on the axis."""
-
-    _passes = 1
+    """Derivative of order ``_passes()`` by repeated :func:`numpy.gradient` on the axis."""
 
     def __init__(self, edge_order: int = 1) -> None:
         self.edge_order = edge_order
+
+    def _passes(self) -> int:
+        return 1
 
     def _check_params(self) -> None:
         check_choice(self, "edge_order", (1, 2))
@@ -124,7 +150,7 @@ class _Gradient(SpectralTransformer):
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         derivative = X
-        for _ in range(self._passes):
+        for _ in range(self._passes()):
             derivative = np.gradient(
                 derivative, self.wavelengths_, axis=1, edge_order=self.edge_order
             )
@@ -167,7 +193,41 @@ class SecondDerivative(_Gradient):
     wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
     """
 
-    _passes = 2
+    def _passes(self) -> int:
+        return 2
+
+
+class Derivate(_Gradient):
+    """Derivative of any order along the wavelength axis by repeated finite differences.
+
+    ``d^order x / dw^order`` by ``order`` passes of :func:`numpy.gradient` over the real
+    (possibly non-uniform) axis coordinates, one spectrum per row: :class:`FirstDerivative`
+    for ``order=1``, :class:`SecondDerivative` for ``order=2``. (0.x differentiated along
+    the samples, axis 0, a defect.)
+
+    Parameters
+    ----------
+    order : int, default=1
+        Order of the derivative, >= 1.
+    edge_order : {1, 2}, default=1
+        Accuracy order of the differences at the two ends.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
+    """
+
+    def __init__(self, order: int = 1, edge_order: int = 1) -> None:
+        self.order = order
+        self.edge_order = edge_order
+
+    def _check_params(self) -> None:
+        check_int(self, "order", 1)
+        super()._check_params()
+
+    def _passes(self) -> int:
+        return int(self.order)
 
 
 class NorrisWilliams(SpectralTransformer):

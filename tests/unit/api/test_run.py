@@ -35,7 +35,7 @@ def test_sweep_runs_every_variant_and_ranks_by_pooled_cv(dataset) -> None:
     assert len(result.chains) == 6
     scores = [s.cv_score for s in result.top(6)]
     assert scores == sorted(scores)
-    assert result.best.cv_score == result.best_score
+    assert result.best.cv_score == result.best_cv_score
     assert result.best.refitted
     assert not math.isnan(result.best_rmse)
     assert [s.refitted for s in result.top(6)].count(True) == 1

@@ -197,3 +197,42 @@ def test_every_known_exception_names_the_issue_that_removes_it_or_is_documented(
         if reason.startswith("permanent: "):
             edge = f"`{source.removeprefix('nirs4all.')} -> {target.removeprefix('nirs4all.')}`"
             assert edge in architecture, f"permanent exception {edge} is not documented"
+
+
+FACE = ("def __getattr__(name):\n    if name == 'Runner':\n"
+        "        from pkg.api.run import run\n        return run\n"
+        "    raise AttributeError(name)\n")
+
+
+def _faces(tmp_path: Path, faces: list[dict]) -> Path:
+    path = tmp_path / "exceptions.json"
+    path.write_text(json.dumps({"exceptions": [], "faces": faces}))
+    return path
+
+
+def test_a_listed_getattr_face_is_not_an_upward_edge(tmp_path: Path) -> None:
+    package = _package(tmp_path, _with({"data/__init__.py": FACE}))
+    listed = _faces(tmp_path, [{"from": "pkg.data", "to": "pkg.api.run",
+                                "reason": "0.x path pkg.data.Runner"}])
+    assert check_imports.check(package, exceptions=listed) == []
+    kinds = {i.kind for i in check_imports.collect(package) if i.source == "pkg.data"}
+    assert kinds == {"face"}
+
+
+def test_an_unlisted_face_and_a_stale_face_both_fail(tmp_path: Path) -> None:
+    package = _package(tmp_path, _with({"data/__init__.py": FACE}))
+    failures = check_imports.check(package, exceptions=_faces(tmp_path, []))
+    assert len(failures) == 1
+    assert failures[0].startswith("NEW FACE pkg.data -> pkg.api.run")
+    stale = _faces(tmp_path, [{"from": "pkg.data", "to": "pkg.api.run", "reason": "x"},
+                              {"from": "pkg.operators", "to": "pkg.api", "reason": "gone"}])
+    failures = check_imports.check(package, exceptions=stale)
+    assert [f.split(" (")[0] for f in failures] == ["STALE FACE pkg.operators -> pkg.api"]
+
+
+def test_getattr_inside_a_class_is_an_ordinary_function_level_import(tmp_path: Path) -> None:
+    method = ("class Lazy:\n    def __getattr__(self, name):\n"
+              "        from pkg.api import run\n        return run\n")
+    package = _package(tmp_path, _with({"data/lazy.py": method}))
+    failures = check_imports.check(package, exceptions=_faces(tmp_path, []))
+    assert any(f.startswith("NEW pkg.data.lazy -> pkg.api") for f in failures)

@@ -1,0 +1,66 @@
+"""Local mixup: mixup restricted to nearest neighbours, so mixed spectra stay on the data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nirs4all.operators.augmentation._mixup import Mixup
+from nirs4all.operators.augmentation._noise_models import check_int
+
+__all__ = ["LocalMixupAugmenter"]
+
+
+class LocalMixupAugmenter(Mixup):
+    """Mixup with a partner drawn among the ``k_neighbors`` nearest rows (Baena et al., 2022).
+
+    For a source row ``i``, ``lam ~ Beta(alpha, alpha)`` is drawn and folded onto [0.5, 1],
+    then a partner ``j`` uniformly among the ``k = min(k_neighbors, n_rows - 1)`` rows
+    nearest to ``i`` in Euclidean distance (ties broken by row order, ``i`` itself
+    excluded): ``x' = lam * x_i + (1 - lam) * x_j`` and ``y' = lam * y_i + (1 - lam) * y_j``.
+    Mixing only close spectra keeps the new samples where the data are and avoids the
+    "manifold intrusion" of global mixup between distant, unrelated samples. As with
+    :class:`Mixup`, ``transform`` returns ``X`` unchanged and ``y`` must be numeric.
+
+    Parameters
+    ----------
+    alpha : float, default=0.2
+        Parameter of the symmetric Beta distribution of ``lam`` (> 0).
+    k_neighbors : int, default=5
+        Number of nearest rows a partner is drawn from (>= 1).
+    random_state : int or None, default=0
+        Seed of the weights and partners; the same seed gives the same samples.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+
+    References
+    ----------
+    Baena, R., Drumetz, L. and Gripon, V. (2022). Preventing manifold intrusion with
+    locality: local mixup. EUSIPCO 2022, 1372-1376.
+    """
+
+    def __init__(self, alpha: float = 0.2, k_neighbors: int = 5, random_state: int | None = 0):
+        super().__init__(alpha=alpha, random_state=random_state)
+        self.k_neighbors = k_neighbors
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_int(self, "k_neighbors", self.k_neighbors, 1)
+
+    def _partners(
+        self, X: np.ndarray, origin: np.ndarray, generators: list[np.random.Generator]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        n_rows = X.shape[0]
+        k = min(int(self.k_neighbors), n_rows - 1)
+        squared = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=2)
+        np.fill_diagonal(squared, np.inf)
+        nearest = np.argsort(squared, axis=1, kind="stable")[:, :k]
+        weights = np.empty(len(origin))
+        partners = origin.copy()
+        for m, (source, gen) in enumerate(zip(origin, generators, strict=True)):
+            lam = gen.beta(self.alpha, self.alpha)
+            weights[m] = max(lam, 1.0 - lam)
+            if k > 0:
+                partners[m] = nearest[source, int(gen.integers(k))]
+        return weights, partners
