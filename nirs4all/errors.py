@@ -9,14 +9,17 @@ value) derive from that built-in too, so ``except FileNotFoundError`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from os import PathLike
 
 __all__ = [
+    "AmbiguousSelectorError",
     "AxisMismatchError",
     "BundleIntegrityError",
     "BundleNotFoundError",
     "CanonicalDecodingError",
     "CanonicalEncodingError",
+    "ChainNotFoundError",
     "CorruptFileError",
     "DataError",
     "DataFileNotFoundError",
@@ -26,17 +29,22 @@ __all__ = [
     "DisallowedClassError",
     "EmptyFileError",
     "ExecutionError",
+    "FoldKeyError",
+    "GeneratorSpecError",
     "Nirs4allError",
     "NonFiniteValueError",
     "NonNumericCellError",
     "RaggedRowError",
     "RepeatedHeaderError",
+    "ReplayError",
     "RowCountMismatchError",
     "SpecError",
+    "TooManyVariantsError",
     "UnsafeImportError",
     "UntrustedBundleError",
     "WavelengthAxisError",
     "WavelengthMismatchError",
+    "WorkspaceError",
 ]
 
 
@@ -260,3 +268,89 @@ class ExecutionError(Nirs4allError, RuntimeError):
     def __reduce__(self) -> tuple:
         # Workers raise it in another process; it must come back with its fields.
         return (type(self), (self.reason, self.variant, self.step, self.fold))
+
+
+class WorkspaceError(Nirs4allError):
+    """Base class of the errors raised by the workspace store (and of the chain selector's)."""
+
+
+class ChainNotFoundError(WorkspaceError, LookupError, ValueError):
+    """No chain matches a selector (a workspace's, a run result's or a plot's).
+
+    A ``LookupError`` as the workspace resolver always raised, and a ``ValueError`` as the
+    plots raised before they shared the selector.
+    """
+
+
+class AmbiguousSelectorError(WorkspaceError, LookupError, ValueError):
+    """A selector matches more than one chain.
+
+    Parameters
+    ----------
+    selector : object
+        What the caller asked for.
+    candidates : sequence of str
+        One line per matching chain, in the order the selector sorts them.
+    """
+
+    def __init__(self, selector: object, candidates: Sequence[str]) -> None:
+        self.selector = selector
+        self.candidates = tuple(candidates)
+        lines = "\n  ".join(self.candidates)
+        super().__init__(
+            f"selector {selector!r} matches {len(self.candidates)} chains; give more hex "
+            "digits of the chain id, or (in a workspace) add a field (chain_id, dataset_hash, "
+            f"branch_path, model_name) to pick one:\n  {lines}"
+        )
+
+
+class FoldKeyError(Nirs4allError, ValueError):
+    """A value that is not a fold key was given where one is required."""
+
+
+class ReplayError(Nirs4allError, ValueError):
+    """A chain cannot be replayed: a fitted object is missing or a step is unknown."""
+
+
+class GeneratorSpecError(Nirs4allError, ValueError):
+    """A generator node of a pipeline spec is malformed.
+
+    Parameters
+    ----------
+    path : str
+        Where the node sits in the spec, e.g. ``"steps[2]._or_[1]"``.
+    problem : str
+        What is wrong and how to fix it.
+    """
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        self.problem = problem
+        super().__init__(f"{path}: {problem}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.path, self.problem)
+
+
+class TooManyVariantsError(Nirs4allError, ValueError):
+    """A spec expands to more variants than the caller allowed.
+
+    Parameters
+    ----------
+    n_variants : int
+        How many variants the spec expands to.
+    max_variants : int
+        The limit that was exceeded.
+    """
+
+    def __init__(self, n_variants: int, max_variants: int) -> None:
+        self.n_variants = n_variants
+        self.max_variants = max_variants
+        super().__init__(
+            f"the spec expands to {n_variants} variants, more than max_variants={max_variants}; "
+            "add 'count' to a generator node to keep a random subset of its choices (e.g. "
+            "{'_or_': [...], 'pick': 2, 'count': 50}), narrow a range, or raise max_variants"
+        )
+
+    def __reduce__(self) -> tuple[type, tuple[int, int]]:
+        return type(self), (self.n_variants, self.max_variants)

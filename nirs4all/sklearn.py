@@ -52,7 +52,7 @@ class NIRSPipeline(BaseEstimator):
         return estimator
 
     def _load(self) -> None:
-        from nirs4all.api.predict import Predictor
+        from nirs4all.api.predictor import Predictor
         from nirs4all.workspace.bundle import read_bundle
 
         self.predictor_ = Predictor.from_bundle(read_bundle(self.bundle, key=self.key),

@@ -11,13 +11,14 @@ from types import MappingProxyType
 from typing import Any
 
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
-from nirs4all.api.predict import Predictor, PredictResult
 from nirs4all.api.predictions import Entry
+from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
 from nirs4all.pipeline.runner import rank_chains
-from nirs4all.workspace.bundle import TrainingInfo, export_bundle
+from nirs4all.pipeline.selection import select_chain
+from nirs4all.workspace.bundle import export_bundle
 
 __all__ = ["ChainSummary", "RunResult"]
 
@@ -256,16 +257,13 @@ class RunResult(LegacyResultMixin):
     # -- trained chains ---------------------------------------------------------------------
 
     def chain(self, chain_id: str | None = None) -> ChainRecord:
-        """A chain by full id (the best chain by default)."""
+        """A chain by full id or unique id prefix (the best chain by default)."""
         if chain_id is None:
             best = self.best
             if best is None:
                 raise ValueError("this run has no chain")
             chain_id = best.chain_id
-        for chain in self._chains:
-            if chain.chain_id == chain_id:
-                return chain
-        raise KeyError(f"no chain {chain_id!r} in this run")
+        return select_chain(self._chains, chain_id)
 
     def predictor(self, chain_id: str | None = None) -> Predictor:
         """The chain (best by default) ready to predict new spectra."""

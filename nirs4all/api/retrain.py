@@ -9,7 +9,7 @@ from typing import Any
 
 from sklearn.base import clone
 
-from nirs4all.api.predict import Predictor
+from nirs4all.api.predictor import Predictor
 from nirs4all.api.result import RunResult
 from nirs4all.api.run import run
 from nirs4all.operators.frozen import FrozenStep

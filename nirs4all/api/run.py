@@ -20,7 +20,8 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.records import VariantOutcome
+from nirs4all.pipeline.reading import split_pipelines
+from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
     prepare_variants,
@@ -29,7 +30,6 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
-from nirs4all.workspace.bundle import TrainingInfo
 
 __all__ = ["run"]
 
@@ -81,16 +81,13 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
 
 
 def _pipelines(pipeline: Any) -> list[Any]:
-    """One pipeline, a pipeline file, or a list of pipelines (a list of lists)."""
+    """One pipeline, a pipeline file, or a list of pipelines (see pipeline/reading.py)."""
     if hasattr(pipeline, "as_pipeline"):  # the 0.x PipelineConfigs
         pipeline = pipeline.as_pipeline()
     if isinstance(pipeline, (str, Path)) and Path(pipeline).suffix.lower() in (
             ".yaml", ".yml", ".json"):
         return [_load_pipeline_file(Path(pipeline))]
-    if (isinstance(pipeline, list) and len(pipeline) > 1
-            and all(isinstance(p, list) for p in pipeline)):
-        return list(pipeline)
-    return [pipeline]
+    return split_pipelines(pipeline)
 
 
 def _datasets(dataset: Any) -> list[SpectroDataset]:
@@ -372,7 +369,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     try:
         for ds in datasets:
             names[ds.content_hash()] = ds.name
-            training[ds.content_hash()] = TrainingInfo(
+            training[ds.content_hash()] = training_info(
                 dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
                 target_names=ds.target_names, classes=ds.classes, seed=seed,
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))

@@ -14,6 +14,7 @@ from nirs4all.data._bands import COMPONENTS
 from nirs4all.data._synthetic_effects import COMPLEXITY_PRESETS, DISTRIBUTIONS, Preset
 from nirs4all.data._synthetic_model import Recipe, Simulation
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
+from nirs4all.utils.arrays import seal
 
 __all__ = [
     "as_arrays",
@@ -258,21 +259,16 @@ def to_dataset(
     sources = []
     for spec, block in zip(recipe.sources, simulation.spectra, strict=True):
         unit = "index" if spec.axis is None else "nm"
-        sources.append(FeatureSource(spec.name, _frozen(block[order]), spec.axis, unit))
+        sources.append(FeatureSource(spec.name, seal(block[order]), spec.axis, unit))
     columns = dict(metadata or {})
     if simulation.batch is not None:
         columns["batch"] = simulation.batch
     return SpectroDataset(
         sources,
-        _frozen(simulation.y[order]),
+        seal(simulation.y[order]),
         partition=simulation.partition[order],
         metadata={key: np.asarray(values)[order] for key, values in columns.items()},
         task=recipe.task,
         target_names=simulation.target_names,
         name=name,
     )
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array

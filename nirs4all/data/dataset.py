@@ -9,178 +9,25 @@ that shares every array they do not change.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from nirs4all.data._source import (
+    PARTITIONS,
+    UNITS,
+    FeatureSource,
+    RowSelection,
+    check_metadata,
+    check_partition,
+    check_sample_ids,
+    normalize_rows,
+)
+from nirs4all.data._targets import TASK_OVERRIDES, TASKS, coerce_targets, detect_task
 from nirs4all.data.hashing import ContentHasher
-from nirs4all.data.signal_type import SignalType, normalize_signal_type
+from nirs4all.utils.arrays import readonly_view
 
 __all__ = ["PARTITIONS", "TASKS", "UNITS", "FeatureSource", "SpectroDataset", "detect_task"]
-
-UNITS = ("nm", "cm-1", "index")
-TASKS = ("regression", "binary", "multiclass")
-PARTITIONS = ("train", "test")
-_TASK_OVERRIDES = (*TASKS, "classification", "auto")
-
-RowSelection = slice | Sequence[int] | np.ndarray
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    """Return ``array`` itself when it is already read-only, else a read-only copy."""
-    if array.flags.writeable:
-        array = array.copy()
-        array.flags.writeable = False
-    return array
-
-
-def _frozen_view(array: np.ndarray) -> np.ndarray:
-    """Return a read-only view of an array that this module derived itself."""
-    view = array.view()
-    view.flags.writeable = False
-    return view
-
-
-def _as_feature_matrix(X: Any, name: str) -> np.ndarray:
-    array = np.asarray(X)
-    if array.ndim != 2:
-        raise ValueError(
-            f"feature source {name!r} must be a 2D array (samples x wavelengths); "
-            f"got {array.ndim} dimension(s) with shape {array.shape}"
-        )
-    if array.dtype.kind in "iub":
-        array = array.astype(np.float64)
-    elif array.dtype not in (np.float32, np.float64):
-        raise TypeError(
-            f"feature source {name!r} must hold float32 or float64 values; got dtype {array.dtype}"
-        )
-    return _frozen(array)
-
-
-@dataclass(frozen=True, eq=False)
-class FeatureSource:
-    """One block of spectra measured on one wavelength axis.
-
-    Parameters
-    ----------
-    name : str
-        Name of the source (``"X"``, ``"nir"``, ``"mir"``...).
-    X : ndarray of shape (n_samples, n_wavelengths)
-        Spectra, float32 or float64, stored read-only.
-    wavelengths : ndarray of shape (n_wavelengths,), optional
-        The axis. Defaults to ``0, 1, ..., n_wavelengths - 1`` with unit ``"index"``.
-    unit : {"nm", "cm-1", "index"}
-        Unit of ``wavelengths``.
-    signal_type : SignalType or str, default="unknown"
-        What the values are (see :mod:`nirs4all.data.signal_type`); a label, not content.
-    """
-
-    name: str
-    X: np.ndarray
-    wavelengths: np.ndarray | None = None
-    unit: str = "index"
-    signal_type: SignalType | str = SignalType.UNKNOWN
-    _checked: bool = field(default=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if self._checked:
-            return
-        X = _as_feature_matrix(self.X, self.name)
-        if self.unit not in UNITS:
-            raise ValueError(
-                f"feature source {self.name!r}: unit must be one of {UNITS}; got {self.unit!r}"
-            )
-        if self.wavelengths is None:
-            if self.unit != "index":
-                raise ValueError(
-                    f"feature source {self.name!r}: unit {self.unit!r} needs a wavelength axis"
-                )
-            axis = np.arange(X.shape[1], dtype=np.float64)
-        else:
-            axis = np.asarray(self.wavelengths, dtype=np.float64).reshape(-1)
-        if axis.shape[0] != X.shape[1]:
-            raise ValueError(
-                f"feature source {self.name!r} has {X.shape[1]} columns but its wavelength axis "
-                f"has {axis.shape[0]} values"
-            )
-        object.__setattr__(self, "X", X)
-        object.__setattr__(self, "wavelengths", _frozen(axis))
-        object.__setattr__(self, "signal_type", normalize_signal_type(self.signal_type))
-        object.__setattr__(self, "_checked", True)
-
-    @property
-    def n_features(self) -> int:
-        """Number of wavelengths (columns)."""
-        return int(self.X.shape[1])
-
-    def rows(self, selection: RowSelection) -> FeatureSource:
-        """Return this source restricted to some rows (a view when the rows are contiguous)."""
-        return FeatureSource(
-            self.name, _frozen_view(self.X[selection]), self.wavelengths, self.unit,
-            self.signal_type, _checked=True,
-        )
-
-
-def detect_task(y: np.ndarray | None) -> str | None:
-    """Detect the learning task from targets.
-
-    Floating-point targets are regression, whatever their values (a count of days stays a
-    regression target). Integer, boolean and text labels are classification: ``"binary"``
-    with at most two distinct labels, ``"multiclass"`` otherwise. Pass ``task=`` to override.
-    """
-    if y is None:
-        return None
-    if y.dtype.kind == "f":
-        return "regression"
-    n_labels = np.unique(y).shape[0]
-    return "binary" if n_labels <= 2 else "multiclass"
-
-
-def _coerce_targets(y: Any, task: str, n_samples: int) -> tuple[np.ndarray, str]:
-    array = np.asarray(y)
-    if array.shape[0] != n_samples:
-        raise ValueError(f"targets have {array.shape[0]} rows but the features have {n_samples}")
-    wants_labels = task in ("classification", "binary", "multiclass")
-    if array.ndim == 2 and array.shape[1] == 1 and (array.dtype.kind != "f" or wants_labels):
-        array = array[:, 0]
-    if array.dtype.kind == "O":
-        array = array.astype(str)
-    if task == "regression":
-        if array.dtype.kind in "US":
-            try:
-                array = array.astype(np.float64)
-            except ValueError as exc:
-                raise ValueError(f"task='regression' needs numeric targets: {exc}") from None
-        array = array.astype(np.float64, copy=False)
-        detected = "regression"
-    elif wants_labels:
-        if array.ndim != 1:
-            raise ValueError(
-                f"classification needs one target column; got {array.shape[1]} columns"
-            )
-        if array.dtype.kind == "f":
-            if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
-                raise ValueError(
-                    "task='classification' with float targets needs integer-valued labels; "
-                    "found non-integer values (pass task='regression' or give text labels)"
-                )
-            array = array.astype(np.int64)
-        detected = detect_task(array) or "binary"
-        if task != "classification" and task != detected:
-            n_labels = np.unique(array).shape[0]
-            if task == "binary" or n_labels < 2:
-                raise ValueError(
-                    f"task={task!r} does not fit targets with {n_labels} distinct labels"
-                )
-            detected = task
-    else:
-        detected = detect_task(array) or "regression"
-        if detected == "regression" and array.ndim == 1:
-            array = array.astype(np.float64, copy=False)
-    if detected == "regression" and array.ndim == 1:
-        array = array.reshape(-1, 1)
-    return _frozen(array), detected
 
 
 class SpectroDataset:
@@ -251,19 +98,19 @@ class SpectroDataset:
                     f"feature source {source.name!r} has {source.X.shape[0]} rows but "
                     f"{sources[0].name!r} has {n_samples}"
                 )
-        if task not in _TASK_OVERRIDES:
-            raise ValueError(f"task must be one of {_TASK_OVERRIDES}; got {task!r}")
+        if task not in TASK_OVERRIDES:
+            raise ValueError(f"task must be one of {TASK_OVERRIDES}; got {task!r}")
         self._sources = sources
         self.name = name
         self._task_given = task != "auto"
         if y is None:
             self._y, self._task = None, None
         else:
-            self._y, self._task = _coerce_targets(y, task, n_samples)
+            self._y, self._task = coerce_targets(y, task, n_samples)
         self._target_names = self._check_target_names(target_names)
-        self._partition = self._check_partition(partition, n_samples)
-        self._sample_ids = self._check_sample_ids(sample_ids, n_samples)
-        self._metadata = self._check_metadata(metadata or {}, n_samples)
+        self._partition = check_partition(partition, n_samples)
+        self._sample_ids = check_sample_ids(sample_ids, n_samples)
+        self._metadata = check_metadata(metadata or {}, n_samples)
         self._hash_cache: dict[bool, str] = {}
 
     # -- validation -------------------------------------------------------------------------
@@ -278,41 +125,6 @@ class SpectroDataset:
         if len(names) != n_targets:
             raise ValueError(f"{len(names)} target names given for {n_targets} target columns")
         return names
-
-    @staticmethod
-    def _check_partition(partition: Any, n_samples: int) -> np.ndarray:
-        if partition is None:
-            return _frozen(np.full(n_samples, "train", dtype="<U5"))
-        labels = np.asarray(partition).astype(str)
-        if labels.shape != (n_samples,):
-            raise ValueError(f"partition must have one label per sample ({n_samples})")
-        unknown = sorted(set(np.unique(labels)) - set(PARTITIONS))
-        if unknown:
-            raise ValueError(f"partition labels must be 'train' or 'test'; got {unknown}")
-        return _frozen(labels.astype("<U5"))
-
-    @staticmethod
-    def _check_sample_ids(sample_ids: Any, n_samples: int) -> np.ndarray:
-        if sample_ids is None:
-            return _frozen(np.arange(n_samples, dtype=np.int64))
-        ids = np.asarray(sample_ids)
-        if ids.shape != (n_samples,) or ids.dtype.kind not in "iu":
-            raise ValueError(f"sample_ids must be {n_samples} integers")
-        if np.unique(ids).shape[0] != n_samples:
-            raise ValueError("sample_ids must be unique")
-        return _frozen(ids.astype(np.int64, copy=False))
-
-    @staticmethod
-    def _check_metadata(metadata: Mapping[str, Any], n_samples: int) -> dict[str, np.ndarray]:
-        columns = {}
-        for key, values in metadata.items():
-            column = np.asarray(values)
-            if column.shape != (n_samples,):
-                raise ValueError(
-                    f"metadata column {key!r} has shape {column.shape}; expected ({n_samples},)"
-                )
-            columns[str(key)] = _frozen(column)
-        return columns
 
     @classmethod
     def _assemble(
@@ -444,14 +256,14 @@ class SpectroDataset:
         Contiguous rows (a slice, or indices ``k, k+1, ...``) give views; other selections
         give new read-only arrays holding only those rows.
         """
-        selection = _normalize_rows(rows, self.n_samples)
+        selection = normalize_rows(rows, self.n_samples)
         return self._assemble(
             self,
             sources=tuple(s.rows(selection) for s in self._sources),
-            y=None if self._y is None else _frozen_view(self._y[selection]),
-            partition=_frozen_view(self._partition[selection]),
-            sample_ids=_frozen_view(self._sample_ids[selection]),
-            metadata={k: _frozen_view(v[selection]) for k, v in self._metadata.items()},
+            y=None if self._y is None else readonly_view(self._y[selection]),
+            partition=readonly_view(self._partition[selection]),
+            sample_ids=readonly_view(self._sample_ids[selection]),
+            metadata={k: readonly_view(v[selection]) for k, v in self._metadata.items()},
         )
 
     def subset(self, partition: str) -> SpectroDataset:
@@ -561,25 +373,3 @@ class SpectroDataset:
             f"SpectroDataset(name={self.name!r}, n_samples={self.n_samples}, "
             f"sources={list(self.source_names)}, task={self._task!r})"
         )
-
-
-def _normalize_rows(rows: RowSelection, n_samples: int) -> slice | np.ndarray:
-    """Turn a row selection into a slice when it is contiguous, else an index array."""
-    if isinstance(rows, slice):
-        return rows
-    index = np.asarray(rows)
-    if index.dtype == bool:
-        if index.shape != (n_samples,):
-            raise IndexError(f"boolean row mask must have length {n_samples}")
-        index = np.flatnonzero(index)
-    elif index.dtype.kind not in "iu":
-        raise IndexError(f"rows must be a slice, a boolean mask or integers; got {index.dtype}")
-    index = index.astype(np.int64, copy=False).reshape(-1)
-    if index.size and (index.min() < -n_samples or index.max() >= n_samples):
-        raise IndexError(f"row index out of range for {n_samples} samples")
-    index = np.where(index < 0, index + n_samples, index)
-    if index.size == 0:
-        return slice(0, 0)
-    if index.size == index[-1] - index[0] + 1 and np.all(np.diff(index) == 1):
-        return slice(int(index[0]), int(index[-1]) + 1)
-    return index

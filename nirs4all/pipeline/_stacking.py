@@ -19,8 +19,8 @@ from nirs4all.pipeline.state import SHARED, Block, Rows, chain_key
 
 if TYPE_CHECKING:
     from nirs4all.data.dataset import SpectroDataset
-    from nirs4all.pipeline.execute import FittedModel
     from nirs4all.pipeline.spec import Step
+    from nirs4all.pipeline.state import FittedModel
 
 __all__ = ["meta_blocks"]
 

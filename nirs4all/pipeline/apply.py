@@ -12,20 +12,12 @@ from typing import Any
 import numpy as np
 
 from nirs4all.operators.transforms import is_wavelength_aware
+from nirs4all.utils.arrays import readonly_view as readonly
 
 __all__ = ["align_proba", "augment_features", "model_input", "predict",
            "prediction_features", "readonly", "transform_source"]
 
 Axis = tuple[np.ndarray, str]
-
-
-def readonly(array: np.ndarray) -> np.ndarray:
-    """A read-only view of an array (the array itself when it is already read-only)."""
-    array = np.asarray(array)
-    if array.flags.writeable:
-        array = array.view()
-        array.flags.writeable = False
-    return array
 
 
 def transform_source(op: Any, X: np.ndarray, axis: Axis) -> tuple[np.ndarray, Axis]:

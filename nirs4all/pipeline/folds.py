@@ -20,7 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from nirs4all.errors import Nirs4allError
+from nirs4all.errors import FoldKeyError
 
 __all__ = [
     "FINAL",
@@ -28,6 +28,7 @@ __all__ = [
     "LegacyFoldIdWarning",
     "fold_index",
     "fold_key",
+    "fold_order",
     "is_fold_key",
     "normalize_legacy_fold_id",
     "sort_fold_keys",
@@ -39,10 +40,6 @@ FINAL = "final"
 _FOLD_PATTERN = re.compile(r"0|[1-9][0-9]*")
 _LEGACY_FOLD_PATTERN = re.compile(r"fold_(0|[1-9][0-9]*)")
 _AGGREGATES = frozenset({"avg", "w_avg"})
-
-
-class FoldKeyError(Nirs4allError, ValueError):
-    """A value that is not a fold key was given where one is required."""
 
 
 class LegacyFoldIdWarning(DeprecationWarning):
@@ -112,8 +109,15 @@ def sort_fold_keys(keys: Iterable[str]) -> list[str]:
     FoldKeyError
         If any key is not a canonical fold key.
     """
-    checked = [_require_fold_key(key) for key in keys]
-    return sorted(checked, key=lambda key: (key == FINAL, 0 if key == FINAL else int(key)))
+    return sorted((_require_fold_key(key) for key in keys), key=fold_order)
+
+
+def fold_order(key: str) -> tuple[bool, int]:
+    """Sort key of a canonical fold key: CV folds by number, :data:`FINAL` after them.
+
+    The key is not checked (see :func:`sort_fold_keys` for keys from outside).
+    """
+    return (key == FINAL, 0 if key == FINAL else int(key))
 
 
 def normalize_legacy_fold_id(value: object) -> str:

@@ -7,11 +7,10 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline.execute import FittedModel
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, score_all
 from nirs4all.pipeline.records import ChainRecord, ChainStep, PredictionRecord
-from nirs4all.pipeline.state import SHARED, Rows
+from nirs4all.pipeline.state import SHARED, FittedModel, Rows
 
 __all__ = ["build_records", "refit_context"]
 

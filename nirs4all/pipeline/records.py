@@ -11,11 +11,13 @@ for cross-validation folds and ``"final"`` for the refit on all training rows (c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from nirs4all.utils.arrays import readonly_view
 
 __all__ = [
     "PARTITIONS",
@@ -23,7 +25,9 @@ __all__ = [
     "ChainRecord",
     "ChainStep",
     "PredictionRecord",
+    "TrainingInfo",
     "VariantOutcome",
+    "training_info",
 ]
 
 PARTITIONS = ("train", "val", "test")
@@ -42,12 +46,7 @@ STEP_KINDS = (
 
 
 def _readonly(array: np.ndarray | None) -> np.ndarray | None:
-    if array is None:
-        return None
-    view = np.asarray(array).view()
-    view.flags.writeable = False
-    return view
-
+    return None if array is None else readonly_view(array)
 
 @dataclass(frozen=True, eq=False)
 class PredictionRecord:
@@ -272,3 +271,53 @@ class VariantOutcome:
             duplicate = next(k for k in keys if k in seen or seen.add(k))
             raise ValueError(f"two predictions share the natural key {duplicate}")
         object.__setattr__(self, "artifacts", dict(self.artifacts))
+
+
+@dataclass(frozen=True)
+class TrainingInfo:
+    """What a trained chain knows of the data it was trained on (a bundle carries it).
+
+    Build it with :func:`training_info`, which gives every field its one type.
+    """
+
+    dataset_hash: str
+    task: str
+    n_targets: int
+    target_names: tuple[str, ...]
+    classes: np.ndarray | None
+    sources: tuple[tuple[str, np.ndarray, str], ...]
+    seed: int
+
+
+def training_info(*, dataset_hash: str, task: str, n_targets: int, target_names: Iterable[str],
+                  classes: Any, sources: Iterable[tuple[str, Any, str]],
+                  seed: int) -> TrainingInfo:
+    """The one way to build a :class:`TrainingInfo`, whatever it is read from.
+
+    A run builds it from the dataset, a bundle from its manifest and the workspace from its
+    rows; each gives lists or arrays, and this normalises them: target names to a tuple,
+    classes to an array (or None), every source's wavelength axis to a float64 array, the
+    counts and the seed to ``int``.
+
+    Parameters
+    ----------
+    dataset_hash, task : str
+        The training data's content hash and task.
+    n_targets : int
+        Number of target columns.
+    target_names : iterable of str
+        Their names.
+    classes : array-like or None
+        Class labels of a classifier.
+    sources : iterable of (name, wavelengths, unit)
+        The training axis of every source, in order.
+    seed : int
+        The run's root seed.
+    """
+    return TrainingInfo(
+        dataset_hash=dataset_hash, task=task, n_targets=int(n_targets),
+        target_names=tuple(target_names),
+        classes=None if classes is None else np.asarray(classes),
+        sources=tuple((name, np.asarray(axis, dtype=np.float64), unit)
+                      for name, axis, unit in sources),
+        seed=int(seed))

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from nirs4all.errors import ReplayError
 from nirs4all.pipeline import apply
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord
@@ -23,10 +24,6 @@ from nirs4all.pipeline.records import ChainRecord
 __all__ = ["ReplayError", "ReplayTarget", "replay_chain"]
 
 Axis = tuple[np.ndarray, str]
-
-
-class ReplayError(ValueError):
-    """A chain cannot be replayed: a fitted object is missing or a step is unknown."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import numpy as np
 from nirs4all.pipeline.metrics import is_better
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import ChainSummary, RunResult
+    from nirs4all.viz._types import ResultView, SummaryView
 
 __all__ = ["CHAIN_KEYS", "infer_columns", "last_segment", "resolve_key", "score_grid"]
 
@@ -27,7 +27,7 @@ def last_segment(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def resolve_key(key: str, summaries: Sequence[ChainSummary]) -> str:
+def resolve_key(key: str, summaries: Sequence[SummaryView]) -> str:
     """The choice path (or chain field) that ``key`` names: exact, or by its last segment."""
     if key in CHAIN_KEYS:
         return key
@@ -44,7 +44,7 @@ def resolve_key(key: str, summaries: Sequence[ChainSummary]) -> str:
                      f"generator choice path {paths} (or its last segment)")
 
 
-def infer_columns(summaries: Sequence[ChainSummary], rows: str) -> str:
+def infer_columns(summaries: Sequence[SummaryView], rows: str) -> str:
     """The first swept model parameter (a choice path ending in a name), else the model."""
     paths = list(dict.fromkeys(path for s in summaries for path, _ in s.choices))
     for path in paths:
@@ -54,7 +54,7 @@ def infer_columns(summaries: Sequence[ChainSummary], rows: str) -> str:
     return "model_name"
 
 
-def _value(summary: ChainSummary, key: str) -> Any:
+def _value(summary: SummaryView, key: str) -> Any:
     if key in CHAIN_KEYS:
         return getattr(summary, key) or "(none)"
     return next((v for p, v in summary.choices if p == key), _UNSET)
@@ -76,7 +76,7 @@ def _categories(values: Sequence[Any]) -> list[str]:
     return distinct
 
 
-def score_grid(result: RunResult, rows: str, cols: str, metric: str,
+def score_grid(result: ResultView, rows: str, cols: str, metric: str,
                partition: str = "val") -> tuple[list[str], list[str], np.ndarray, int]:
     """Chains' ``metric`` on a grid of ``rows`` x ``cols`` values.
 

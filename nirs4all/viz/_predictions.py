@@ -20,8 +20,8 @@ from nirs4all.viz._figure import (
 from nirs4all.viz._select import Selection, select_predictions
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import ChainSummary, RunResult
     from nirs4all.pipeline.records import ChainRecord
+    from nirs4all.viz._types import ResultView, SummaryView
 
 __all__ = ["plot_predicted_vs_observed", "plot_residuals"]
 
@@ -31,8 +31,8 @@ _BOX = {"boxstyle": "round", "facecolor": "white", "edgecolor": "0.7", "alpha": 
 
 
 def plot_predicted_vs_observed(
-    result: RunResult,
-    chain: str | ChainRecord | ChainSummary | None = None,
+    result: ResultView,
+    chain: str | ChainRecord | SummaryView | None = None,
     *,
     partition: str = "test",
     target: int = 0,
@@ -142,8 +142,8 @@ def _confusion_matrix(selection: Selection, figsize: tuple[float, float]) -> Fig
 
 
 def plot_residuals(
-    result: RunResult,
-    chain: str | ChainRecord | ChainSummary | None = None,
+    result: ResultView,
+    chain: str | ChainRecord | SummaryView | None = None,
     *,
     partition: str = "test",
     target: int = 0,

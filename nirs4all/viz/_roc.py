@@ -12,8 +12,8 @@ from nirs4all.viz._figure import DEFAULT_DPI, Figure, finish, new_figure, wrap
 from nirs4all.viz._select import select_predictions
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import ChainSummary, RunResult
     from nirs4all.pipeline.records import ChainRecord
+    from nirs4all.viz._types import ResultView, SummaryView
 
 __all__ = ["plot_roc", "roc_curves"]
 
@@ -42,8 +42,8 @@ def roc_curves(y_true: np.ndarray, y_proba: np.ndarray, classes: np.ndarray,
 
 
 def plot_roc(
-    result: RunResult,
-    chain: str | ChainRecord | ChainSummary | None = None,
+    result: ResultView,
+    chain: str | ChainRecord | SummaryView | None = None,
     *,
     partition: str = "test",
     figsize: tuple[float, float] = (6.0, 6.0),

@@ -16,14 +16,14 @@ from nirs4all.viz._grid import CHAIN_KEYS, infer_columns, last_segment, resolve_
 from nirs4all.viz._select import find_chain
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import ChainSummary, RunResult
     from nirs4all.pipeline.records import ChainRecord
+    from nirs4all.viz._types import ResultView, SummaryView
 
 __all__ = ["plot_cv_heatmap", "plot_fold_scores"]
 
 
 def plot_cv_heatmap(
-    result: RunResult,
+    result: ResultView,
     *,
     rows: str = "preprocessing",
     cols: str | None = None,
@@ -135,8 +135,8 @@ def plot_cv_heatmap(
 
 
 def plot_fold_scores(
-    result: RunResult,
-    chain: str | ChainRecord | ChainSummary | None = None,
+    result: ResultView,
+    chain: str | ChainRecord | SummaryView | None = None,
     *,
     metric: str | None = None,
     figsize: tuple[float, float] = (6.5, 4.0),

@@ -1,7 +1,8 @@
 """Which chain and which predictions a plot shows.
 
 A chain is named by its full id, a unique prefix of it (the ``short_id`` printed by
-``RunResult.summary``), or a :class:`~nirs4all.pipeline.records.ChainRecord` /
+``RunResult.summary``; the rule is :func:`nirs4all.pipeline.selection.select_chain`), or a
+:class:`~nirs4all.pipeline.records.ChainRecord` /
 :class:`~nirs4all.api.result.ChainSummary`; ``None`` is the best chain.
 """
 
@@ -17,17 +18,17 @@ from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import score_all
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord
+from nirs4all.pipeline.selection import select_chain
 
 if TYPE_CHECKING:
-    from nirs4all.api.result import RunResult
+    from nirs4all.viz._types import ResultView
 
 __all__ = ["PLOT_PARTITIONS", "Selection", "find_chain", "select_predictions"]
 
 PLOT_PARTITIONS = ("test", "val", "train")
-_MIN_PREFIX = 4
 
 
-def find_chain(result: RunResult, chain: Any = None) -> ChainRecord:
+def find_chain(result: ResultView, chain: Any = None) -> ChainRecord:
     """The chain record named by ``chain`` (see the module docstring); the best by default."""
     chains = result.chains
     if not chains:
@@ -41,20 +42,7 @@ def find_chain(result: RunResult, chain: Any = None) -> ChainRecord:
             f"chain must be a chain id (str), a ChainRecord or a ChainSummary; got "
             f"{type(chain).__name__}"
         )
-    matches = [c for c in chains if c.chain_id == chain_id]
-    if not matches and len(chain_id) >= _MIN_PREFIX:
-        matches = [c for c in chains if c.chain_id.startswith(chain_id)]
-    if len(matches) > 1:
-        raise ValueError(
-            f"chain id prefix {chain_id!r} matches {len(matches)} chains; give more characters"
-        )
-    if not matches:
-        raise ValueError(
-            f"no chain {chain_id!r} in this result ({len(chains)} chain(s)); list them with "
-            "result.top(n) and pass a chain_id or a short_id of at least "
-            f"{_MIN_PREFIX} characters"
-        )
-    return matches[0]
+    return select_chain(chains, chain_id)
 
 
 @dataclass(frozen=True)
@@ -86,7 +74,7 @@ class Selection:
         return f"{self.chain.model_name} / {pre}"
 
 
-def _by_key(result: RunResult, chain_id: str) -> dict[tuple[str, str], PredictionRecord]:
+def _by_key(result: ResultView, chain_id: str) -> dict[tuple[str, str], PredictionRecord]:
     records: dict[tuple[str, str], PredictionRecord] = {}
     for record in result.filter(chain_id=chain_id):
         records.setdefault((record.fold_id, record.partition), record)
@@ -109,7 +97,7 @@ def _one_target(y_true: np.ndarray, y_pred: np.ndarray, scores: Mapping[str, flo
     return t, p, scores
 
 
-def select_predictions(result: RunResult, chain: Any = None, partition: str = "test",
+def select_predictions(result: ResultView, chain: Any = None, partition: str = "test",
                        target: int = 0) -> Selection:
     """Predictions of a chain for a plot.
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from nirs4all.pipeline.folds import sort_fold_keys
+from nirs4all.pipeline.folds import fold_order, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, ChainStep
 from nirs4all.workspace.errors import IdentityConflictError
 from nirs4all.workspace.schema import higher_is_better
@@ -41,13 +41,9 @@ _IDENTITY = ("pipeline_id", "dataset_hash", "model_step", "model_name", "model_c
              "branch_path", "source_chains", "metric", "preprocessing")
 
 
-def _fold_order(key: str) -> tuple[bool, int]:
-    return (key == "final", 0 if key == "final" else int(key))
-
-
 def _sorted_folds(keys: Iterable[str]) -> list[str]:
     """Sort fold keys already checked by the caller (cheaper than ``sort_fold_keys``)."""
-    return sorted(keys, key=_fold_order)
+    return sorted(keys, key=fold_order)
 
 
 def _finite(value: float | None) -> float | None:

@@ -40,7 +40,7 @@ import numpy as np
 
 from nirs4all.errors import BundleIntegrityError, Nirs4allError, UntrustedBundleError
 from nirs4all.pipeline.folds import FINAL
-from nirs4all.pipeline.records import ChainRecord, ChainStep
+from nirs4all.pipeline.records import ChainRecord, ChainStep, TrainingInfo
 from nirs4all.workspace import _strictzip, serialization
 from nirs4all.workspace._bundle_verify import (
     DEFAULT_MAX_BYTES,
@@ -60,19 +60,6 @@ from nirs4all.workspace.errors import UntrustedArtifactError
 
 __all__ = ["BUNDLE_FORMAT", "DEFAULT_MAX_BYTES", "KEY_VARIABLE", "MAX_BYTES_VARIABLE",
            "Bundle", "TrainingInfo", "export_bundle", "read_bundle"]
-
-
-@dataclass(frozen=True)
-class TrainingInfo:
-    """What a bundle must know of the data its chain was trained on."""
-
-    dataset_hash: str
-    task: str
-    n_targets: int
-    target_names: tuple[str, ...]
-    classes: np.ndarray | None
-    sources: tuple[tuple[str, np.ndarray, str], ...]
-    seed: int
 
 
 def _key(key: str | bytes | None) -> bytes | None:

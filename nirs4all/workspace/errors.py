@@ -11,7 +11,11 @@ import errno as _errno
 import os
 from collections.abc import Sequence
 
-from nirs4all.errors import Nirs4allError
+from nirs4all.errors import (
+    AmbiguousSelectorError,
+    ChainNotFoundError,
+    WorkspaceError,
+)
 
 __all__ = [
     "AmbiguousSelectorError",
@@ -31,10 +35,6 @@ __all__ = [
     "WorkspaceStorageError",
     "WorkspaceVersionError",
 ]
-
-
-class WorkspaceError(Nirs4allError):
-    """Base class of the errors raised by the workspace store."""
 
 
 class WorkspaceNotFoundError(WorkspaceError, FileNotFoundError):
@@ -116,31 +116,6 @@ class UntrustedArtifactError(WorkspaceError):
         self.types = tuple(types)
         listed = ", ".join(self.types)
         super().__init__(f"artifact {artifact_id[:10]}... needs {listed}: {reason}")
-
-
-class ChainNotFoundError(WorkspaceError, LookupError):
-    """No stored chain matches a selector."""
-
-
-class AmbiguousSelectorError(WorkspaceError, LookupError):
-    """A selector matches more than one chain.
-
-    Parameters
-    ----------
-    selector : object
-        What the caller asked for.
-    candidates : sequence of str
-        One line per matching chain, in the order the resolver sorts them.
-    """
-
-    def __init__(self, selector: object, candidates: Sequence[str]) -> None:
-        self.selector = selector
-        self.candidates = tuple(candidates)
-        lines = "\n  ".join(self.candidates)
-        super().__init__(
-            f"selector {selector!r} matches {len(self.candidates)} chains; add a field "
-            f"(chain_id, dataset_hash, branch_path, model_name) to pick one:\n  {lines}"
-        )
 
 
 class LegacyImportError(WorkspaceError):

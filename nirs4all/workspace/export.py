@@ -7,25 +7,45 @@ knows of its training data (targets, classes, wavelength axes, seed).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from nirs4all.pipeline.folds import FINAL
-from nirs4all.pipeline.records import ChainRecord
-from nirs4all.workspace.bundle import TrainingInfo, export_bundle
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, training_info
+from nirs4all.workspace.bundle import export_bundle
 
 if TYPE_CHECKING:
-    from nirs4all.workspace.store import Workspace
+    import pyarrow as pa
 
-__all__ = ["StoredChain", "export_chain", "stored_chain"]
+__all__ = ["StoreView", "StoredChain", "export_chain", "stored_chain"]
+
+
+class StoreView(Protocol):
+    """What this module reads of a :class:`~nirs4all.workspace.store.Workspace`.
+
+    Typed as a protocol so that this module does not import the store back: the store's
+    ``export`` method calls :func:`export_chain`.
+    """
+
+    def sql(self, query: str, params: Sequence[Any] | Mapping[str, Any] | None = None,
+            ) -> pa.Table:
+        """Run a read-only SQL query on the store."""
+
+    def prediction_records(self, **filters: Any) -> list[PredictionRecord]:
+        """Stored predictions, arrays included."""
+
+    def resolve_chain(self, selector: str | Mapping[str, Any]) -> ChainRecord:
+        """The one chain a selector designates."""
+
+    def load_artifact(self, artifact_id: str, *, trusted: bool | Iterable[str] = False) -> Any:
+        """A fitted object, after its file's hash is checked."""
+
 
 StoredChain = tuple[ChainRecord, Mapping[str, ChainRecord], Callable[[str], Any], TrainingInfo]
 
 
-def _training(ws: Workspace, chain: ChainRecord, dataset_hash: str) -> TrainingInfo:
+def _training(ws: StoreView, chain: ChainRecord, dataset_hash: str) -> TrainingInfo:
     dataset = ws.sql("SELECT task, target_names FROM datasets WHERE dataset_hash = ?",
                      [dataset_hash]).to_pylist()[0]
     pipeline = ws.sql(
@@ -36,15 +56,13 @@ def _training(ws: Workspace, chain: ChainRecord, dataset_hash: str) -> TrainingI
     n_targets = 1
     if records and records[0].y_pred.ndim == 2:
         n_targets = records[0].y_pred.shape[1]
-    sources = tuple((w["source"], np.asarray(w["axis"], dtype=np.float64), w["unit"])
-                    for w in pipeline["wavelengths"])
-    return TrainingInfo(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
-                        target_names=tuple(dataset["target_names"]),
-                        classes=None if classes is None else np.asarray(classes),
-                        sources=sources, seed=int(pipeline["seed"]))
+    sources = [(w["source"], w["axis"], w["unit"]) for w in pipeline["wavelengths"]]
+    return training_info(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
+                         target_names=dataset["target_names"], classes=classes,
+                         sources=sources, seed=pipeline["seed"])
 
 
-def stored_chain(ws: Workspace, selector: str | Mapping[str, Any], *,
+def stored_chain(ws: StoreView, selector: str | Mapping[str, Any], *,
                  trusted: bool | list[str] = False) -> StoredChain:
     """The chain a selector designates, its stacked chains, a loader and training info."""
     chain = ws.resolve_chain(selector)
@@ -69,7 +87,7 @@ def stored_chain(ws: Workspace, selector: str | Mapping[str, Any], *,
     return chain, chains, load, _training(ws, chain, row["dataset_hash"])
 
 
-def export_chain(ws: Workspace, selector: str | Mapping[str, Any], path: str | Path, *,
+def export_chain(ws: StoreView, selector: str | Mapping[str, Any], path: str | Path, *,
                  key: str | bytes | None = None, trusted: bool | list[str] = False) -> Path:
     """Write a stored chain's final refit as a ``.n4a`` bundle."""
     chain, chains, load, training = stored_chain(ws, selector, trusted=trusted)

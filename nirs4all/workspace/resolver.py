@@ -11,13 +11,13 @@ candidate" fallback. Branch paths are compared as lists of integers, never as JS
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping
 from typing import Any
 
 import duckdb
 
 from nirs4all.pipeline.records import ChainRecord
+from nirs4all.pipeline.selection import check_selector
 from nirs4all.workspace._chains import chain_record
 from nirs4all.workspace.errors import AmbiguousSelectorError, ChainNotFoundError
 from nirs4all.workspace.queries import RUN_FILTER, arrow
@@ -28,9 +28,9 @@ logger = logging.getLogger(__name__)
 
 SELECTOR_FIELDS = ("chain_id", "pipeline_id", "dataset_hash", "run_id", "model_name",
                    "model_class", "model_step", "branch_path")
-"""Keys a selector mapping may hold. Identities accept a prefix of at least 4 hex digits."""
+"""Keys a selector mapping may hold. Identities accept a prefix of at least 4 hex digits
+(the policy of :mod:`nirs4all.pipeline.selection`, applied here in SQL)."""
 
-_PREFIX = re.compile(r"[0-9a-f]{4,64}")
 _IDENTITIES = ("chain_id", "pipeline_id", "dataset_hash")
 
 
@@ -54,8 +54,7 @@ def _clauses(selector: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
             continue
         value = selector[name]
         if name in _IDENTITIES:
-            if not isinstance(value, str) or _PREFIX.fullmatch(value) is None:
-                raise ValueError(f"{name} must be 4 to 64 lowercase hex digits; got {value!r}")
+            check_selector(value, name)
             clauses.append(f"starts_with(c.{name}, ?)")
             params.append(value)
         elif name == "run_id":

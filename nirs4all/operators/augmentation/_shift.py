@@ -6,6 +6,7 @@ import numpy as np
 
 from nirs4all.errors import WavelengthAxisError
 from nirs4all.operators.augmentation._base import Augmenter, check_range
+from nirs4all.operators.transforms._base import as_axis
 
 __all__ = ["BaselineShift", "WavelengthShift"]
 
@@ -59,19 +60,10 @@ class _AxisAugmenter(Augmenter):
     def _check_axis(self, wavelengths: object) -> np.ndarray:
         if wavelengths is None:
             return np.arange(self.n_features_in_, dtype=np.float64)
-        axis = np.asarray(wavelengths, dtype=np.float64)
-        steps = np.diff(axis)
-        if (
-            axis.shape != (self.n_features_in_,)
-            or not np.all(np.isfinite(axis))
-            or not (np.all(steps > 0) or np.all(steps < 0))
-        ):
-            raise WavelengthAxisError(
-                f"{type(self).__name__}: wavelengths must be {self.n_features_in_} finite, "
-                f"strictly increasing or decreasing values (one per column of X), got shape "
-                f"{axis.shape}"
-            )
-        return axis
+        try:
+            return as_axis(wavelengths, self.n_features_in_)
+        except WavelengthAxisError as exc:  # the one axis check, naming this augmenter
+            raise WavelengthAxisError(f"{type(self).__name__}: {exc}") from None
 
 
 class BaselineShift(_AxisAugmenter):

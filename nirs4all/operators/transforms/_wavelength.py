@@ -11,15 +11,12 @@ from scipy.interpolate import CubicSpline
 
 from nirs4all.operators.transforms._base import AXIS_RTOL, as_axis
 from nirs4all.operators.transforms._transformer import SpectralTransformer, check_choice
+from nirs4all.utils.arrays import seal
+from nirs4all.utils.interp import linear_weights
 
 __all__ = ["CropWavelengths", "Resample"]
 
 RESAMPLE_METHODS = ("linear", "cubic")
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
 
 
 class CropWavelengths(SpectralTransformer):
@@ -73,8 +70,8 @@ class CropWavelengths(SpectralTransformer):
                 f"CropWavelengths(start={self.start}, stop={self.stop}) keeps no column: the "
                 f"axis runs from {axis[0]:g} to {axis[-1]:g}"
             )
-        self.columns_ = _read_only(columns)
-        self.wavelengths_out_ = _read_only(axis[columns])
+        self.columns_ = seal(columns)
+        self.wavelengths_out_ = seal(axis[columns])
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         return X[:, self.columns_[0] : self.columns_[-1] + 1].copy()
@@ -136,10 +133,9 @@ class Resample(SpectralTransformer):
             order = np.arange(axis.size) if axis[0] < axis[-1] else np.arange(axis.size)[::-1]
             ascending = axis[order]
             points = np.clip(target, low, high)
-            left = np.clip(np.searchsorted(ascending, points, side="right") - 1, 0, axis.size - 2)
-            weight = (points - ascending[left]) / (ascending[left + 1] - ascending[left])
-            self.interp_index_ = _read_only(np.stack([order[left], order[left + 1]]))
-            self.interp_weight_ = _read_only(weight)
+            left, weight = linear_weights(ascending, points)
+            self.interp_index_ = seal(np.stack([order[left], order[left + 1]]))
+            self.interp_weight_ = seal(weight)
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         if self.method == "cubic":

@@ -161,9 +161,14 @@ def test_wavelengths_given_to_transform_override_the_fitted_axis():
     np.testing.assert_array_equal(shift.wavelengths_, np.arange(6.0))
 
 
-@pytest.mark.parametrize("wavelengths", [[1, 2, 3], [1, 2, 2, 3, 4, 5], [1, 3, 2, 4, 5, 6]])
-def test_malformed_wavelength_axes_are_rejected(wavelengths):
-    with pytest.raises(WavelengthAxisError, match="strictly increasing or decreasing"):
+@pytest.mark.parametrize(("wavelengths", "fault"), [
+    ([1, 2, 3], "has 3 values but X has 6 columns"),
+    ([1, 2, 2, 3, 4, 5], "strictly increasing or strictly decreasing"),
+    ([1, 3, 2, 4, 5, 6], "strictly increasing or strictly decreasing"),
+    ([1, 2, np.nan, 4, 5, 6], "NaN or infinite"),
+])
+def test_malformed_wavelength_axes_are_rejected(wavelengths, fault):
+    with pytest.raises(WavelengthAxisError, match=f"^WavelengthShift: .*{fault}"):
         WavelengthShift().fit(np.zeros((2, 6)), wavelengths=wavelengths)
 
 
