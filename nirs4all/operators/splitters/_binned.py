@@ -30,8 +30,9 @@ def bin_targets(y: np.ndarray, n_bins: object, strategy: str, owner: str) -> np.
     """Bin index (0 ..) of each target: equal-width or equal-count bins.
 
     ``"uniform"`` cuts ``[min y, max y]`` into ``n_bins`` equal widths; ``"quantile"`` cuts
-    at the ``k / n_bins`` quantiles (linear interpolation), merging bins whose edges
-    coincide. A value on an inner edge goes to the upper bin.
+    at the ``100 k / n_bins`` percentiles (linear interpolation), merging bins narrower
+    than 1e-8. A value on an inner edge goes to the upper bin. These are the bins of
+    scikit-learn's ``KBinsDiscretizer(encode="ordinal")`` (``quantile_method="linear"``).
     """
     if isinstance(n_bins, bool) or not isinstance(n_bins, Integral) or n_bins < 2:
         raise ValueError(f"{owner}: n_bins must be an int >= 2, got {n_bins!r}")
@@ -40,7 +41,9 @@ def bin_targets(y: np.ndarray, n_bins: object, strategy: str, owner: str) -> np.
     if strategy == "uniform":
         edges = np.linspace(y.min(), y.max(), int(n_bins) + 1)
     else:
-        edges = np.unique(np.quantile(y, np.linspace(0.0, 1.0, int(n_bins) + 1)))
+        # Percentiles, not quantiles: the two differ by a rounding at some edges.
+        edges = np.percentile(y, np.linspace(0.0, 100.0, int(n_bins) + 1))
+        edges = edges[np.ediff1d(edges, to_begin=np.inf) > 1e-8]
     return np.searchsorted(edges[1:-1], y, side="right")
 
 
