@@ -168,6 +168,11 @@ class BinnedStratifiedGroupKFold(BaseCrossValidator):
             raise ValueError(f"{owner}.split needs groups: one group label per row of X")
         targets = check_targets(y, X.shape[0], owner)
         bins = bin_targets(targets, self.n_bins, self.strategy, owner)
+        if np.bincount(bins).max() < n_splits:
+            raise ValueError(
+                f"{owner}: every bin of y has fewer than n_splits={n_splits} rows; lower "
+                "n_bins or n_splits"
+            )
         inner = StratifiedGroupKFold(
             n_splits=n_splits,
             shuffle=bool(self.shuffle),

@@ -91,3 +91,9 @@ def test_binned_group_kfold_works_in_cross_val_predict_and_needs_groups(data):
         next(cv.split(X, y))
     with pytest.raises(ValueError, match="n_splits"):
         BinnedStratifiedGroupKFold(1).get_n_splits()
+
+
+def test_binned_group_kfold_names_n_bins_when_every_bin_is_smaller_than_n_splits():
+    X, y = np.zeros((6, 2)), np.array([0.0, 0.0, 1.0, 1.0, 2.0, 2.0])
+    with pytest.raises(ValueError, match="n_bins"):
+        next(BinnedStratifiedGroupKFold(3, n_bins=3).split(X, y, np.arange(6)))
