@@ -11,36 +11,10 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import check_array
 
 from nirs4all.operators.splitters._grouped import _AGGREGATIONS, _aggregate
-from nirs4all.operators.splitters._maxmin import (
-    PairwiseDistances,
-    RowDistances,
-    cached,
-    max_distance,
-    max_min_order,
-)
+from nirs4all.operators.splitters._maxmin import joint_distances, max_min_order
 from nirs4all.operators.splitters._single import check_n_splits
 
 __all__ = ["SPXYGFold"]
-
-
-def _joint_distances(
-    X: np.ndarray, y: np.ndarray, metric: str | Callable, y_metric: str | Callable
-) -> RowDistances:
-    """``d_x / max d_x + d_y / max d_y``; a term whose maximum is 0 is dropped."""
-    n = X.shape[0]
-    d_x = cached(PairwiseDistances(X, metric), n)
-    d_y = PairwiseDistances(y.reshape(n, -1), y_metric)
-    max_x, max_y = max_distance(d_x, n), max_distance(d_y, n)
-    scale_x = 1.0 / max_x if max_x > 0 else 0.0
-    scale_y = 1.0 / max_y if max_y > 0 else 0.0
-
-    def joint(rows: np.ndarray, start: int) -> np.ndarray:
-        combined = d_x(rows, start)
-        combined *= scale_x
-        combined += scale_y * d_y(rows, start)
-        return combined
-
-    return joint
 
 
 class SPXYGFold(BaseCrossValidator):
@@ -154,7 +128,7 @@ class SPXYGFold(BaseCrossValidator):
             features = PCA(n_components=self.pca_components, svd_solver="full").fit_transform(
                 features
             )
-        distances = _joint_distances(features, targets, self.metric, self.y_metric)
+        distances = joint_distances(features, targets, self.metric, self.y_metric)
         fold_of = np.empty(n, dtype=np.intp)
         fold_of[max_min_order(distances, n, n)] = np.arange(n) % n_splits
         fold_of_row = fold_of[group_of_row]
