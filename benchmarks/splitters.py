@@ -124,15 +124,15 @@ def compare(repeats: int, kmeans_raw: bool) -> None:
     X, y = spectra_data(5000, 500, seed=0)
     groups = np.repeat(np.arange(1000), 5)
     print(f"\n{'case (5,000 x 500 spectra), ours / reference':<54}{'ours (s)':>10}"
-          f"{'ref (s)':>10}{'ratio':>8}")
+          f"{'ref (s)':>10}{'ratio':>10}")
     for label, ours, reference, most_runs in comparisons(kmeans_raw):
         runs = repeats if most_runs is None else min(repeats, most_runs)
         best, _ = best_and_median(lambda ours=ours: ours(X, y, groups), runs)
         if reference is None:
-            print(f"{label:<54}{best:>10.3f}{'-':>10}{'-':>8}")
+            print(f"{label:<54}{best:>10.3f}{'-':>10}{'-':>10}")
             continue
         ref, _ = best_and_median(lambda reference=reference: reference(X, y, groups), runs)
-        print(f"{label:<54}{best:>10.3f}{ref:>10.3f}{best / ref:>8.2f}")
+        print(f"{label:<54}{best:>10.3f}{ref:>10.4f}{best / ref:>10.1f}")
 
 
 def main() -> None:
