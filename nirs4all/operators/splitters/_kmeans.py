@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
@@ -66,7 +68,7 @@ class KMeansSplitter(SingleSplitter):
         n_train = X.shape[0] - _n_test(self.test_size, X.shape[0], "KMeansSplitter")
         for name in ("n_init", "max_iter"):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
                 raise ValueError(f"KMeansSplitter: {name} must be an int >= 1, got {value!r}")
         features = X
         if self.pca_components is not None:
