@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.model_selection import KFold, ShuffleSplit
 
-from nirs4all.operators.splitters import SPXY, GroupedSplitter, KennardStone
+from nirs4all.operators.splitters import (
+    SPXY,
+    BinnedStratifiedGroupKFold,
+    GroupedSplitter,
+    KennardStone,
+    KMeansSplitter,
+    SPXYGFold,
+    SystematicCircularSplitter,
+)
+from nirs4all.operators.splitters._binned import bin_targets
 
 SETTINGS = settings(max_examples=50, deadline=None)
 
@@ -99,3 +108,46 @@ def test_grouped_kfold_tests_every_group_exactly_once(data):
     for _, test in GroupedSplitter(KFold(n_splits)).split(X, None, groups):
         seen.extend(np.unique(groups[test]).tolist())
     assert sorted(seen) == np.unique(groups).tolist()
+
+
+@SETTINGS
+@given(grouped_data(), st.sampled_from(["binned", "spxy_fold"]), st.integers(0, 99))
+def test_group_kfolds_keep_groups_whole_test_each_row_once_and_repeat(data, kind, seed):
+    X, groups = data
+    y = X.sum(axis=1)
+    if kind == "binned":
+        # StratifiedGroupKFold needs one bin with at least n_splits rows.
+        assume(np.bincount(bin_targets(y, 3, "quantile", "test")).max() >= 3)
+        cv = BinnedStratifiedGroupKFold(3, n_bins=3, shuffle=True, random_state=seed)
+    else:
+        cv = SPXYGFold(3)
+    splits = list(cv.split(X, y, groups))
+    assert len(splits) == cv.get_n_splits(X, y, groups)
+    tested = []
+    for train, test in splits:
+        assert_partition(train, test, len(X))
+        assert not set(groups[train].tolist()) & set(groups[test].tolist())
+        tested.extend(test.tolist())
+    assert sorted(tested) == list(range(len(X)))
+    again = [test.tolist() for _, test in cv.split(X, y, groups)]
+    assert again == [test.tolist() for _, test in splits]
+
+
+@SETTINGS
+@given(spectra_and_test_size(), st.sampled_from(["kmeans", "systematic"]), st.integers(0, 99))
+def test_seeded_single_splits_are_partitions_of_at_most_the_requested_size(data, kind, seed):
+    X, y, test_size, n_test = data
+    if kind == "kmeans":
+        splitter = KMeansSplitter(test_size, random_state=seed)
+    else:
+        splitter = SystematicCircularSplitter(test_size, random_state=seed)
+    train, test = next(splitter.split(X, y))
+    assert_partition(train, test, len(X))
+    if kind == "kmeans":
+        # K-means finds fewer clusters than asked on duplicate spectra: never more rows.
+        assert len(train) <= len(X) - n_test
+    else:
+        assert len(test) == n_test
+    train2, test2 = next(splitter.split(X, y))
+    assert train.tolist() == train2.tolist()
+    assert test.tolist() == test2.tolist()

@@ -15,7 +15,7 @@ from nirs4all.operators.splitters._maxmin import (
     PairwiseDistances,
     RowDistances,
     cached,
-    max_distance,
+    joint_distances,
     max_min_order,
 )
 
@@ -185,17 +185,4 @@ class SPXY(_MaxMinSplitter):
         targets = check_array(y, dtype=np.float64, ensure_2d=False)
         if targets.shape[0] != X.shape[0]:
             raise ValueError(f"SPXY.split: y has {targets.shape[0]} rows but X has {X.shape[0]}")
-        n = X.shape[0]
-        d_x = cached(PairwiseDistances(X, self.metric), n)
-        d_y = PairwiseDistances(targets.reshape(n, -1), "euclidean")
-        max_x, max_y = max_distance(d_x, n), max_distance(d_y, n)
-        scale_x = 1.0 / max_x if max_x > 0 else 0.0
-        scale_y = 1.0 / max_y if max_y > 0 else 0.0
-
-        def joint(rows: np.ndarray, start: int) -> np.ndarray:
-            combined = d_x(rows, start)
-            combined *= scale_x
-            combined += scale_y * d_y(rows, start)
-            return combined
-
-        return joint
+        return joint_distances(X, targets, self.metric)

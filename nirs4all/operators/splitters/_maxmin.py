@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from scipy.spatial.distance import cdist
 
-__all__ = ["PairwiseDistances", "RowDistances", "cached", "max_distance", "max_min_order"]
+__all__ = [
+    "PairwiseDistances",
+    "RowDistances",
+    "cached",
+    "joint_distances",
+    "max_distance",
+    "max_min_order",
+]
 
 # About 32 MB of float64 per block of distance rows.
 _BLOCK_BYTES = 32 * 2**20
@@ -131,3 +138,26 @@ def max_min_order(distances: RowDistances, n: int, n_select: int) -> np.ndarray:
         np.minimum(nearest, ahead[row_of[chosen]], out=nearest)
         nearest[chosen] = -np.inf
     return order
+
+
+def joint_distances(
+    X: np.ndarray, y: np.ndarray, metric: str | Callable, y_metric: str | Callable = "euclidean"
+) -> RowDistances:
+    """SPXY distances ``d_x / max d_x + d_y / max d_y``; a term whose maximum is 0 is dropped.
+
+    ``d_x`` is kept in memory under the ``_DENSE_BYTES`` limit (see :func:`cached`).
+    """
+    n = X.shape[0]
+    d_x = cached(PairwiseDistances(X, metric), n)
+    d_y = PairwiseDistances(y.reshape(n, -1), y_metric)
+    max_x, max_y = max_distance(d_x, n), max_distance(d_y, n)
+    scale_x = 1.0 / max_x if max_x > 0 else 0.0
+    scale_y = 1.0 / max_y if max_y > 0 else 0.0
+
+    def joint(rows: np.ndarray, start: int) -> np.ndarray:
+        combined = d_x(rows, start)
+        combined *= scale_x
+        combined += scale_y * d_y(rows, start)
+        return combined
+
+    return joint
