@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 _GROUP_SPLITTERS = frozenset({
     "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
-    "StratifiedGroupKFold", "GroupedSplitter",
+    "StratifiedGroupKFold", "GroupedSplitter", "BinnedStratifiedGroupKFold", "SPXYGFold",
 })
 
 

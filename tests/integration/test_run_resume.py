@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.cross_decomposition import PLSRegression
+from sklearn.linear_model import Ridge
 from sklearn.model_selection import KFold
 
 import nirs4all
@@ -27,8 +28,11 @@ from nirs4all.operators.transforms import SNV
 pytestmark = pytest.mark.skipif(not hasattr(os, "kill"), reason="needs os.kill")
 
 N_VARIANTS, KILLED_AT, N_FOLDS = 16, 9, 3
-PIPELINE = [SNV(), KFold(N_FOLDS), {"model": PLSRegression, "_range_": [1, N_VARIANTS],
-                                    "param": "n_components"}]
+# A Ridge sweep, not a PLS one: a component sweep fits its largest model once per fold for
+# every variant (pipeline/sweep.py), so only a sweep without a nested parameter counts one
+# fit per variant and fold, which is what the fit-count assertion below measures.
+PIPELINE = [SNV(), KFold(N_FOLDS), {"model": Ridge, "_log_range_": [1e-4, 10, N_VARIANTS],
+                                    "param": "alpha"}]
 
 CHILD = textwrap.dedent("""
     import os, signal, sys
