@@ -225,6 +225,7 @@ class Predictions:
         """
         for option, what in _NOT_YET.items():
             if options.pop(option, None) not in (None, False):
+                # A 0.x option whose feature is not built yet: refused, never silently ignored.
                 raise NotImplementedError(f"{option}= needs {what}, which this release does "
                                           "not have yet; rank per spectrum instead")
         if options:

@@ -57,6 +57,7 @@ class PredictionAnalyzer:
     def __init__(self, predictions: RunResult | Predictions, default_aggregate: str | None =
                  None, *, dpi: int = DEFAULT_DPI) -> None:
         if default_aggregate is not None:
+            # Repetitions arrive with issue 14: refused rather than silently ignored.
             raise NotImplementedError("default_aggregate= needs repetition aggregation, which "
                                       "this release does not have yet; plot per spectrum")
         result = getattr(predictions, "_result", predictions)

@@ -81,7 +81,7 @@ class KernelModelMixin:
 
     def _latent_scores(self, X: ArrayLike) -> NDArray[np.float64]:
         """Scores of new rows comparable with ``x_scores_`` (subclasses define them)."""
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: KernelPLS and KOPLS score new rows
 
     def hotelling_t2(self, X: ArrayLike) -> NDArray[np.float64]:
         """Hotelling's T² of each row of ``X`` in the latent space, shape (n_samples,).

@@ -89,7 +89,7 @@ class LatentVariableModel(PLSDiagnosticsMixin, BaseEstimator):
     def _factors(
         self, X: NDArray[np.float64], Y: NDArray[np.float64], n_components: int
     ) -> PLSFactors:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: each algorithm (NIPALS, SIMPLS ...) fits
 
     def _validate_fit_data(self, X: ArrayLike, y: ArrayLike) -> tuple[NDArray, NDArray]:
         """Validated X (a float64 array we may modify) and Y (n, q); subclasses may encode y."""

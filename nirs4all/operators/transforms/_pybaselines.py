@@ -79,7 +79,7 @@ class PyBaselineTransform(SpectralTransformer):
         return self._method
 
     def _method_params(self, n_features: int) -> dict[str, Any]:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: each baseline passes its own parameters
 
     def _fit(self, X: np.ndarray, y: Any) -> None:
         self._fit_transform(X, y)

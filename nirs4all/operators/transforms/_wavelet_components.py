@@ -64,10 +64,10 @@ class _LevelComponents(SpectralTransformer):
     _centred = 0
 
     def _fit_level(self, block: np.ndarray, n_components: int) -> Any:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: WaveletPCA and WaveletSVD fit a level
 
     def _project(self, block: np.ndarray, fitted: Any) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: each subclass projects with its own fit
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         scores = [

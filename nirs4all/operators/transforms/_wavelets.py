@@ -71,7 +71,7 @@ class _DetailCoefficients(SpectralTransformer):
     """Single-level DWT detail coefficients resampled to the spectrum's length."""
 
     def _wavelet_and_mode(self) -> tuple[str, str]:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: Wavelet and Haar name their wavelet
 
     def _fit(self, X: np.ndarray, y: Any) -> None:
         uniform_spacing(self.wavelengths_, type(self).__name__)

@@ -81,7 +81,7 @@ class _Conversion(SpectralTransformer):
     """Template: ``source -> target`` through the fraction, on validated ``X``."""
 
     def _kinds(self) -> tuple[SignalType, SignalType]:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract hook: each conversion names its two signal types
 
     def _check_params(self) -> None:
         self._kinds()
