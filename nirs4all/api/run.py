@@ -6,8 +6,9 @@ import json
 import logging
 import os
 import time
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -21,7 +22,7 @@ from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.reading import split_pipelines
-from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
+from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
     prepare_variants,
@@ -30,6 +31,9 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.session import RunSession
 
 __all__ = ["run"]
 
@@ -144,7 +148,6 @@ class _Progress:
 
 WORKSPACE_VARIABLE = "NIRS4ALL_WORKSPACE"
 _DEFAULT = "./workspace"
-_BATCH = 8
 
 
 def _workspace_path(workspace: str | Path | None) -> Path | None:
@@ -155,74 +158,6 @@ def _workspace_path(workspace: str | Path | None) -> Path | None:
         value = os.environ[WORKSPACE_VARIABLE]
         return None if value.strip().lower() in ("", "none") else Path(value)
     return Path(workspace)
-
-
-class _Writer:
-    """Persists outcomes in deterministic order, a few variants per transaction."""
-
-    def __init__(self, path: Path, name: str, spec_json: str, datasets: list[SpectroDataset],
-                 seed: int, config: dict) -> None:
-        from nirs4all import workspace
-
-        self.store = workspace.open(path)
-        self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
-                                           datasets=datasets, seed=seed, config=config)
-        self.passes = StoredPasses(self.store, self.run_id, seed)
-        if self.passes:
-            logger.info("run %s resumes: %d pass(es) are stored already and are not "
-                        "computed again", self.run_id[:10], len(self.passes.done),
-                        extra={"run_id": self.run_id})
-        self.pending: list[VariantOutcome] = []
-        self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
-                                       "artifacts_written", "artifacts_reused",
-                                       "artifacts_repaired", "chains_written"), 0)
-        self.persist_s = 0.0
-        self.bytes_before = self._artifact_bytes()
-
-    def _artifact_bytes(self) -> int:
-        row = self.store.sql("SELECT coalesce(sum(size_bytes), 0) AS b FROM artifacts")
-        return int(row.to_pylist()[0]["b"])
-
-    def add(self, outcome: VariantOutcome) -> None:
-        if outcome.restored:  # read from this store: nothing to write
-            return
-        self.pending.append(outcome)
-        if len(self.pending) >= _BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            start = time.perf_counter()
-            written = self.store.persist(self.run_id, self.pending)
-            self.persist_s += time.perf_counter() - start
-            for name in self.counters:
-                if name != "artifacts_reused":
-                    self.counters[name] += getattr(written, name)
-            # Every fitted object of the batch either got a new file or matched one stored.
-            offered = sum(len(o.artifacts) for o in self.pending)
-            self.counters["artifacts_reused"] += offered - written.artifacts_written
-            self.pending = []
-
-    def _keep_completed(self) -> None:
-        """Write the complete outcomes still pending, so that a rerun resumes after them."""
-        try:
-            self.flush()
-        except Exception as exc:  # the run failed already; its own error is what matters
-            logger.warning("could not store %d completed variant pass(es) of the failed run: "
-                           "%s: %s", len(self.pending), type(exc).__name__, exc)
-
-    def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
-        try:
-            if error is None:
-                self.flush()
-                stats.update(self.counters, persist_s=self.persist_s,
-                             artifact_bytes_written=self._artifact_bytes() - self.bytes_before)
-                self.store.complete_run(self.run_id, stats)
-            else:
-                self._keep_completed()
-                self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
-        finally:
-            self.store.close()
 
 
 def run(
@@ -316,16 +251,17 @@ def run(
 
 
 def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
-                 refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
-                 outcomes: list[VariantOutcome], go_on: bool = False,
+                 refit: str | bool, n_jobs: int, verbose: int, session: RunSession | None,
+                 passes: StoredPasses | None, outcomes: list[VariantOutcome],
+                 go_on: bool = False,
                  bar: bool = False) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
     progress = _Progress(len(prepared), bar, ds.name)
 
     def on_outcome(outcome: VariantOutcome) -> None:
         progress.update(outcome)
-        if writer is not None:
-            writer.add(outcome)
+        if session is not None:
+            session.add(outcome)
         if verbose >= 2:
             logger.info("variant %s done%s", outcome.name,
                         " (read back from the workspace)" if outcome.restored else "",
@@ -334,7 +270,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
         ds_outcomes, ds_stats = run_variants(
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
-            restore=None if writer is None else writer.passes.for_dataset(ds),
+            restore=None if passes is None else passes.for_dataset(ds),
             continue_on_error=go_on)
     finally:
         progress.close()
@@ -354,43 +290,66 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
     datasets, notes = _read_tasks(_datasets(dataset), prepared)
+    path = _workspace_path(workspace)
+    with ExitStack() as stack:
+        session, passes = (None, None) if path is None else _session(
+            stack, path, name, prepared, datasets, seed,
+            {"refit": refit, "max_variants": max_variants})
+        outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
+                                        n_jobs=n_jobs, verbose=verbose, session=session,
+                                        passes=passes, go_on=go_on, bar=bar, start=start)
+    training = {ds.content_hash(): training_info(
+        dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
+        target_names=ds.target_names, classes=ds.classes, seed=seed,
+        sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
+        for ds in datasets}
+    result = RunResult(outcomes, {ds.content_hash(): ds.name for ds in datasets}, seed=seed,
+                       stats=stats, name=name, training=training, notes=notes)
+    if session is not None:
+        stats.update(session.written)
+        result.workspace, result.run_id = path, session.run_id
+    return result
+
+
+def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset], *,
+                  seed: int, refit: str | bool, n_jobs: int, verbose: int,
+                  session: RunSession | None, passes: StoredPasses | None, go_on: bool,
+                  bar: bool, start: float) -> tuple[list[VariantOutcome], dict[str, Any]]:
+    """Every variant on every dataset; the outcomes and the run's counters."""
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
                              "cache_bytes_saved": 0, "restored": 0}
-    names: dict[str, str] = {}
-    training: dict[str, TrainingInfo] = {}
-    path = _workspace_path(workspace)
-    writer = None
-    if path is not None:
-        spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
-        writer = _Writer(path, name, spec_json, datasets, seed,
-                         {"refit": refit, "max_variants": max_variants})
-    error: BaseException | None = None
     try:
         for ds in datasets:
-            names[ds.content_hash()] = ds.name
-            training[ds.content_hash()] = training_info(
-                dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
-                target_names=ds.target_names, classes=ds.classes, seed=seed,
-                sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
             ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
-                                    verbose=verbose, writer=writer, outcomes=outcomes,
-                                    go_on=go_on, bar=bar)
+                                    verbose=verbose, session=session, passes=passes,
+                                    outcomes=outcomes, go_on=go_on, bar=bar)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
-    except BaseException as exc:
-        error = exc
-        raise
     finally:
         stats["cv_s"] = sum(o.duration_s for o in outcomes if o.phase == "cv")
         stats["refit_s"] = sum(o.duration_s for o in outcomes if o.phase == "refit")
         stats["predictions"] = sum(len(o.predictions) for o in outcomes)
         stats["wall_time_s"] = time.perf_counter() - start
-        if writer is not None:
-            writer.finish(error, stats)
-    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training,
-                       notes=notes)
-    if writer is not None:
-        result.workspace, result.run_id = path, writer.run_id
-    return result
+        if session is not None:
+            session.record(stats)
+    return outcomes, stats
 
+
+def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVariant],
+             datasets: list[SpectroDataset], seed: int, config: dict,
+             ) -> tuple[RunSession, StoredPasses]:
+    """Open the workspace and the run's write session (``stack`` closes both, in order),
+    and the passes of the run stored already."""
+    from nirs4all import workspace  # the store (DuckDB) loads only when a run writes
+
+    store = stack.enter_context(workspace.open(path))
+    spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
+    session = stack.enter_context(store.session(name, spec_json=spec_json, datasets=datasets,
+                                                seed=seed, config=config))
+    passes = StoredPasses(store, session.run_id, seed)
+    if passes:
+        logger.info("run %s resumes: %d pass(es) are stored already and are not computed "
+                    "again", session.run_id[:10], len(passes.done),
+                    extra={"run_id": session.run_id})
+    return session, passes

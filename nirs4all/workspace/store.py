@@ -18,13 +18,12 @@ still ``running`` as ``interrupted``: the writer lock proves their process is go
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -33,7 +32,7 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
 from nirs4all.workspace import queries
 from nirs4all.workspace import runs as _runs
-from nirs4all.workspace._faults import typed_faults
+from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
 from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
@@ -42,22 +41,12 @@ from nirs4all.workspace.queries import ReadOnlyConnection
 from nirs4all.workspace.resolver import resolve_chain
 from nirs4all.workspace.schema import ARTIFACTS_DIR, STORE_FILE, is_sha256_hex
 from nirs4all.workspace.serialization import FORMATS, deserialize
+from nirs4all.workspace.session import DEFAULT_BATCH, RunSession
 
 __all__ = ["GcReport", "Workspace"]
 
 logger = logging.getLogger("nirs4all.workspace")
-_Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-def _typed(action: str) -> Callable[[_Method], _Method]:
-    """Raise the storage faults of a method typed, naming the store (see ``_faults``)."""
-    def decorate(method: _Method) -> _Method:
-        @functools.wraps(method)
-        def guarded(self: Workspace, *args: Any, **kwargs: Any) -> Any:
-            with typed_faults(self.path / STORE_FILE, action):
-                return method(self, *args, **kwargs)
-        return guarded  # type: ignore[return-value]
-    return decorate
+_typed = typed_method(lambda ws: ws.path / STORE_FILE)
 
 
 @dataclass(frozen=True)
@@ -180,6 +169,17 @@ class Workspace:
         """Mark a run completed, with its counters (variants, cache hits, timings...)."""
         if not _runs.finish_run(self._writable(), run_id, "completed", None, stats):
             raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
+    def session(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
+                seed: int, config: Mapping[str, Any] | None = None,
+                batch: int = DEFAULT_BATCH) -> RunSession:
+        """Start (or resume) a run and return its write session (see :mod:`.session`).
+
+        Parameters are those of :meth:`begin_run`, and ``batch``: variant passes written
+        per transaction. Use it as ``with ws.session(...) as s: s.add(outcome)``.
+        """
+        return RunSession(self, name, spec_json=spec_json, datasets=datasets, seed=seed,
+                          config=config, batch=batch)
 
     @_typed("recording a run's lineage")
     def record_lineage(self, run_id: str, **lineage: str | None) -> None:
