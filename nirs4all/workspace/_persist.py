@@ -207,8 +207,6 @@ def _pipeline_rows(run_id: str, outcomes: Sequence[VariantOutcome],
         "status": o.status,
         "error": o.error,
         "duration_s": float(o.duration_s),
-        "wavelengths": [{"source": name, "unit": unit, "axis": [float(v) for v in axis]}
-                        for name, axis, unit in o.wavelengths],
         "n_chains": len(o.chains),
         "n_predictions": len(o.predictions),
         "created_at": now,

@@ -216,8 +216,6 @@ _PIPELINES = pa.schema([
     ("run_id", _TEXT), ("pipeline_id", _TEXT), ("dataset_hash", _TEXT), ("phase", _TEXT),
     ("name", _TEXT), ("spec", _TEXT), ("choices", _TEXT), ("seed", pa.int64()),
     ("status", _TEXT), ("error", _TEXT), ("duration_s", _REAL),
-    ("wavelengths", pa.list_(pa.struct([("source", _TEXT), ("unit", _TEXT),
-                                        ("axis", pa.list_(_REAL))]))),
     ("n_chains", pa.int32()), ("n_predictions", pa.int32()), ("created_at", _TIME)])
 _PREDICTIONS = pa.schema([
     ("pipeline_id", _TEXT), ("chain_id", _TEXT), ("fold_id", _TEXT), ("partition", _TEXT),
