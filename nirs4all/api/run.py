@@ -31,6 +31,7 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
+from nirs4all.utils.seeding import fresh_seed
 
 if TYPE_CHECKING:
     from nirs4all.workspace.session import RunSession
@@ -282,8 +283,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
          refit: str | bool, verbose: int, max_variants: int,
          workspace: str | Path | None, go_on: bool = False, bar: bool = False) -> RunResult:
     start = time.perf_counter()
-    seed = int(random_state) if random_state is not None else int(
-        np.random.SeedSequence().generate_state(1)[0])
+    seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
         logger.info("run drew seed %d; pass random_state=%d to reproduce it", seed, seed,
                     extra={"seed": seed})

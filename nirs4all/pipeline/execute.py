@@ -15,7 +15,6 @@ Execution model (see ``docs/architecture.md``):
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 from typing import Any
 
@@ -39,6 +38,7 @@ from nirs4all.pipeline.state import (
     StepCache,
     chain_key,
 )
+from nirs4all.utils.seeding import derive_seed
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
 
@@ -48,13 +48,6 @@ _GROUP_SPLITTERS = frozenset({
     "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
     "StratifiedGroupKFold", "GroupedSplitter", "BinnedStratifiedGroupKFold", "SPXYGFold",
 })
-
-
-def derive_seed(root: int, *parts: str) -> int:
-    """A 32-bit seed from the run's root seed and stable identities (never from order)."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    key = tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
-    return int(np.random.SeedSequence(root, spawn_key=key).generate_state(1)[0])
 
 
 def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
