@@ -65,6 +65,21 @@ def _summary(model: FittedModel) -> str:
     return " > ".join(labels) if labels else "raw"
 
 
+def _validation_scores(model: FittedModel, dataset: SpectroDataset, rows: Rows,
+                       ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The pooled out-of-fold scores of a model and the scores of each fold."""
+    if not model.val:
+        return {}, {}
+    keys = sort_fold_keys(model.val)
+    fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
+    all_rows = np.concatenate([rows.val[k] for k in keys])
+    pooled_pred = np.concatenate([model.val[k][0] for k in keys])
+    pooled_proba = None
+    if all(model.val[k][1] is not None for k in keys):
+        pooled_proba = np.concatenate([model.val[k][1] for k in keys])
+    return _scores(dataset, all_rows, (pooled_pred, pooled_proba)), fold_scores
+
+
 def build_records(
     models: list[FittedModel],
     *,
@@ -101,17 +116,7 @@ def build_records(
                                      model.test[FINAL], context)
                 predictions.append(record)
                 test_scores = dict(record.scores)
-        cv_scores: dict[str, float] = {}
-        fold_scores: dict[str, dict[str, float]] = {}
-        if model.val:
-            keys = sort_fold_keys(model.val)
-            fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
-            all_rows = np.concatenate([rows.val[k] for k in keys])
-            pooled_pred = np.concatenate([model.val[k][0] for k in keys])
-            pooled_proba = None
-            if all(model.val[k][1] is not None for k in keys):
-                pooled_proba = np.concatenate([model.val[k][1] for k in keys])
-            cv_scores = _scores(dataset, all_rows, (pooled_pred, pooled_proba))
+        cv_scores, fold_scores = _validation_scores(model, dataset, rows)
         steps = _chain_steps(model, folds)
         for step in steps:
             used.update(step.artifacts.values())
