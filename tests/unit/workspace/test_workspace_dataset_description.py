@@ -70,6 +70,21 @@ def test_classification_export_keeps_integer_class_labels(tmp_path):
     assert [json.loads(r["classes"]) for r in row] == [[0, 1, 2]]
 
 
+def test_classes_missing_from_an_older_row_are_read_from_the_final_predictions(tmp_path):
+    X, axis = _spectra(60, 8, 1)
+    dataset = _dataset(np.digitize(X[:, 0], [-0.5, 0.5]), X, axis, task="multiclass")
+    _export(tmp_path, [KFold(3), LogisticRegression()], dataset)
+    con = duckdb.connect(str(tmp_path / "ws" / STORE_FILE))
+    con.execute("UPDATE datasets SET classes = NULL, n_targets = NULL")  # as 0005 may leave it
+    con.close()
+    with nirs4all.workspace.open(tmp_path / "ws") as ws:
+        chain = ws.top(1).to_pylist()[0]["chain_id"]
+        bundle = ws.export(chain, tmp_path / "again.n4a")
+    manifest = read_bundle(bundle).manifest
+    assert manifest["classes"] == [0, 1, 2]
+    assert manifest["n_targets"] == 1
+
+
 def test_a_pipeline_pass_no_longer_carries_a_copy_of_the_axes(ws, dataset, run_id):
     from store_factories import make_outcome
 
