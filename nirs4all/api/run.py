@@ -303,10 +303,11 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
         target_names=ds.target_names, classes=ds.classes, seed=seed,
         sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
         for ds in datasets}
+    if session is not None:
+        stats.update(session.written)
     result = RunResult(outcomes, {ds.content_hash(): ds.name for ds in datasets}, seed=seed,
                        stats=stats, name=name, training=training, notes=notes)
     if session is not None:
-        stats.update(session.written)
         result.workspace, result.run_id = path, session.run_id
     return result
 
