@@ -290,7 +290,9 @@ def run(
     log_file : bool, str or Path, optional
         Also log to this file (``True``: one in the workspace's ``logs/``) meanwhile.
     plots_visible, save_charts : bool, default=False
-        Recorded for chart steps (``RunResult.chart_options``).
+        Draw the pipeline's chart steps: shown, and/or saved as PNGs in the workspace's
+        ``charts/`` folder (see :mod:`nirs4all.pipeline._charts`); also recorded in
+        ``RunResult.chart_options``. Without them a chart step does nothing.
     save_artifacts, cache, keep_datasets, workspace_path
         0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
         deprecated spelling of ``workspace``).
@@ -303,11 +305,14 @@ def run(
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
+    charts = legacy.chart_renderer(save_charts, plots_visible, path, name)
     with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=bool(continue_on_error),
-                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar)
+                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
+                      charts=charts)
+    legacy.show_charts(charts)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
     if session is not None:
@@ -318,7 +323,7 @@ def run(
 def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
                  refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
                  outcomes: list[VariantOutcome], go_on: bool = False,
-                 bar: bool = False) -> dict[str, Any]:
+                 bar: bool = False, charts: Any = None) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
     progress = _Progress(len(prepared), bar, ds.name)
 
@@ -335,7 +340,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
             restore=None if writer is None else writer.passes.for_dataset(ds),
-            continue_on_error=go_on)
+            continue_on_error=go_on, charts=charts)
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)
@@ -344,7 +349,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None, go_on: bool = False, bar: bool = False) -> RunResult:
+         workspace: str | Path | None, go_on: bool = False, bar: bool = False,
+         charts: Any = None) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else int(
         np.random.SeedSequence().generate_state(1)[0])
@@ -375,7 +381,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                 sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
             ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
                                     verbose=verbose, writer=writer, outcomes=outcomes,
-                                    go_on=go_on, bar=bar)
+                                    go_on=go_on, bar=bar, charts=charts)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
     except BaseException as exc:

@@ -23,7 +23,13 @@ A step may be:
   ``{"feature_augmentation": [T1, T2]}``        several preprocessings side by side
   ``{"sample_augmentation": {"transformers":    augmented copies of training rows only
   [A], "count": 2}}``
+  ``"chart_2d"``, ``{"fold_chart": {...}}``     a chart of the data at that point (drawn only
+                                                when the run asks; see ``_charts``)
   ============================================  =============================================
+
+``feature_augmentation`` takes the 0.x ``action``: ``"replace"`` (the listed preprocessings
+only; the default), ``"add"`` (the input kept first, then each preprocessing of it) or
+``"extend"`` (as ``add``, each distinct preprocessing once).
 
 Anything else is an error that names the step's position: nothing is skipped silently.
 """
@@ -38,6 +44,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
+from nirs4all.pipeline import _charts
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -56,6 +63,22 @@ KEYWORDS = (
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
+_FA_ACTIONS = ("replace", "add", "extend")
+
+
+def _with_action(ops: list[Any], action: str) -> tuple[Any, ...]:
+    """The preprocessings a ``feature_augmentation`` applies (None: the input itself)."""
+    if action == "replace":
+        return tuple(ops)
+    if action == "add":
+        return (None, *ops)
+    kept, seen = [None], {canonical_json(None)}
+    for op in ops:
+        identity = canonical_json(op)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(op)
+    return tuple(kept)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +100,7 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
+    options: tuple[tuple[str, Any], ...] = ()
 
     @property
     def label(self) -> str:
@@ -186,6 +210,15 @@ class _Parser:
             return []
         if isinstance(item, (list, tuple)):
             return self.parse_list(item, path)
+        if _charts.chart_of(item) is not None:
+            # A chart takes no step index, so chain ids do not depend on charts.
+            kind, options = _charts.chart_options(item, path)
+            return [Step(kind="chart", index=-1, path=path, spec_json=canonical_json(item),
+                         name=kind, options=options)]
+        if isinstance(item, str) and "." not in item:
+            raise SpecError(f"{path}: unknown step {item!r}; a string step is a dotted class "
+                            "path ('sklearn.preprocessing.StandardScaler') or a chart keyword "
+                            f"{_charts.CHART_KINDS}")
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
         return [self.classify(_build(item, path), path, item)]
@@ -291,7 +324,10 @@ class _Parser:
         return [self._step(f"merge_{mode}", path, item)]
 
     def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
-        self._only(item, {"feature_augmentation"}, path)
+        self._only(item, {"feature_augmentation", "action"}, path)
+        action = item.get("action", "replace")
+        if action not in _FA_ACTIONS:
+            raise SpecError(f"{path}.action: expected one of {_FA_ACTIONS}; got {action!r}")
         value = item["feature_augmentation"]
         entries = value if isinstance(value, (list, tuple)) else [value]
         ops = []
@@ -303,7 +339,8 @@ class _Parser:
             ops.append(None if op is None else _fresh(op))
         if not ops:
             raise SpecError(f"{path}.feature_augmentation: no preprocessing given")
-        return [self._step("feature_augmentation", path, item, operators=tuple(ops))]
+        return [self._step("feature_augmentation", path, item,
+                           operators=_with_action(ops, action))]
 
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)
