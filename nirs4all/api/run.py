@@ -20,7 +20,7 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.reading import split_pipelines
+from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
 from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
@@ -42,11 +42,10 @@ def _load_pipeline_file(path: Path) -> Any:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"{path}: cannot parse the pipeline file: {exc}") from None
-    if isinstance(data, dict) and set(data) == {"pipeline"}:
-        data = data["pipeline"]
+    data = unwrap_pipeline(data, str(path))
     if not isinstance(data, list):
         raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
-                        "{'pipeline': [...]})")
+                        "{'pipeline': [...], 'name': ..., 'description': ...})")
     return _resolve_classes(data, f"{path}: steps")
 
 

@@ -110,7 +110,8 @@ class Step:
         if self.operator is not None:
             return describe(self.operator)
         if self.operators:
-            inner = ", ".join(describe(op) for op in self.operators)
+            inner = ", ".join("input" if op is None else describe(op)
+                              for op in self.operators)
             return f"{self.kind}[{inner}]"
         return self.kind
 

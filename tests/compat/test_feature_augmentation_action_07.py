@@ -69,3 +69,9 @@ def test_an_unknown_action_is_an_error_naming_the_step():
     with pytest.raises(SpecError, match=r"steps\[0\]\.action: expected one of"):
         parse_pipeline([{"feature_augmentation": [FirstDerivative()], "action": "merge"},
                         {"model": PLSRegression(2)}])
+
+
+def test_the_kept_input_is_labelled_input():
+    step = parse_pipeline([{"feature_augmentation": [FirstDerivative()], "action": "add"},
+                           {"model": PLSRegression(2)}])[0]
+    assert step.label == "feature_augmentation[input, FirstDerivative]"
