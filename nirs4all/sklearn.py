@@ -11,6 +11,7 @@ processes too, and those must not all write to (and lock) one folder.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,17 @@ class NIRSPipeline(BaseEstimator):
         self.workspace = workspace
 
     @classmethod
-    def from_bundle(cls, path: str | Path, *, trusted: bool = False,
-                    key: str | None = None) -> NIRSPipeline:
-        """Load a bundle; the estimator is ready to predict."""
+    def from_bundle(cls, path: str | Path, fold: int | str | None = None, *,
+                    trusted: bool = False, key: str | None = None) -> NIRSPipeline:
+        """Load a bundle; the estimator is ready to predict.
+
+        ``fold`` is the 0.7 choice of a CV fold model; a bundle holds only the model
+        refitted on all training rows, so any fold but ``"final"`` warns and is ignored.
+        """
+        if fold is not None and str(fold) != "final":
+            warnings.warn(f"NIRSPipeline.from_bundle(fold={fold!r}): a bundle holds only the "
+                          "model refitted on all training rows, which is used; drop fold=",
+                          UserWarning, stacklevel=2)
         estimator = cls(bundle=path, trusted=trusted, key=key)
         estimator._load()
         return estimator

@@ -132,3 +132,11 @@ def test_pipeline_config_of_a_branched_chain_says_to_retrain(data, tmp_path):
     with pytest.raises(ValueError, match=r"nirs4all\.retrain"):
         loader.pipeline_config  # noqa: B018 - the property raises
     assert loader.predict(data.x()[:3]).shape == (3,)
+
+
+def test_from_bundle_with_a_07_fold_warns_and_uses_the_refitted_model(bundle, data):
+    with pytest.warns(UserWarning, match=r"fold=0\): a bundle holds only the model"):
+        estimator = NIRSPipeline.from_bundle(bundle, fold=0)
+    X = data.x()[:4]
+    np.testing.assert_array_equal(estimator.predict(X),
+                                  NIRSPipeline.from_bundle(bundle, fold="final").predict(X))
