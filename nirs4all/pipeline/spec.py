@@ -44,7 +44,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
-from nirs4all.pipeline import _charts
+from nirs4all.pipeline import _charts, _controllers
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -195,6 +195,21 @@ def _fresh(obj: Any) -> Any:
 class _Parser:
     def __init__(self) -> None:
         self._counter = itertools.count()
+        self._built = 0  # depth of steps built by registered controllers
+
+    def _custom(self, item: Any, path: str) -> list[Step] | None:
+        """The steps a registered controller builds from an unknown step, or None."""
+        if self._built >= 10:
+            raise SpecError(f"{path}: registered controllers built steps from their own "
+                            "output 10 times over; a controller must build ordinary steps")
+        built = _controllers.find_controller(item, path)
+        if built is None:
+            return None
+        self._built += 1
+        try:
+            return self.parse_item(built, f"{path}<built>")
+        finally:
+            self._built -= 1
 
     def _step(self, kind: str, path: str, raw: Any, **fields: Any) -> Step:
         return Step(kind=kind, index=next(self._counter), path=path,
@@ -222,15 +237,18 @@ class _Parser:
                             f"{_charts.CHART_KINDS}")
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
-        return [self.classify(_build(item, path), path, item)]
+        return self.classify(_build(item, path), path, item)
 
-    def classify(self, obj: Any, path: str, raw: Any) -> Step:
+    def classify(self, obj: Any, path: str, raw: Any) -> list[Step]:
         if _is_splitter(obj):
-            return self._step("split", path, raw, operator=obj)
+            return [self._step("split", path, raw, operator=obj)]
         if _is_model(obj):
-            return self._step("model", path, raw, operator=_fresh(obj))
+            return [self._step("model", path, raw, operator=_fresh(obj))]
         if _is_transformer(obj):
-            return self._step("transform", path, raw, operator=_fresh(obj))
+            return [self._step("transform", path, raw, operator=_fresh(obj))]
+        custom = self._custom(obj, path)
+        if custom is not None:
+            return custom
         raise SpecError(
             f"{path}: {type(obj).__name__} is neither a transformer (fit/transform), a "
             "splitter (split/get_n_splits) nor a model (fit/predict); wrap it in a keyword "
@@ -240,6 +258,10 @@ class _Parser:
     def parse_keyword(self, item: Mapping, path: str) -> list[Step]:
         keys = set(item)
         found = [k for k in KEYWORDS if k in keys]
+        if not found:
+            custom = self._custom(item, path)
+            if custom is not None:
+                return custom
         if len(found) != 1:
             what = f"several keywords {found}" if found else f"no keyword among {sorted(keys)}"
             raise SpecError(f"{path}: a step dict needs exactly one keyword; found {what}. "
