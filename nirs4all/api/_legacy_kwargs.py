@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -23,8 +24,42 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["chart_renderer", "check_moot", "log_to_file", "resolve_workspace",
+__all__ = ["chart_renderer", "check_moot", "deprecated", "log_to_file", "resolve_workspace",
            "session_workspace", "show_charts"]
+
+
+_WARNED: set[tuple[str, str, int]] = set()
+"""(spelling, file, line) of the deprecation warnings already shown in this process."""
+
+
+def _action(message: str, module: str, lineno: int) -> str:
+    """The action of the first warnings filter that applies to this DeprecationWarning."""
+    for action, text, category, mod, line in warnings.filters:
+        if ((text is None or text.match(message)) and issubclass(DeprecationWarning, category)
+                and (mod is None or mod.match(module)) and line in (0, lineno)):
+            return action
+    return "default"
+
+
+def deprecated(old: str, new: str, stacklevel: int = 3) -> None:
+    """One :class:`DeprecationWarning`: ``old`` still works, ``new`` replaces it.
+
+    ``stacklevel`` points at the user's line (3: the caller of the function that calls
+    this), so the warning is attributed to the user's module. It is shown once per line of
+    user code and process: scikit-learn enters ``warnings.catch_warnings`` in every
+    ``check_array``, which resets Python's own once-per-line registry, so a 0.x call in a
+    loop would otherwise warn on every turn. Under an ``"always"`` or ``"error"`` filter
+    (``pytest.warns``, ``-W error``) every call warns, as asked.
+    """
+    message = f"{old} is deprecated; use {new}"
+    frame = sys._getframe(stacklevel - 1)  # the user's frame; cheap, unlike inspect.stack
+    key = (old, frame.f_code.co_filename, frame.f_lineno)
+    action = _action(message, str(frame.f_globals.get("__name__", "")), frame.f_lineno)
+    if action not in ("always", "error"):
+        if key in _WARNED:
+            return
+        _WARNED.add(key)
+    warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
 
 
 def _stamped(folder: Path, name: str, suffix: str = "") -> Path:
@@ -76,8 +111,7 @@ def resolve_workspace(workspace: Any, workspace_path: Any, default: Any,
     """``workspace=``, with the 0.x ``workspace_path=`` as a deprecated alias."""
     if workspace_path is None:
         return workspace
-    warnings.warn("run(workspace_path=...) is deprecated; use run(workspace=...)",
-                  DeprecationWarning, stacklevel=stacklevel)
+    deprecated("run(workspace_path=...)", "run(workspace=...)", stacklevel=stacklevel + 1)
     if workspace != default and Path(workspace) != Path(workspace_path):
         raise ValueError(f"workspace={workspace!r} and workspace_path={workspace_path!r} "
                          "disagree; pass only workspace=")
