@@ -1,15 +1,17 @@
 """A trained chain as a scikit-learn estimator, for SHAP, ``cross_val_predict`` and friends.
 
 ``NIRSPipeline.from_bundle(path)`` predicts on plain arrays whose columns are the training
-wavelengths, in order. ``fit(X, y)`` trains the bundle's chain again on new arrays (a full
-retrain), so the estimator also works inside ``cross_val_predict`` and ``clone``. ``fit``
-keeps everything in memory unless the estimator is given a ``workspace``: scikit-learn's
-tools fit many copies, in parallel processes too, and those must not all write to (and
-lock) one folder.
+wavelengths, in order; ``NIRSPipeline.from_result(result)`` does the same with a chain of a
+run's result (the best by default), without writing a bundle. ``fit(X, y)`` trains the
+chain again on new arrays (a full retrain), so the estimator also works inside
+``cross_val_predict`` and ``clone``. ``fit`` keeps everything in memory unless the
+estimator is given a ``workspace``: scikit-learn's tools fit many copies, in parallel
+processes too, and those must not all write to (and lock) one folder.
 """
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +46,46 @@ class NIRSPipeline(BaseEstimator):
         self.workspace = workspace
 
     @classmethod
-    def from_bundle(cls, path: str | Path, *, trusted: bool = False,
-                    key: str | None = None) -> NIRSPipeline:
-        """Load a bundle; the estimator is ready to predict."""
+    def from_bundle(cls, path: str | Path, fold: int | str | None = None, *,
+                    trusted: bool = False, key: str | None = None) -> NIRSPipeline:
+        """Load a bundle; the estimator is ready to predict.
+
+        ``fold`` is the 0.7 choice of a CV fold model; a bundle holds only the model
+        refitted on all training rows, so any fold but ``"final"`` warns and is ignored.
+        """
+        if fold is not None and str(fold) != "final":
+            warnings.warn(f"NIRSPipeline.from_bundle(fold={fold!r}): a bundle holds only the "
+                          "model refitted on all training rows, which is used; drop fold=",
+                          UserWarning, stacklevel=2)
         estimator = cls(bundle=path, trusted=trusted, key=key)
         estimator._load()
         return estimator
+
+    @classmethod
+    def from_result(cls, result: Any, source: Any = None, *, chain_id: str | None = None,
+                    workspace: str | Path | None = None) -> NIRSPipeline:
+        """An estimator over a refitted chain of a :class:`~nirs4all.api.result.RunResult`.
+
+        ``source`` is a ranked entry (``result.best``, an element of ``result.top()``) or a
+        chain id; ``chain_id`` is the 0.7 keyword for the latter; neither: the best chain.
+        ``fit`` trains that chain again on new arrays (a full retrain), also on clones.
+        """
+        from nirs4all.api._result_07 import export_choice
+
+        chain = export_choice("n4a", None, chain_id, source)
+        estimator = cls(workspace=workspace)
+        estimator._origin = (result, chain)
+        estimator.predictor_ = result.predictor(chain)
+        estimator._set_fitted_attributes()
+        return estimator
+
+    def __sklearn_clone__(self) -> NIRSPipeline:
+        # A clone of a from_result estimator keeps its origin (the result is shared, not
+        # copied), so cross_val_predict and friends can retrain it.
+        twin = type(self)(**self.get_params(deep=False))
+        if hasattr(self, "_origin"):
+            twin._origin = self._origin
+        return twin
 
     def _load(self) -> None:
         from nirs4all.api.predictor import Predictor
@@ -66,10 +102,14 @@ class NIRSPipeline(BaseEstimator):
             self.classes_ = training.classes
 
     def fit(self, X: Any, y: Any) -> NIRSPipeline:
-        """Train the bundle's chain again on ``X``, ``y`` (all rows are training rows)."""
+        """Train the chain again on ``X``, ``y`` (all rows are training rows)."""
         from nirs4all.api.retrain import retrain
 
-        result = retrain(self.bundle, (np.asarray(X), np.asarray(y)), mode="full",
+        origin, chain = getattr(self, "_origin", (self.bundle, None))
+        if origin is None:
+            raise ValueError("NIRSPipeline needs a bundle (NIRSPipeline(bundle=path)) or a run "
+                             "result (NIRSPipeline.from_result(result)) to train")
+        result = retrain(origin, (np.asarray(X), np.asarray(y)), mode="full", chain=chain,
                          trusted=self.trusted, key=self.key, refit="best",
                          workspace=self.workspace)
         self.predictor_ = result.predictor()

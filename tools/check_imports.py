@@ -5,7 +5,8 @@ inside a function (a late import hides a cycle, it does not remove it), under
 ``if TYPE_CHECKING:``, and ``importlib.import_module("nirs4all.x")`` with a literal name.
 The layers, lowest first (a module may import its own layer and the layers below it):
 
-    errors, utils, _version  <  data, operators  <  pipeline  <  workspace  <  api, sklearn
+    errors, utils, _version, config  <  data, operators  <  pipeline, controllers
+                   <  workspace  <  api, sklearn
                    <  viz, visualization, cli, cli_workspace  <  the package's ``__init__``
 
 An edge is offending when it points to a higher layer, or when both of its ends lie on one
@@ -31,9 +32,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXCEPTIONS = Path(__file__).with_name("import-exceptions.json")
 LAYERS = {
-    "errors": 0, "utils": 0, "_version": 0,
+    "errors": 0, "utils": 0, "_version": 0, "config": 0,
     "data": 1, "operators": 1, "synthesis": 1,
-    "pipeline": 2,
+    "pipeline": 2, "controllers": 2,
     "workspace": 3,
     "api": 4, "sklearn": 4,
     "viz": 5, "visualization": 5, "cli": 5, "cli_workspace": 5,

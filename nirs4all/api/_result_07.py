@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 # not imported here: ``self`` is a RunResult, or a ChainSummary for EntryView.
 ChainSummary = Any
 
-__all__ = ["EntryView", "LegacyResultMixin", "ModelRefitResult", "RunPredictions",
-           "export_choice"]
+__all__ = ["EntryView", "LazyModelRefitResult", "LegacyResultMixin", "ModelRefitResult",
+           "RunPredictions", "export_choice"]
 
 
 class EntryView:
@@ -95,6 +95,17 @@ class ModelRefitResult:
     def score(self) -> float:
         """The final model's test score."""
         return self.final_score
+
+    @property
+    def is_resolved(self) -> bool:
+        """Always True: the refit ran during the run (0.7's lazy results refitted on first
+        access)."""
+        return True
+
+
+LazyModelRefitResult = ModelRefitResult
+"""0.7 name of a refit result computed on first access; refits are never deferred here, so
+it is the same, already resolved, class."""
 
 
 class LegacyResultMixin:

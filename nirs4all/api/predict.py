@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api.predictor import Predictor, PredictResult, align_spectra
 from nirs4all.api.result import RunResult
 from nirs4all.workspace.bundle import read_bundle
@@ -64,6 +65,10 @@ def predict(source: Any = None, data: Any = None, *, chain: str | None = None,
     chain_id : str, optional
         The 0.x spelling of a stored chain id as ``source``.
     """
+    if model is not None or chain_id is not None:
+        deprecated("predict(model=...)" if model is not None else "predict(chain_id=...)",
+                   "predict(source, data)" if model is not None
+                   else "predict(chain_id, data, workspace=...)")
     source = _legacy_source(source, model, chain_id)
     if _is_entry(source):
         source = source["chain_id"]

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
@@ -309,6 +310,9 @@ class RunResult(LegacyResultMixin):
         spellings of ``chain``. ``format="n4a.py"`` (0.7's portable script) is refused:
         this release writes verified ``.n4a`` bundles only.
         """
+        if source is not None or chain_id is not None:
+            deprecated("export(source=...)" if source is not None else "export(chain_id=...)",
+                       "export(path, chain=<chain id>)", stacklevel=3)
         predictor = self.predictor(export_choice(format, chain, chain_id, source))
         return export_bundle(path, predictor.chain, chains=predictor.chains,
                              load=predictor.load, training=predictor.training, key=key)

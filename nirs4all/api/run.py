@@ -21,7 +21,7 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.reading import split_pipelines
+from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
 from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
@@ -47,11 +47,10 @@ def _load_pipeline_file(path: Path) -> Any:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise SpecError(f"{path}: cannot parse the pipeline file: {exc}") from None
-    if isinstance(data, dict) and set(data) == {"pipeline"}:
-        data = data["pipeline"]
+    data = unwrap_pipeline(data, str(path))
     if not isinstance(data, list):
         raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
-                        "{'pipeline': [...]})")
+                        "{'pipeline': [...], 'name': ..., 'description': ...})")
     return _resolve_classes(data, f"{path}: steps")
 
 
@@ -226,7 +225,9 @@ def run(
     log_file : bool, str or Path, optional
         Also log to this file (``True``: one in the workspace's ``logs/``) meanwhile.
     plots_visible, save_charts : bool, default=False
-        Recorded for chart steps (``RunResult.chart_options``).
+        Draw the pipeline's chart steps: shown, and/or saved as PNGs in the workspace's
+        ``charts/`` folder (see :mod:`nirs4all.pipeline._charts`); also recorded in
+        ``RunResult.chart_options``. Without them a chart step does nothing.
     save_artifacts, cache, keep_datasets, workspace_path
         0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
         deprecated spelling of ``workspace``).
@@ -239,11 +240,14 @@ def run(
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
+    charts = legacy.chart_renderer(save_charts, plots_visible, path, name)
     with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=bool(continue_on_error),
-                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar)
+                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
+                      charts=charts)
+    legacy.show_charts(charts)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
     if session is not None:
@@ -255,7 +259,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
                  refit: str | bool, n_jobs: int, verbose: int, session: RunSession | None,
                  passes: StoredPasses | None, outcomes: list[VariantOutcome],
                  go_on: bool = False,
-                 bar: bool = False) -> dict[str, Any]:
+                 bar: bool = False, charts: Any = None) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
     progress = _Progress(len(prepared), bar, ds.name)
 
@@ -272,7 +276,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
             restore=None if passes is None else passes.for_dataset(ds),
-            continue_on_error=go_on)
+            continue_on_error=go_on, charts=charts)
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)
@@ -281,7 +285,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None, go_on: bool = False, bar: bool = False) -> RunResult:
+         workspace: str | Path | None, go_on: bool = False, bar: bool = False,
+         charts: Any = None) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
@@ -297,7 +302,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
             {"refit": refit, "max_variants": max_variants})
         outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
                                         n_jobs=n_jobs, verbose=verbose, session=session,
-                                        passes=passes, go_on=go_on, bar=bar, start=start)
+                                        passes=passes, go_on=go_on, bar=bar, start=start,
+                                        charts=charts)
     training = {ds.content_hash(): training_info(
         dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
         target_names=ds.target_names, classes=ds.classes, seed=seed,
@@ -315,7 +321,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
 def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset], *,
                   seed: int, refit: str | bool, n_jobs: int, verbose: int,
                   session: RunSession | None, passes: StoredPasses | None, go_on: bool,
-                  bar: bool, start: float) -> tuple[list[VariantOutcome], dict[str, Any]]:
+                  bar: bool, start: float, charts: Any = None,
+                  ) -> tuple[list[VariantOutcome], dict[str, Any]]:
     """Every variant on every dataset; the outcomes and the run's counters."""
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
@@ -324,7 +331,7 @@ def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset
         for ds in datasets:
             ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
                                     verbose=verbose, session=session, passes=passes,
-                                    outcomes=outcomes, go_on=go_on, bar=bar)
+                                    outcomes=outcomes, go_on=go_on, bar=bar, charts=charts)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
     finally:

@@ -8,13 +8,13 @@ predictions being the 0.7 facade (:class:`nirs4all.api.predictions.Predictions`)
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nirs4all.api._legacy_kwargs import check_moot
+from nirs4all.api._legacy_kwargs import check_moot, deprecated
+from nirs4all.api._result_07 import export_choice
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
 
@@ -25,7 +25,7 @@ _MOOT = ("enable_tab_reports", "show_spinner", "log_format", "use_unicode", "use
 
 
 def _deprecated(old: str, new: str) -> None:
-    warnings.warn(f"{old} is deprecated; use {new}", DeprecationWarning, stacklevel=3)
+    deprecated(old, new, stacklevel=4)
 
 
 class PipelineConfigs:
@@ -95,7 +95,8 @@ class PipelineRunner:
     """The 0.x runner: its options are :func:`nirs4all.run`'s (see that function).
 
     ``verbose``, ``random_state``, ``continue_on_error``, ``show_progress_bar``,
-    ``log_file``, ``plots_visible`` and ``save_charts`` keep their meaning;
+    ``log_file``, ``plots_visible`` and ``save_charts`` keep their meaning (``save_charts``
+    saves chart steps in the workspace; ``workspace_path=None`` saves none);
     ``workspace_path`` is the workspace (``./workspace`` by default). The display options
     of 0.x (``enable_tab_reports``, ``show_spinner``, ``log_format``, ``use_unicode``,
     ``use_colors``, ``json_output``) and ``cache``/``keep_datasets`` have no effect.
@@ -119,7 +120,10 @@ class PipelineRunner:
         self.options = {"verbose": verbose, "random_state": random_state,
                         "continue_on_error": continue_on_error, "log_file": log_file,
                         "show_progress_bar": show_progress_bar,
-                        "plots_visible": plots_visible, "save_charts": save_charts}
+                        "plots_visible": plots_visible,
+                        # 0.7's default save_charts=True: with no workspace there is no
+                        # charts folder, and a runner without one saves none
+                        "save_charts": bool(save_charts) and workspace_path is not None}
         self.last_result: RunResult | None = None
 
     def run(self, pipeline: Any, dataset: Any, pipeline_name: str = "",
@@ -162,7 +166,7 @@ class PipelineRunner:
 
     def export(self, source: Any, output_path: str | Path, format: str = "n4a") -> Path:
         """Export a chain of the last run as a ``.n4a`` bundle."""
-        return self._result().export(output_path, format=format, source=source)
+        return self._result().export(output_path, export_choice(format, None, None, source))
 
     def export_model(self, source: Any, output_path: str | Path, format: str | None = None,
                      fold: Any = None) -> Path:

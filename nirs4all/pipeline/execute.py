@@ -26,6 +26,7 @@ from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
+from nirs4all.pipeline._charts import ChartSteps, Renderer
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -57,7 +58,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps):
+class VariantExecutor(BranchSteps, ChartSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -77,13 +78,17 @@ class VariantExecutor(BranchSteps):
         Log every step's output shapes (``verbose >= 2``), at debug level.
     name : str
         Display name of the variant, for error messages.
+    charts : callable, optional
+        Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
-                 nested: dict[int, sweep.SweepMember] | None = None) -> None:
+                 nested: dict[int, sweep.SweepMember] | None = None,
+                 charts: Renderer | None = None) -> None:
         self.dataset = dataset
+        self.charts = charts
         self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages

@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
+from nirs4all.pipeline._charts import Renderer, without_charts
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
@@ -83,7 +84,7 @@ class PreparedVariant:
 
 
 def _variant_name(steps: tuple[Step, ...], pipeline_id: str) -> str:
-    labels = [s.label for s in steps if s.kind not in ("split", "branch")]
+    labels = [s.label for s in steps if s.kind not in ("split", "branch", "chart")]
     return f"{short_id(pipeline_id)} {' > '.join(labels)}"
 
 
@@ -92,7 +93,7 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        spec_json = canonical_json(variant.spec)
+        spec_json = canonical_json(without_charts(variant.spec))  # charts: no identity
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue
@@ -116,7 +117,8 @@ def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase:
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
                     trace: bool = False, continue_on_error: bool = False,
-                    nested: dict[int, SweepMember] | None = None) -> VariantOutcome:
+                    nested: dict[int, SweepMember] | None = None,
+                    charts: Renderer | None = None) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
@@ -129,7 +131,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         try:
             return execute_variant(variant, dataset, seed=seed, phase=phase,
                                    with_final=with_final, cache=cache, trace=trace,
-                                   nested=nested)
+                                   nested=nested, charts=charts)
         except ExecutionError as exc:
             logger.warning("variant %s failed and is skipped (continue_on_error): %s",
                            variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
@@ -138,7 +140,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name, nested=nested)
+                               name=variant.name, nested=nested, charts=charts)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -165,12 +167,13 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 
 def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
                seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
-               go_on: bool = False) -> tuple[list[VariantOutcome], dict[str, int]]:
+               go_on: bool = False, charts: Renderer | None = None,
+               ) -> tuple[list[VariantOutcome], dict[str, int]]:
     cache = StepCache(CACHE_BYTES)
     with threadpool_limits(limits=1):
         outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
                                     cache=cache, trace=trace, continue_on_error=go_on,
-                                    nested=plan.get(v.pipeline_id))
+                                    nested=plan.get(v.pipeline_id), charts=charts)
                     for v, final in chunk]
     return outcomes, cache.stats()
 
@@ -196,7 +199,8 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
              n_workers: int, restore: Restore, trace: bool,
              chunk_stats: list[Callable[[], dict[str, int]]],
              plan: dict[str, dict[int, SweepMember]],
-             go_on: bool = False) -> Iterator[VariantOutcome]:
+             go_on: bool = False, charts: Renderer | None = None,
+             ) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or by joblib in contiguous chunks)."""
     restored = [restore(v, "cv", final) for v, final in jobs]
@@ -208,12 +212,12 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id))
+                            nested=plan.get(v.pipeline_id), charts=charts)
             for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
             results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on)
+                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on, charts)
                 for chunk in _chunks(missing, n_workers))
             for chunk_outcomes, chunk_stat in results:
                 chunk_stats.append(lambda stat=chunk_stat: stat)
@@ -239,6 +243,7 @@ def run_variants(
     trace: bool = False,
     restore: Restore | None = None,
     continue_on_error: bool = False,
+    charts: Renderer | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -249,6 +254,7 @@ def run_variants(
     computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
     the fits this call made. ``continue_on_error`` records a variant whose step raises
     :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on.
+    ``charts`` draws the chart steps (None: they do nothing).
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -270,7 +276,7 @@ def run_variants(
     chunk_stats: list[Callable[[], dict[str, int]]] = []
     plan = sweep_plan(variants)
     for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            plan, continue_on_error):
+                            plan, continue_on_error, charts):
         collect(outcome)
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
@@ -287,7 +293,8 @@ def run_variants(
                         refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                                    with_final=True,
                                                    cache=StepCache(CACHE_BYTES), trace=trace,
-                                                   continue_on_error=continue_on_error)
+                                                   continue_on_error=continue_on_error,
+                                                   charts=charts)
                 restored += refitted.restored
                 collect(refitted)
     stats["fits"] = sum(o.n_fits for o in outcomes)

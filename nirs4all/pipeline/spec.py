@@ -23,7 +23,13 @@ A step may be:
   ``{"feature_augmentation": [T1, T2]}``        several preprocessings side by side
   ``{"sample_augmentation": {"transformers":    augmented copies of training rows only
   [A], "count": 2}}``
+  ``"chart_2d"``, ``{"fold_chart": {...}}``     a chart of the data at that point (drawn only
+                                                when the run asks; see ``_charts``)
   ============================================  =============================================
+
+``feature_augmentation`` takes the 0.x ``action``: ``"replace"`` (the listed preprocessings
+only; the default), ``"add"`` (the input kept first, then each preprocessing of it) or
+``"extend"`` (as ``add``, each distinct preprocessing once).
 
 Anything else is an error that names the step's position: nothing is skipped silently.
 """
@@ -38,6 +44,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
+from nirs4all.pipeline import _charts, _controllers
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -56,6 +63,22 @@ KEYWORDS = (
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
+_FA_ACTIONS = ("replace", "add", "extend")
+
+
+def _with_action(ops: list[Any], action: str) -> tuple[Any, ...]:
+    """The preprocessings a ``feature_augmentation`` applies (None: the input itself)."""
+    if action == "replace":
+        return tuple(ops)
+    if action == "add":
+        return (None, *ops)
+    kept, seen = [None], {canonical_json(None)}
+    for op in ops:
+        identity = canonical_json(op)
+        if identity not in seen:
+            seen.add(identity)
+            kept.append(op)
+    return tuple(kept)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +100,7 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
+    options: tuple[tuple[str, Any], ...] = ()
 
     @property
     def label(self) -> str:
@@ -86,7 +110,8 @@ class Step:
         if self.operator is not None:
             return describe(self.operator)
         if self.operators:
-            inner = ", ".join(describe(op) for op in self.operators)
+            inner = ", ".join("input" if op is None else describe(op)
+                              for op in self.operators)
             return f"{self.kind}[{inner}]"
         return self.kind
 
@@ -170,6 +195,21 @@ def _fresh(obj: Any) -> Any:
 class _Parser:
     def __init__(self) -> None:
         self._counter = itertools.count()
+        self._built = 0  # depth of steps built by registered controllers
+
+    def _custom(self, item: Any, path: str) -> list[Step] | None:
+        """The steps a registered controller builds from an unknown step, or None."""
+        if self._built >= 10:
+            raise SpecError(f"{path}: registered controllers built steps from their own "
+                            "output 10 times over; a controller must build ordinary steps")
+        built = _controllers.find_controller(item, path)
+        if built is None:
+            return None
+        self._built += 1
+        try:
+            return self.parse_item(built, f"{path}<built>")
+        finally:
+            self._built -= 1
 
     def _step(self, kind: str, path: str, raw: Any, **fields: Any) -> Step:
         return Step(kind=kind, index=next(self._counter), path=path,
@@ -186,17 +226,29 @@ class _Parser:
             return []
         if isinstance(item, (list, tuple)):
             return self.parse_list(item, path)
+        if _charts.chart_of(item) is not None:
+            # A chart takes no step index, so chain ids do not depend on charts.
+            kind, options = _charts.chart_options(item, path)
+            return [Step(kind="chart", index=-1, path=path, spec_json=canonical_json(item),
+                         name=kind, options=options)]
+        if isinstance(item, str) and "." not in item:
+            raise SpecError(f"{path}: unknown step {item!r}; a string step is a dotted class "
+                            "path ('sklearn.preprocessing.StandardScaler') or a chart keyword "
+                            f"{_charts.CHART_KINDS}")
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
-        return [self.classify(_build(item, path), path, item)]
+        return self.classify(_build(item, path), path, item)
 
-    def classify(self, obj: Any, path: str, raw: Any) -> Step:
+    def classify(self, obj: Any, path: str, raw: Any) -> list[Step]:
         if _is_splitter(obj):
-            return self._step("split", path, raw, operator=obj)
+            return [self._step("split", path, raw, operator=obj)]
         if _is_model(obj):
-            return self._step("model", path, raw, operator=_fresh(obj))
+            return [self._step("model", path, raw, operator=_fresh(obj))]
         if _is_transformer(obj):
-            return self._step("transform", path, raw, operator=_fresh(obj))
+            return [self._step("transform", path, raw, operator=_fresh(obj))]
+        custom = self._custom(obj, path)
+        if custom is not None:
+            return custom
         raise SpecError(
             f"{path}: {type(obj).__name__} is neither a transformer (fit/transform), a "
             "splitter (split/get_n_splits) nor a model (fit/predict); wrap it in a keyword "
@@ -206,6 +258,10 @@ class _Parser:
     def parse_keyword(self, item: Mapping, path: str) -> list[Step]:
         keys = set(item)
         found = [k for k in KEYWORDS if k in keys]
+        if not found:
+            custom = self._custom(item, path)
+            if custom is not None:
+                return custom
         if len(found) != 1:
             what = f"several keywords {found}" if found else f"no keyword among {sorted(keys)}"
             raise SpecError(f"{path}: a step dict needs exactly one keyword; found {what}. "
@@ -291,7 +347,10 @@ class _Parser:
         return [self._step(f"merge_{mode}", path, item)]
 
     def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
-        self._only(item, {"feature_augmentation"}, path)
+        self._only(item, {"feature_augmentation", "action"}, path)
+        action = item.get("action", "replace")
+        if action not in _FA_ACTIONS:
+            raise SpecError(f"{path}.action: expected one of {_FA_ACTIONS}; got {action!r}")
         value = item["feature_augmentation"]
         entries = value if isinstance(value, (list, tuple)) else [value]
         ops = []
@@ -303,7 +362,8 @@ class _Parser:
             ops.append(None if op is None else _fresh(op))
         if not ops:
             raise SpecError(f"{path}.feature_augmentation: no preprocessing given")
-        return [self._step("feature_augmentation", path, item, operators=tuple(ops))]
+        return [self._step("feature_augmentation", path, item,
+                           operators=_with_action(ops, action))]
 
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)

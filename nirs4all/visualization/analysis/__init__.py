@@ -1,0 +1,1 @@
+"""0.x analysis paths (``nirs4all.visualization.analysis.branch.BranchAnalyzer``)."""
