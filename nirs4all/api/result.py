@@ -378,6 +378,10 @@ class RunResult(LegacyResultMixin):
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
         lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
+        failed = self.failures
+        if failed:
+            lines.append(f"{len(failed)} variant pass(es) failed:")
+            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in failed)
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

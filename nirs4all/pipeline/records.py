@@ -241,6 +241,10 @@ class VariantOutcome:
         Whether the outcome was read back from a workspace (a resumed run) instead of
         computed; its ``artifacts`` are then empty and its chains' steps refer to stored
         artifact ids.
+    failed_step, failed_fold : str, optional
+        Where a failed pass failed: the step's position and label, and the fold key.
+    failure : ExecutionError, optional
+        The error of a failed pass computed in this process (never stored).
     """
 
     pipeline_id: str
@@ -259,6 +263,9 @@ class VariantOutcome:
     duration_s: float
     n_fits: int = 0
     restored: bool = False
+    failed_step: str | None = None
+    failed_fold: str | None = None
+    failure: BaseException | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.phase not in ("cv", "refit"):

@@ -110,7 +110,8 @@ def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase:
         dataset_hash=dataset.content_hash(), choices=variant.choices, seed=seed, phase=phase,
         status="failed", error=str(error), chains=(), predictions=(), artifacts={},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
-        duration_s=time.perf_counter() - start)
+        duration_s=time.perf_counter() - start, failed_step=error.step,
+        failed_fold=error.fold, failure=error)
 
 
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
@@ -224,6 +225,17 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
             yield done if done is not None else next(computed)
 
 
+def _raise_if_all_failed(outcomes: list[VariantOutcome], what: str) -> None:
+    failed = [o for o in outcomes if o.status == "failed"]
+    if outcomes and len(failed) == len(outcomes):
+        first = failed[0].failure
+        reason = first.reason if isinstance(first, ExecutionError) else failed[0].error
+        raise ExecutionError(
+            f"{what} failed ({len(failed)} of {len(outcomes)}); the first: {reason}",
+            variant=getattr(first, "variant", None), step=failed[0].failed_step,
+            fold=failed[0].failed_fold) from (first.__cause__ if first is not None else None)
+
+
 def _never(variant: PreparedVariant, phase: str, with_final: bool) -> None:
     return None
 
@@ -238,7 +250,7 @@ def run_variants(
     on_outcome: Callable[[VariantOutcome], None] | None = None,
     trace: bool = False,
     restore: Restore | None = None,
-    continue_on_error: bool = False,
+    continue_on_error: bool | None = False,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -248,7 +260,9 @@ def run_variants(
     of a pass already completed (an interrupted run being resumed), which is then not
     computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
     the fits this call made. ``continue_on_error`` records a variant whose step raises
-    :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on.
+    :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on: with
+    ``True`` whatever fails, with ``None`` unless every variant fails (then the first
+    failure is raised, once every failure is recorded); ``False`` raises at the first one.
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -269,9 +283,12 @@ def run_variants(
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
     plan = sweep_plan(variants)
+    go_on = continue_on_error is not False
     for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            plan, continue_on_error):
+                            plan, go_on):
         collect(outcome)
+    if continue_on_error is None:
+        _raise_if_all_failed(outcomes, "every variant")
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
         for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
@@ -287,9 +304,11 @@ def run_variants(
                         refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                                    with_final=True,
                                                    cache=StepCache(CACHE_BYTES), trace=trace,
-                                                   continue_on_error=continue_on_error)
+                                                   continue_on_error=go_on)
                 restored += refitted.restored
                 collect(refitted)
+                if continue_on_error is None:  # a winner without its final model is no result
+                    _raise_if_all_failed([refitted], "the refit of the best variant")
     stats["fits"] = sum(o.n_fits for o in outcomes)
     stats["restored"] = restored
     return outcomes, stats

@@ -206,6 +206,8 @@ def _pipeline_rows(run_id: str, outcomes: Sequence[VariantOutcome],
         "seed": int(o.seed),
         "status": o.status,
         "error": o.error,
+        "failed_step": o.failed_step,
+        "failed_fold": o.failed_fold,
         "duration_s": float(o.duration_s),
         "wavelengths": [{"source": name, "unit": unit, "axis": [float(v) for v in axis]}
                         for name, axis, unit in o.wavelengths],
@@ -241,6 +243,7 @@ def _write_pipelines(con: duckdb.DuckDBPyConnection, run_id: str,
         with registered(con, pa.Table.from_pylist(replace)) as view:
             con.execute(
                 "UPDATE pipelines SET status = u.status, error = u.error, "  # noqa: S608
+                "failed_step = u.failed_step, failed_fold = u.failed_fold, "
                 "duration_s = u.duration_s, n_chains = u.n_chains, "
                 f"n_predictions = u.n_predictions, created_at = u.created_at FROM {view} AS u "
                 "WHERE pipelines.run_id = u.run_id AND pipelines.pipeline_id = u.pipeline_id "
