@@ -336,12 +336,15 @@ class VariantExecutor(BranchSteps):
         def data() -> tuple[np.ndarray, np.ndarray | None]:
             return block.features(fit), self._fit_target(block, fit)
 
-        if key != FINAL and step.index in self.nested:
+        options = step.training.for_fit(key == FINAL) if step.training else ({}, {})
+        if key != FINAL and step.index in self.nested and not options[1]:
             model, made = sweep.fit_nested(step, self.nested[step.index], data,
                                            block_key=block.key, fold=key, cache=self.cache)
         else:
             model, made = self._seeded(step.operator, step, key), True
-            model.fit(*data())
+            if options[0]:
+                model.set_params(**options[0])
+            model.fit(*data(), **options[1])
         self.fits += made
         return model
 

@@ -37,6 +37,7 @@ from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
+from nirs4all.pipeline.training import identity_view
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
            "rank_chains", "refit_policy", "run_variants"]
@@ -92,7 +93,7 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        spec_json = canonical_json(variant.spec)
+        spec_json = canonical_json(identity_view(variant.spec))  # without verbose, n_jobs
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue

@@ -40,6 +40,7 @@ from sklearn.base import clone, is_classifier, is_regressor
 from nirs4all.errors import SpecError
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
+from nirs4all.pipeline.training import TrainingOptions, identity_view, training_options
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
 
@@ -53,7 +54,7 @@ KEYWORDS = (
     "feature_augmentation",
     "sample_augmentation",
 )
-_MODEL_KEYS = {"model", "name", "params", "model_params"}
+_MODEL_KEYS = {"model", "name", "params", "model_params", "train_params", "refit_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
 
@@ -77,6 +78,7 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
+    training: TrainingOptions | None = None
 
     @property
     def label(self) -> str:
@@ -230,9 +232,14 @@ class _Parser:
             model = clone(model).set_params(**params)
         if not _is_model(model):
             raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
+        training = training_options(model, item.get("train_params"),
+                                    item.get("refit_params"), path)
+        if training.set_train:
+            model = clone(model).set_params(**training.set_train)
         name = item.get("name")
-        return [self._step("model", path, item, operator=_fresh(model),
-                           name=None if name is None else str(name))]
+        return [self._step("model", path, identity_view(item), operator=_fresh(model),
+                           name=None if name is None else str(name),
+                           training=training if training != TrainingOptions() else None)]
 
     def _kw_y_processing(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"y_processing"}, path)
