@@ -15,7 +15,13 @@ from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
+from nirs4all.pipeline.records import (
+    ChainRecord,
+    PredictionRecord,
+    TrainingInfo,
+    TrialRecord,
+    VariantOutcome,
+)
 from nirs4all.pipeline.runner import rank_chains
 from nirs4all.pipeline.selection import select_chain
 from nirs4all.workspace.bundle import export_bundle
@@ -337,6 +343,11 @@ class RunResult(LegacyResultMixin):
     def failures(self) -> list[VariantOutcome]:
         """Outcomes of the variant passes that failed (``run(continue_on_error=True)``)."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def trials(self) -> list[TrialRecord]:
+        """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
+        return [t for o in self.outcomes for t in o.trials]
 
     @property
     def num_variants(self) -> int:

@@ -32,7 +32,7 @@ from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
 from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
-from nirs4all.pipeline.records import ChainRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
@@ -118,20 +118,22 @@ def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase:
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
                     trace: bool = False, continue_on_error: bool = False,
-                    nested: dict[int, SweepMember] | None = None) -> VariantOutcome:
+                    nested: dict[int, SweepMember] | None = None,
+                    tuned: tuple[TrialRecord, ...] = ()) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
-    are truncated from the largest fit of its component sweep.
+    are truncated from the largest fit of its component sweep. ``tuned``: the fine-tuning
+    trials of the variant's CV pass, which a refit pass fits the best of.
     """
     start = time.perf_counter()
     if continue_on_error:
         try:
             return execute_variant(variant, dataset, seed=seed, phase=phase,
                                    with_final=with_final, cache=cache, trace=trace,
-                                   nested=nested)
+                                   nested=nested, tuned=tuned)
         except ExecutionError as exc:
             logger.warning("variant %s failed and is skipped (continue_on_error): %s",
                            variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
@@ -140,7 +142,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name, nested=nested)
+                               name=variant.name, nested=nested, tuned=tuned)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -162,6 +164,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
         duration_s=time.perf_counter() - start,
         n_fits=executor.fits,
+        trials=tuple(executor.trials),
     )
 
 
@@ -301,11 +304,13 @@ def run_variants(
             if winner.has_split:
                 refitted = restore(winner, "refit", True)
                 if refitted is None:
+                    tuned = tuple(t for o in outcomes if o.pipeline_id == winner.pipeline_id
+                                  for t in o.trials)
                     with threadpool_limits(limits=1):
                         refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                                    with_final=True,
                                                    cache=StepCache(CACHE_BYTES), trace=trace,
-                                                   continue_on_error=go_on)
+                                                   continue_on_error=go_on, tuned=tuned)
                 restored += refitted.restored
                 collect(refitted)
                 if continue_on_error is None:  # a winner without its final model is no result

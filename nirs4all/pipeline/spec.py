@@ -39,6 +39,7 @@ from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
 from nirs4all.pipeline.training import TrainingOptions, identity_view, training_options
 
@@ -54,7 +55,8 @@ KEYWORDS = (
     "feature_augmentation",
     "sample_augmentation",
 )
-_MODEL_KEYS = {"model", "name", "params", "model_params", "train_params", "refit_params"}
+_MODEL_KEYS = {"model", "name", "params", "model_params", "train_params", "refit_params",
+               "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
 
@@ -79,6 +81,7 @@ class Step:
     operators: tuple[Any, ...] = ()
     count: int = 1
     training: TrainingOptions | None = None
+    finetune: Finetune | None = None
 
     @property
     def label(self) -> str:
@@ -236,10 +239,13 @@ class _Parser:
                                     item.get("refit_params"), path)
         if training.set_train:
             model = clone(model).set_params(**training.set_train)
+        finetune = item.get("finetune_params")
         name = item.get("name")
         return [self._step("model", path, identity_view(item), operator=_fresh(model),
                            name=None if name is None else str(name),
-                           training=training if training != TrainingOptions() else None)]
+                           training=training if training != TrainingOptions() else None,
+                           finetune=None if finetune is None else
+                           parse_finetune(model, finetune, path))]
 
     def _kw_y_processing(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"y_processing"}, path)

@@ -106,7 +106,8 @@ def training_options(model: Any, train: Any, refit: Any, where: str) -> Training
 
 
 def identity_view(spec: Any) -> Any:
-    """The spec without the :data:`RUNTIME_KEYS` of any model step's training options.
+    """The spec without the :data:`RUNTIME_KEYS` of any model step's training options
+    (those of its ``finetune_params`` included, and their ``verbose``).
 
     A copy (containers only; operators are shared): the spec hashed into the
     ``pipeline_id`` and the step identities.
@@ -115,12 +116,21 @@ def identity_view(spec: Any) -> Any:
         return type(spec)(identity_view(item) for item in spec)
     if not isinstance(spec, Mapping) or isinstance(spec, type):
         return spec
+    if "model" not in spec:
+        return {key: identity_view(value) for key, value in spec.items()}
+    return _without_runtime_keys(spec)
+
+
+def _without_runtime_keys(step: Mapping) -> dict[str, Any]:
     out = {}
-    for key, value in spec.items():
-        if "model" in spec and key in OPTION_KEYS and isinstance(value, Mapping):
+    for key, value in step.items():
+        if key in OPTION_KEYS and isinstance(value, Mapping):
             kept = {k: v for k, v in value.items() if k not in RUNTIME_KEYS}
             if kept:
                 out[key] = kept
-            continue
-        out[key] = identity_view(value)
+        elif key == "finetune_params" and isinstance(value, Mapping):
+            out[key] = _without_runtime_keys({k: v for k, v in value.items()
+                                              if k != "verbose"})
+        else:
+            out[key] = identity_view(value)
     return out
