@@ -13,15 +13,10 @@ from typing import Any
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
+from nirs4all.pipeline import records as _records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import (
-    ChainRecord,
-    PredictionRecord,
-    TrainingInfo,
-    TrialRecord,
-    VariantOutcome,
-)
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
 from nirs4all.pipeline.runner import rank_chains
 from nirs4all.pipeline.selection import select_chain
 from nirs4all.workspace.bundle import export_bundle
@@ -345,7 +340,7 @@ class RunResult(LegacyResultMixin):
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
-    def trials(self) -> list[TrialRecord]:
+    def trials(self) -> list[_records.TrialRecord]:
         """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
         return [t for o in self.outcomes for t in o.trials]
 
@@ -389,10 +384,9 @@ class RunResult(LegacyResultMixin):
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
         lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
-        failed = self.failures
-        if failed:
-            lines.append(f"{len(failed)} variant pass(es) failed:")
-            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in failed)
+        if self.failures:  # how many failed, and why
+            lines.append(f"{len(self.failures)} variant pass(es) failed:")
+            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in self.failures)
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

@@ -41,7 +41,7 @@ from nirs4all.errors import SpecError
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
-from nirs4all.pipeline.training import TrainingOptions, identity_view, training_options
+from nirs4all.pipeline.training import OPTION_KEYS, TrainingOptions, identity_view, training_options
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
 
@@ -55,8 +55,7 @@ KEYWORDS = (
     "feature_augmentation",
     "sample_augmentation",
 )
-_MODEL_KEYS = {"model", "name", "params", "model_params", "train_params", "refit_params",
-               "finetune_params"}
+_MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
 
@@ -239,8 +238,7 @@ class _Parser:
                                     item.get("refit_params"), path)
         if training.set_train:
             model = clone(model).set_params(**training.set_train)
-        finetune = item.get("finetune_params")
-        name = item.get("name")
+        finetune, name = item.get("finetune_params"), item.get("name")
         return [self._step("model", path, identity_view(item), operator=_fresh(model),
                            name=None if name is None else str(name),
                            training=training if training != TrainingOptions() else None,
