@@ -104,3 +104,16 @@ def test_explainer_choice_is_checked() -> None:
         choose_explainer(KNeighborsRegressor(), "linear")
     with pytest.raises(ValueError, match="explainer_type must be one of"):
         choose_explainer(PLSRegression(), "deep")
+
+
+def test_the_kernel_explainer_adds_up_to_the_prediction(data) -> None:
+    knn = nirs4all.run([KFold(3), KNeighborsRegressor()], data, random_state=0, verbose=0,
+                       workspace=None)
+    explained = nirs4all.explain(knn, data, explainer_type="kernel", n_samples=2,
+                                 background_samples=5, max_evals=200)
+    assert explained.explainer_type == "kernel"
+    assert explained.shap_values.shape == (2, 21)
+    prediction = nirs4all.predict(knn, data).to_numpy()
+    rows = np.searchsorted(np.asarray(data.sample_ids), explained.sample_ids)
+    np.testing.assert_allclose(explained.shap_values.sum(axis=1) + explained.base_value[0],
+                               prediction[rows], atol=1e-6)
