@@ -14,6 +14,7 @@ from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
+from nirs4all.pipeline import records as _records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
@@ -343,6 +344,11 @@ class RunResult(LegacyResultMixin):
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
+    def trials(self) -> list[_records.TrialRecord]:
+        """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
+        return [t for o in self.outcomes for t in o.trials]
+
+    @property
     def num_variants(self) -> int:
         """Number of distinct pipeline variants run."""
         return len({o.pipeline_id for o in self.outcomes})
@@ -382,6 +388,9 @@ class RunResult(LegacyResultMixin):
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
         lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
+        if self.failures:  # how many failed, and why
+            lines.append(f"{len(self.failures)} variant pass(es) failed:")
+            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in self.failures)
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

@@ -172,7 +172,7 @@ def run(
     max_variants: int = 10_000,
     workspace: str | Path | None = _DEFAULT,
     session: Any = None,
-    continue_on_error: bool = False,
+    continue_on_error: bool | None = None,
     show_progress_bar: bool | None = None,
     log_file: bool | str | Path | None = None,
     plots_visible: bool = False,
@@ -217,9 +217,13 @@ def run(
         same run (same pipeline, data and seed) writes no new prediction rows.
     session : Session, optional
         Run in this session's workspace; the result is added to its ``history``.
-    continue_on_error : bool, default=False
+    continue_on_error : bool or None, default=None
         A variant whose step raises :class:`~nirs4all.errors.ExecutionError` is recorded
-        as failed (``RunResult.failures``) and the run goes on.
+        as failed, with its error, step and fold (``RunResult.failures``, and the
+        ``pipelines`` table of the workspace), and the run goes on. By default (None) a
+        failure in every variant of a dataset is still an error: it is raised once all
+        are recorded. ``True`` never raises for a failed variant; ``False`` raises at the
+        first failure (fail-fast).
     show_progress_bar : bool, optional
         The progress bar on or off (default: on when ``verbose >= 1``).
     log_file : bool, str or Path, optional
@@ -236,6 +240,9 @@ def run(
     -------
     RunResult
     """
+    if continue_on_error is not None and not isinstance(continue_on_error, bool):
+        raise TypeError("continue_on_error must be None (go on unless every variant fails), "
+                        f"True or False; got {continue_on_error!r}")
     workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
@@ -244,7 +251,7 @@ def run(
     with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
-                      workspace=workspace, go_on=bool(continue_on_error),
+                      workspace=workspace, go_on=continue_on_error,
                       bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
                       charts=charts)
     legacy.show_charts(charts)
@@ -258,7 +265,7 @@ def run(
 def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
                  refit: str | bool, n_jobs: int, verbose: int, session: RunSession | None,
                  passes: StoredPasses | None, outcomes: list[VariantOutcome],
-                 go_on: bool = False,
+                 go_on: bool | None = None,
                  bar: bool = False, charts: Any = None) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
     progress = _Progress(len(prepared), bar, ds.name)
@@ -285,7 +292,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None, go_on: bool = False, bar: bool = False,
+         workspace: str | Path | None, go_on: bool | None = None, bar: bool = False,
          charts: Any = None) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else fresh_seed()
@@ -320,7 +327,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
 
 def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset], *,
                   seed: int, refit: str | bool, n_jobs: int, verbose: int,
-                  session: RunSession | None, passes: StoredPasses | None, go_on: bool,
+                  session: RunSession | None, passes: StoredPasses | None, go_on: bool | None,
                   bar: bool, start: float, charts: Any = None,
                   ) -> tuple[list[VariantOutcome], dict[str, Any]]:
     """Every variant on every dataset; the outcomes and the run's counters."""

@@ -27,6 +27,7 @@ from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
+from nirs4all.pipeline._finetune_steps import FinetuneSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -58,7 +59,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps, ChartSteps):
+class VariantExecutor(BranchSteps, ChartSteps, FinetuneSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -80,15 +81,18 @@ class VariantExecutor(BranchSteps, ChartSteps):
         Display name of the variant, for error messages.
     charts : callable, optional
         Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
+    tuned : tuple of TrialRecord
+        The fine-tuning trials of the variant's CV pass, for a refit pass.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
-                 charts: Renderer | None = None) -> None:
+                 charts: Renderer | None = None, tuned: tuple = ()) -> None:
         self.dataset = dataset
         self.charts = charts
+        self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
         self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
@@ -330,16 +334,21 @@ class VariantExecutor(BranchSteps, ChartSteps):
         return apply.predict(model, X, block.y_steps, classes=self.dataset.classes,
                              n_targets=self.dataset.n_targets)
 
-    def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str) -> Any:
+    def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str,
+                   tuned: dict[str, Any] | None = None) -> Any:
         def data() -> tuple[np.ndarray, np.ndarray | None]:
             return block.features(fit), self._fit_target(block, fit)
 
-        if key != FINAL and step.index in self.nested:
+        options = step.training.for_fit(key == FINAL) if step.training else ({}, {})
+        options = ({**(tuned or {}), **options[0]}, options[1])
+        if key != FINAL and step.index in self.nested and not options[1] and not tuned:
             model, made = sweep.fit_nested(step, self.nested[step.index], data,
                                            block_key=block.key, fold=key, cache=self.cache)
         else:
             model, made = self._seeded(step.operator, step, key), True
-            model.fit(*data())
+            if options[0]:
+                model.set_params(**options[0])
+            model.fit(*data(), **options[1])
         self.fits += made
         return model
 
@@ -352,12 +361,13 @@ class VariantExecutor(BranchSteps, ChartSteps):
             refs: dict[str, str] = {}
             blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
             fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)
+            tuned = self._tune(step, lane, blocks)
             for key, block in blocks.items():
                 if key == FINAL and not self.with_final:
                     continue
                 self._fold = key
                 fit = block.fit_index(self.rows.fit_rows(key))
-                model = self._fit_model(step, block, fit, key)
+                model = self._fit_model(step, block, fit, key, tuned.get(key))
                 refs[key] = self._artifact(step, lane.path, key, model)
                 if self.rows.test.size:
                     fitted.test[key] = self._predict(model, block.features(self.rows.test),

@@ -26,6 +26,7 @@ __all__ = [
     "ChainStep",
     "PredictionRecord",
     "TrainingInfo",
+    "TrialRecord",
     "VariantOutcome",
     "training_info",
 ]
@@ -241,6 +242,12 @@ class VariantOutcome:
         Whether the outcome was read back from a workspace (a resumed run) instead of
         computed; its ``artifacts`` are then empty and its chains' steps refer to stored
         artifact ids.
+    failed_step, failed_fold : str, optional
+        Where a failed pass failed: the step's position and label, and the fold key.
+    failure : ExecutionError, optional
+        The error of a failed pass computed in this process (never stored).
+    trials : tuple of TrialRecord
+        The fine-tuning trials the pass ran (``finetune_params``), in order.
     """
 
     pipeline_id: str
@@ -259,6 +266,10 @@ class VariantOutcome:
     duration_s: float
     n_fits: int = 0
     restored: bool = False
+    failed_step: str | None = None
+    failed_fold: str | None = None
+    failure: BaseException | None = field(default=None, repr=False, compare=False)
+    trials: tuple[TrialRecord, ...] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in ("cv", "refit"):
@@ -271,6 +282,28 @@ class VariantOutcome:
             duplicate = next(k for k in keys if k in seen or seen.add(k))
             raise ValueError(f"two predictions share the natural key {duplicate}")
         object.__setattr__(self, "artifacts", dict(self.artifacts))
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    """One Optuna trial of a model step with ``finetune_params`` (a ``trials`` row).
+
+    ``study`` is ``"pooled"`` (approach ``grouped``) or the fold key the trial was scored
+    on (``single``, ``individual``); ``score`` is in ``metric`` (None unless ``state`` is
+    ``"complete"``; a pruned trial keeps its last reported value).
+    """
+
+    pipeline_id: str
+    dataset_hash: str
+    model_step: int
+    branch_path: tuple[int, ...]
+    study: str
+    number: int
+    params: Mapping[str, Any]
+    score: float | None
+    metric: str
+    state: str
+    duration_s: float = 0.0
 
 
 @dataclass(frozen=True)

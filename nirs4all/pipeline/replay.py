@@ -21,7 +21,7 @@ from nirs4all.pipeline import apply
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord
 
-__all__ = ["ReplayError", "ReplayTarget", "replay_chain"]
+__all__ = ["ReplayError", "ReplayTarget", "model_inputs", "replay_chain"]
 
 Axis = tuple[np.ndarray, str]
 
@@ -44,7 +44,8 @@ def _parent_state(states: dict, path: tuple[int, ...]) -> Any:
 
 class _Replayer:
     def __init__(self, chains: Mapping[str, ChainRecord], load: Callable[[str], Any],
-                 target: ReplayTarget, fold: str) -> None:
+                 target: ReplayTarget, fold: str, inputs: bool = False) -> None:
+        self.inputs = inputs  # stop at the model: its input, not its prediction (explain)
         self.chains = chains
         self.load = load
         self.target = target
@@ -95,6 +96,8 @@ class _Replayer:
                 if step.index != chain.model_step:
                     continue  # a base model of a stack: replayed through source_chains
                 model = self._fitted(chain, step.index, step.artifacts)
+                if self.inputs:
+                    return model, apply.model_input(X), ax, y_steps
                 return apply.predict(model, apply.model_input(X), y_steps,
                                      classes=self.target.classes,
                                      n_targets=self.target.n_targets)
@@ -140,5 +143,20 @@ def replay_chain(
         Predictions in original target units, and class probabilities when available.
     """
     replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold)
+    with threadpool_limits(limits=1):
+        return replayer.run(chain, tuple(sources), tuple(axes))
+
+
+def model_inputs(chain: ChainRecord, sources: Sequence[np.ndarray], axes: Sequence[Axis], *,
+                 load: Callable[[str], Any], target: ReplayTarget,
+                 chains: Mapping[str, ChainRecord] | None = None, fold: str = FINAL,
+                 ) -> tuple[Any, np.ndarray, tuple[Axis, ...], tuple[Any, ...]]:
+    """Replay a chain up to its model: ``(model, model input X, its axes, y steps)``.
+
+    The arguments are those of :func:`replay_chain`; the axes are those of every source of
+    the model input, side by side in ``X``'s columns (``nirs4all.explain`` names features
+    by them).
+    """
+    replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, inputs=True)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))

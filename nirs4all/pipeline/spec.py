@@ -46,7 +46,9 @@ from sklearn.base import clone, is_classifier, is_regressor
 from nirs4all.errors import SpecError
 from nirs4all.pipeline import _charts, _controllers
 from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
+from nirs4all.pipeline.training import OPTION_KEYS, TrainingOptions, identity_view, training_options
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
 
@@ -60,7 +62,7 @@ KEYWORDS = (
     "feature_augmentation",
     "sample_augmentation",
 )
-_MODEL_KEYS = {"model", "name", "params", "model_params"}
+_MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
 _MERGE_MODES = ("features", "predictions")
 _FA_ACTIONS = ("replace", "add", "extend")
@@ -101,6 +103,8 @@ class Step:
     operators: tuple[Any, ...] = ()
     count: int = 1
     options: tuple[tuple[str, Any], ...] = ()
+    training: TrainingOptions | None = None
+    finetune: Finetune | None = None
 
     @property
     def label(self) -> str:
@@ -286,9 +290,16 @@ class _Parser:
             model = clone(model).set_params(**params)
         if not _is_model(model):
             raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
-        name = item.get("name")
-        return [self._step("model", path, item, operator=_fresh(model),
-                           name=None if name is None else str(name))]
+        training = training_options(model, item.get("train_params"),
+                                    item.get("refit_params"), path)
+        if training.set_train:
+            model = clone(model).set_params(**training.set_train)
+        finetune, name = item.get("finetune_params"), item.get("name")
+        return [self._step("model", path, identity_view(item), operator=_fresh(model),
+                           name=None if name is None else str(name),
+                           training=training if training != TrainingOptions() else None,
+                           finetune=None if finetune is None else
+                           parse_finetune(model, finetune, path))]
 
     def _kw_y_processing(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"y_processing"}, path)

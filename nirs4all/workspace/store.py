@@ -29,11 +29,12 @@ import duckdb
 import pyarrow as pa
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrialRecord, VariantOutcome
 from nirs4all.workspace import queries
 from nirs4all.workspace import runs as _runs
 from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
+from nirs4all.workspace._trials import read_trials
 from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
 from nirs4all.workspace.lock import WriterLock, open_store
@@ -337,6 +338,11 @@ class Workspace:
     def pipelines(self, run_id: str | None = None) -> pa.Table:
         """Pipeline passes, optionally of one run."""
         return queries.pipelines(self._reader(), run_id)
+
+    @_typed("querying trials")
+    def trials(self, run_id: str, dataset_hash: str | None = None) -> list[TrialRecord]:
+        """The fine-tuning trials of a run (the ``trials`` table, as records)."""
+        return read_trials(self._reader(), run_id, dataset_hash)
 
     @_typed("querying chains")
     def chains(self, **filters: Any) -> pa.Table:
