@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from nirs4all.data.dataset import SpectroDataset
     from nirs4all.pipeline.state import Rows
 
-__all__ = ["BranchSteps"]
+__all__ = ["BranchSteps", "merged_chain"]
 
 
 class BranchSteps:
@@ -28,19 +28,26 @@ class BranchSteps:
     rows: Rows
 
     _run_steps: Callable[..., list[Lane]]  # the executor's step loop
+    _separate: Callable[..., list[Lane]]  # separation branches (pipeline/_separation.py)
 
     def _do_branch(self, step: Step, lanes: list[Lane], *, tail: bool = False) -> list[Lane]:
+        if step.separation is not None:
+            return self._separate(step, lanes, tail=tail)
         out = []
         for lane in lanes:
             for i, body in enumerate(step.branches):
                 child = Lane((*lane.path, i), dict(lane.blocks),
                              (*lane.chain, (step, lane.path, {})), (), lane.sources)
-                done = self._run_steps(body, [child], tail=tail)
-                if tail:
-                    for finished in done:
-                        finished.blocks = {}
-                out.extend(done)
+                out.extend(self._run_branch(body, child, tail=tail))
         return out
+
+    def _run_branch(self, body: tuple[Step, ...], child: Lane, *, tail: bool) -> list[Lane]:
+        """Run one branch's steps; at the tail, release its arrays as soon as it is done."""
+        done = self._run_steps(body, [child], tail=tail)
+        if tail:
+            for finished in done:
+                finished.blocks = {}
+        return done
 
     def _groups(self, lanes: list[Lane]) -> list[list[Lane]]:
         groups: dict[tuple[int, ...], list[Lane]] = {}
@@ -68,7 +75,7 @@ class BranchSteps:
                     axes=tuple(a for b in others for a in b.axes),
                     key=chain_key(*(b.key for b in others), step.spec_json),
                 )
-            out.append(Lane(first.path[:-1], blocks, _merged_chain(group, step),
+            out.append(Lane(first.path[:-1], blocks, merged_chain(group, step),
                             tuple(m for lane in group for m in lane.models), first.sources))
         return out
 
@@ -81,12 +88,12 @@ class BranchSteps:
                                 "each branch")
             blocks = _stacking.meta_blocks(models, group[0].blocks, self.rows, self.dataset,
                                            step)
-            out.append(Lane(group[0].path[:-1], blocks, _merged_chain(group, step), (),
+            out.append(Lane(group[0].path[:-1], blocks, merged_chain(group, step), (),
                             tuple(m.chain_id for m in models)))
         return out
 
 
-def _merged_chain(group: list[Lane], step: Step) -> tuple:
+def merged_chain(group: list[Lane], step: Step) -> tuple:
     """The steps of all merged lanes (each once, in order), then the merge step."""
     seen, chain = set(), []
     for lane in group:

@@ -42,6 +42,7 @@ STEP_KINDS = (
     "branch",
     "merge_features",
     "merge_predictions",
+    "merge_concat",
 )
 
 

@@ -61,6 +61,11 @@ class _Replayer:
             axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         # state per branch path: (sources, axes, fitted y transformers so far)
         states: dict[tuple[int, ...], tuple] = {(): (sources, axes, ())}
+        if any(step.kind == "merge_concat" for step in chain.steps):
+            raise ReplayError(
+                f"chain {chain.chain_id[:10]} reassembles a separation branch, which routes "
+                "each sample by its metadata, tag or filter; predicting it on new data is not "
+                "supported yet: predict with the chain of the sample's branch instead")
         for step in chain.steps:
             path = step.branch_path
             current = states.get(path) or _parent_state(states, path)

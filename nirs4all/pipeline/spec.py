@@ -38,6 +38,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
+from nirs4all.pipeline import _separation_spec
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -52,10 +53,11 @@ KEYWORDS = (
     "merge",
     "feature_augmentation",
     "sample_augmentation",
+    "source_branch",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
-_MERGE_MODES = ("features", "predictions")
+_MERGE_MODES = ("features", "predictions", "concat")
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,6 +79,7 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
+    separation: Any = None  # a _separation_spec.Separation for a separation branch
 
     @property
     def label(self) -> str:
@@ -264,6 +267,8 @@ class _Parser:
     def _kw_branch(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"branch"}, path)
         value = item["branch"]
+        if isinstance(value, Mapping) and any(k in value for k in _separation_spec.BY_KEYS):
+            return [_separation_spec.parse_separation(self, item, value, path, _build)]
         if isinstance(value, Mapping):
             names, bodies = [str(k) for k in value], list(value.values())
         elif isinstance(value, (list, tuple)):
@@ -282,6 +287,9 @@ class _Parser:
             branches.append(tuple(self.parse_item(body, where)))
         return [Step(kind="branch", index=step.index, path=path, spec_json=step.spec_json,
                      branches=tuple(branches), branch_names=tuple(names))]
+
+    def _kw_source_branch(self, item: Mapping, path: str) -> list[Step]:
+        return [_separation_spec.parse_source_branch(self, item, path, _build)]
 
     def _kw_merge(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"merge"}, path)
@@ -355,14 +363,17 @@ def _check_structure(steps: Sequence[Step]) -> None:
             raise SpecError(f"{early[0].path}: a model before the splitter would be fitted on "
                             "rows that cross-validation later holds out; move it after the "
                             "splitter")
-    depth = 0
+    open_branches: list[Step] = []
     for step in steps:
         if step.kind == "branch":
-            depth += 1
+            open_branches.append(step)
         elif step.kind.startswith("merge_"):
-            if depth == 0:
+            if not open_branches:
                 raise SpecError(f"{step.path}: merge without an open branch")
-            depth -= 1
+            open_branches.pop()
+        elif step.kind == "split" and any(b.separation for b in open_branches):
+            raise SpecError(f"{step.path}: a splitter after a separation branch would split "
+                            "each branch apart; put the splitter before the branch")
     if not any(s.kind == "model" for s in iter_steps(steps)):
         raise SpecError("the pipeline has no model step: add an estimator with a predict "
                         "method, e.g. {'model': PLSRegression(10)}")
