@@ -84,6 +84,7 @@ class SeparationSteps:
     _artifact: Callable[..., str]
     _do_merge_features: Callable[..., list[Lane]]
     _run_branch: Callable[..., list[Lane]]
+    _remember_input: Callable[[Lane], None]
 
     # -- row routing --------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ class SeparationSteps:
 
     def _owner(self, path: tuple[int, ...]) -> tuple[int, ...] | None:
         members = self._members()
-        for cut in range(len(path), 0, -1):
+        for cut in range(len(path), -1, -1):  # the root too: a merge may drop rows
             if path[:cut] in members:
                 return path[:cut]
         return None
@@ -138,6 +139,7 @@ class SeparationSteps:
         sep: Separation = step.separation
         out = []
         for lane in lanes:
+            self._remember_input(lane)
             if sep.by == "source":
                 branches = self._source_branches(step, lane)
             else:

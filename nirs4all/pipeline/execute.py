@@ -27,6 +27,7 @@ from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
+from nirs4all.pipeline._merge import MergeSteps
 from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
@@ -65,7 +66,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps, SeparationSteps):
+class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters

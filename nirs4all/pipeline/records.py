@@ -43,6 +43,7 @@ STEP_KINDS = (
     "merge_features",
     "merge_predictions",
     "merge_concat",
+    "merge_sources",
 )
 
 

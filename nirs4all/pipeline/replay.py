@@ -9,6 +9,7 @@ a stacking model replays its source chains first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,30 @@ class _Replayer:
                               f"{index} and fold {self.fold!r}; folds are {chain.fold_ids}")
         return self.load(ref)
 
+    def _stacked(self, chain: ChainRecord, step: Any, states: dict, sources: tuple,
+                 axes: tuple) -> tuple:
+        """Meta-features of a stacking step: the source chains' predictions, combined as
+        the fitted combiner of the step says, after the merged branch features."""
+        from nirs4all.pipeline._merge_spec import parse_merge
+
+        preds = [self.run(self.chains[c], sources, axes) for c in chain.source_chains]
+        features = [apply.prediction_features(p, self.target.classes) for p in preds]
+        combiner = self._fitted(chain, step.index, step.artifacts) if step.artifacts else None
+        meta = combiner.combine(features) if combiner is not None else np.hstack(features)
+        parts_x: list = []
+        parts_ax: list = []
+        raw = json.loads(step.spec)
+        if isinstance(raw, dict) and "merge" in raw:
+            spec = parse_merge(raw["merge"], "merge")[1]
+            if spec is not None and spec.include_original:
+                parts_x.extend(states[step.branch_path][0])
+                parts_ax.extend(states[step.branch_path][1])
+            for child in _feature_children(spec, states, step.branch_path, chain):
+                parts_x.extend(child[0])
+                parts_ax.extend(child[1])
+        return ((*parts_x, meta), (*parts_ax, (np.arange(meta.shape[1], dtype=np.float64),
+                                               "index")), ())
+
     def run(self, chain: ChainRecord, sources: tuple[np.ndarray, ...],
             axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         # state per branch path: (sources, axes, fitted y transformers so far)
@@ -91,11 +116,11 @@ class _Replayer:
                 states[path] = (tuple(x for s in joined for x in s[0]),
                                 tuple(a for s in joined for a in s[1]), y_steps)
             elif kind == "merge_predictions":
-                preds = [self.run(self.chains[c], sources, axes) for c in chain.source_chains]
-                meta = np.hstack([apply.prediction_features(p, self.target.classes)
-                                  for p in preds])
-                states[path] = ((meta,), ((np.arange(meta.shape[1], dtype=np.float64),
-                                           "index"),), ())
+                states[path] = self._stacked(chain, step, states, sources, axes)
+            elif kind == "merge_sources":
+                joined = apply.model_input(X)
+                states[path] = ((joined,), ((np.arange(joined.shape[1], dtype=np.float64),
+                                             "index"),), y_steps)
             elif kind == "model":
                 if step.index != chain.model_step:
                     continue  # a base model of a stack: replayed through source_chains
@@ -108,6 +133,23 @@ class _Replayer:
             else:
                 raise ReplayError(f"unknown step kind {kind!r}")
         raise ReplayError(f"chain {chain.chain_id[:10]} has no model step")
+
+
+def _feature_children(spec: Any, states: dict, path: tuple[int, ...],
+                      chain: ChainRecord) -> list:
+    """States of the branches whose features a merge keeps (by index; names were resolved
+    to indices at training). A branch without a transform keeps its parent's features."""
+    if spec is None or spec.features is None:
+        return []
+    depth = len(path) + 1
+    children = sorted({s.branch_path[:depth] for s in chain.steps
+                       if len(s.branch_path) >= depth and s.branch_path[:len(path)] == path})
+    if spec.features != "all":
+        if not all(isinstance(ref, int) for ref in spec.features):
+            raise ReplayError("a merge that keeps branch features by name cannot be replayed "
+                              "yet; name the branches by index in 'features'")
+        children = [(*path, ref) for ref in spec.features]
+    return [states.get(p) or _parent_state(states, p) for p in children]
 
 
 def replay_chain(

@@ -38,7 +38,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
-from nirs4all.pipeline import _separation_spec
+from nirs4all.pipeline import _merge_spec, _separation_spec
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -54,10 +54,11 @@ KEYWORDS = (
     "feature_augmentation",
     "sample_augmentation",
     "source_branch",
+    "merge_predictions",
+    "merge_sources",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
-_MERGE_MODES = ("features", "predictions", "concat")
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,6 +81,7 @@ class Step:
     operators: tuple[Any, ...] = ()
     count: int = 1
     separation: Any = None  # a _separation_spec.Separation for a separation branch
+    merge: Any = None  # a _merge_spec.MergeSpec for a merge given in full
 
     @property
     def label(self) -> str:
@@ -170,7 +172,7 @@ def _fresh(obj: Any) -> Any:
     return clone(obj) if hasattr(obj, "get_params") else obj
 
 
-class _Parser:
+class _Parser(_merge_spec.MergeKeywords):
     def __init__(self) -> None:
         self._counter = itertools.count()
 
@@ -191,7 +193,10 @@ class _Parser:
             return self.parse_list(item, path)
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
-        return [self.classify(_build(item, path), path, item)]
+        obj = _build(item, path)
+        if _merge_spec.meta_model_of(obj) is not None:
+            return self._meta_steps(obj, path, item, None)
+        return [self.classify(obj, path, item)]
 
     def classify(self, obj: Any, path: str, raw: Any) -> Step:
         if _is_splitter(obj):
@@ -234,6 +239,8 @@ class _Parser:
         if not _is_model(model):
             raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
         name = item.get("name")
+        if _merge_spec.meta_model_of(model) is not None:
+            return self._meta_steps(model, path, item, name)
         return [self._step("model", path, item, operator=_fresh(model),
                            name=None if name is None else str(name))]
 
@@ -290,13 +297,6 @@ class _Parser:
 
     def _kw_source_branch(self, item: Mapping, path: str) -> list[Step]:
         return [_separation_spec.parse_source_branch(self, item, path, _build)]
-
-    def _kw_merge(self, item: Mapping, path: str) -> list[Step]:
-        self._only(item, {"merge"}, path)
-        mode = item["merge"]
-        if mode not in _MERGE_MODES:
-            raise SpecError(f"{path}.merge: expected one of {_MERGE_MODES}; got {mode!r}")
-        return [self._step(f"merge_{mode}", path, item)]
 
     def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"feature_augmentation"}, path)
@@ -367,7 +367,7 @@ def _check_structure(steps: Sequence[Step]) -> None:
     for step in steps:
         if step.kind == "branch":
             open_branches.append(step)
-        elif step.kind.startswith("merge_"):
+        elif _merge_spec.closes_branch(step):
             if not open_branches:
                 raise SpecError(f"{step.path}: merge without an open branch")
             open_branches.pop()
