@@ -273,3 +273,10 @@ def test_exported_stacked_chain_replays_the_run_bit_for_bit(form, tmp_path) -> N
     stored = result.predictions(chain_id=meta.chain_id, fold_id="final", partition="test")[0]
     replayed = nirs4all.predict(result.export(tmp_path / "m.n4a", meta.chain_id), data.test)
     np.testing.assert_array_equal(replayed.y_pred, stored.y_pred)
+
+
+def test_a_second_meta_model_stacks_the_base_models_and_the_first(dataset) -> None:
+    _, chains, _ = execute([KFold(3), Ridge(), PLSRegression(2), MetaModel(LinearRegression()),
+                            MetaModel(Ridge(), name="level2")], dataset)
+    assert chains[-1].model_name == "level2"
+    assert chains[-1].source_chains == tuple(c.chain_id for c in chains[:3])
