@@ -142,9 +142,14 @@ class SeparationSteps:
             self._remember_input(lane)
             if sep.by == "source":
                 branches = self._source_branches(step, lane)
+                names = [s.name for s in self.dataset.sources]
+                order = [names.index(name) for name, _, _ in branches]
+                routers = {k: {"by": "source", "sources": order} for k in lane.blocks}
             else:
-                branches = self._row_branches(step, lane)
-            for i, (name, blocks, refs) in enumerate(branches):
+                branches, routers = self._row_branches(step, lane)
+            # what replay needs to send new rows to their branch, per fold key
+            refs = {k: self._artifact(step, lane.path, k, r) for k, r in routers.items()}
+            for i, (name, blocks, _) in enumerate(branches):
                 if blocks is None:
                     continue
                 body = step.branches[0] if sep.shared else self._body(step, name)
@@ -181,17 +186,20 @@ class SeparationSteps:
             out.append((name, blocks, {}))
         return out
 
-    def _row_branches(self, step: Step, lane: Lane) -> list[tuple]:
+    def _row_branches(self, step: Step, lane: Lane) -> tuple[list[tuple], dict[str, dict]]:
         sep: Separation = step.separation
         keys = list(lane.blocks)
-        refs: dict[str, str] = {}
         if sep.by == "metadata":
             named = self._metadata_masks(step)
-            branches = [(name, dict.fromkeys(keys, mask)) for name, mask in named]
+            branches = [(name, dict.fromkeys(keys, mask)) for name, mask, _ in named]
+            values = [members for _, _, members in named]
+            routers = {k: {"by": "metadata", "column": sep.key, "values": values} for k in keys}
         elif sep.by == "tag":
             branches = self._tag_masks(step, keys)
+            routers = {k: {"by": "tag", "tag": sep.key} for k in keys}
         else:
-            branches, refs = self._filter_masks(step, lane)
+            branches, fitted = self._filter_masks(step, lane)
+            routers = {k: {"by": "filter", "filter": f} for k, f in fitted.items()}
         owner = self._owner(lane.path)
         parent = self._members()[owner] if owner is not None else None
         out = []
@@ -212,8 +220,8 @@ class SeparationSteps:
             blocks = {k: b.evolve(key=chain_key(b.key, step.spec_json, name,
                                                 _digest(_mask_for(masks, k))))
                       for k, b in lane.blocks.items()}
-            out.append((name, blocks, refs))
-        return out
+            out.append((name, blocks, {}))
+        return out, routers
 
     def _check_size(self, step: Step, name: str, rows: BranchRows, keys: list[str]) -> None:
         for key in keys:
@@ -225,7 +233,7 @@ class SeparationSteps:
                     f"than min_samples={step.separation.min_samples}; group small values "
                     "together with 'values', lower 'min_samples', or use another splitter")
 
-    def _metadata_masks(self, step: Step) -> list[tuple[str, np.ndarray]]:
+    def _metadata_masks(self, step: Step) -> list[tuple[str, np.ndarray, list]]:
         sep: Separation = step.separation
         metadata = self.dataset.metadata
         if sep.key not in metadata:
@@ -233,11 +241,10 @@ class SeparationSteps:
                             f"columns are {sorted(metadata)}")
         column = np.asarray(metadata[sep.key])
         if sep.groups is None:
-            values = np.unique(column)
-            return [(str(v), column == v) for v in values]
-        named = [(name, np.isin(column, np.asarray(values, dtype=column.dtype)))
+            return [(str(v), column == v, [v.item()]) for v in np.unique(column)]
+        named = [(name, np.isin(column, np.asarray(values, dtype=column.dtype)), list(values))
                  for name, values in sep.groups]
-        placed = np.logical_or.reduce([m for _, m in named])
+        placed = np.logical_or.reduce([m for _, m, _ in named])
         if not placed.all():
             strays = sorted({str(v) for v in column[~placed]})[:5]
             raise SpecError(f"{step.path}.branch.values: {int((~placed).sum())} sample(s) have "
@@ -267,7 +274,7 @@ class SeparationSteps:
         everything = np.arange(n)
         y = self.dataset.y
         metadata = self.dataset.metadata
-        kept, refs = {}, {}
+        kept, filters = {}, {}
         for key, block in lane.blocks.items():
             fit = self.rows.fit_rows(key)
             fitted = clone(step.separation.key)
@@ -279,9 +286,9 @@ class SeparationSteps:
                 raise SpecError(f"{step.path}.branch.by_filter: get_mask returned shape "
                                 f"{mask.shape}; expected ({n},)")
             kept[key] = mask
-            refs[key] = self._artifact(step, lane.path, key, fitted)
+            filters[key] = fitted
         passed, failed = FILTER_BRANCHES
-        return [(passed, kept), (failed, {k: ~m for k, m in kept.items()})], refs
+        return [(passed, kept), (failed, {k: ~m for k, m in kept.items()})], filters
 
     # -- merge: concat ------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from nirs4all.errors import ReplayError
+from nirs4all.pipeline import _separation_replay as separation_replay
 from nirs4all.pipeline import apply
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord
@@ -45,7 +46,9 @@ def _parent_state(states: dict, path: tuple[int, ...]) -> Any:
 
 class _Replayer:
     def __init__(self, chains: Mapping[str, ChainRecord], load: Callable[[str], Any],
-                 target: ReplayTarget, fold: str) -> None:
+                 target: ReplayTarget, fold: str,
+                 metadata: Mapping[str, Any] | None = None) -> None:
+        self.metadata = metadata
         self.chains = chains
         self.load = load
         self.target = target
@@ -86,14 +89,12 @@ class _Replayer:
             axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         # state per branch path: (sources, axes, fitted y transformers so far)
         states: dict[tuple[int, ...], tuple] = {(): (sources, axes, ())}
-        if any(step.kind == "merge_concat" for step in chain.steps):
-            raise ReplayError(
-                f"chain {chain.chain_id[:10]} reassembles a separation branch, which routes "
-                "each sample by its metadata, tag or filter; predicting it on new data is not "
-                "supported yet: predict with the chain of the sample's branch instead")
+        routes: dict[tuple[int, ...], tuple] = {}  # separation branch -> (router, state)
+        preds: dict[tuple[int, ...], list] = {}  # separated branch -> its models' predictions
+        concat_at = {step.branch_path for step in chain.steps if step.kind == "merge_concat"}
         for step in chain.steps:
             path = step.branch_path
-            current = states.get(path) or _parent_state(states, path)
+            current = states.get(path) or _entered(states, path, routes)
             X, ax, y_steps = current
             kind = step.kind
             if kind == "transform":
@@ -121,6 +122,20 @@ class _Replayer:
                 joined = apply.model_input(X)
                 states[path] = ((joined,), ((np.arange(joined.shape[1], dtype=np.float64),
                                              "index"),), y_steps)
+            elif kind == "model" and path and path[:-1] in concat_at and path[:-1] in routes:
+                # a separated branch's model predicts its own rows, as in training
+                own = _owner(routes, path[:-1], self.metadata) == path[-1]
+                model = self._fitted(chain, step.index, step.artifacts)
+                preds.setdefault(path, []).append((step.index, None if not own.any() else
+                                                   apply.predict(
+                    model, apply.model_input(tuple(x[own] for x in X)), y_steps,
+                    classes=self.target.classes, n_targets=self.target.n_targets)))
+            elif kind == "merge_concat":
+                joined = _concat(chain, step, states, routes, preds, self.metadata)
+                del routes[path]
+                if isinstance(joined[0], np.ndarray):
+                    return joined  # the reassembled predictions of the branches' models
+                states[path] = joined
             elif kind == "model":
                 if step.index != chain.model_step:
                     continue  # a base model of a stack: replayed through source_chains
@@ -130,9 +145,59 @@ class _Replayer:
                                      n_targets=self.target.n_targets)
             elif kind in ("split", "branch", "sample_augmentation"):
                 states[path] = current
+                if kind == "branch" and step.artifacts:  # a separation: how rows are routed
+                    routes[path] = [self._fitted(chain, step.index, step.artifacts), current,
+                                    None]
             else:
                 raise ReplayError(f"unknown step kind {kind!r}")
         raise ReplayError(f"chain {chain.chain_id[:10]} has no model step")
+
+
+def _entered(states: dict, path: tuple[int, ...], routes: dict) -> Any:
+    """The state a step starts from: its parent's (one source of it in a by_source branch)."""
+    router = routes.get(path[:-1]) if path else None
+    if router is not None and router[0]["by"] == "source":
+        return separation_replay.narrow_to_source(router[0], router[1], path[-1])
+    return _parent_state(states, path)
+
+
+def _owner(routes: dict, path: tuple[int, ...],
+           metadata: Mapping[str, Any] | None) -> np.ndarray:
+    """The branch of every row under the separation at ``path`` (computed once)."""
+    route = routes[path]
+    if route[2] is None:
+        route[2] = separation_replay.assign_rows(route[0], route[1], metadata,
+                                                 route[1][0][0].shape[0])
+    return route[2]
+
+
+def _concat(chain: ChainRecord, step: Any, states: dict, routes: dict, preds: dict,
+            metadata: Mapping[str, Any] | None) -> tuple:
+    """``merge: concat``: each row's features, or its model's predictions, from its branch."""
+    path = step.branch_path
+    router, parent, _ = routes[path]
+    depth = len(path) + 1
+    children = sorted({s.branch_path[:depth] for s in chain.steps
+                       if len(s.branch_path) >= depth and s.branch_path[:len(path)] == path})
+    child_states = {p[-1]: states.get(p) or _entered(states, p, routes) for p in children}
+    if router["by"] == "source":
+        joined = [child_states[i] for i in sorted(child_states)]
+        return (tuple(x for s in joined for x in s[0]), tuple(a for s in joined for a in s[1]),
+                parent[2])
+    owner = _owner(routes, path, metadata)
+    positions = [[index for index, _ in preds.get(p, [])] for p in children]
+    for listed in positions:
+        if chain.model_step in listed:  # the chain is the reassembled predictions
+            j = listed.index(chain.model_step)
+            return separation_replay.join_rows(
+                owner, {p[-1]: preds[p][j][1] for p in children
+                        if len(preds.get(p, [])) > j and preds[p][j][1] is not None},
+                "a model", compact=True)
+    first = child_states[min(child_states)]
+    sources = tuple(separation_replay.join_rows(
+        owner, {i: s[0][k] for i, s in child_states.items()}, "features")
+        for k in range(len(first[0])))
+    return sources, first[1], parent[2]
 
 
 def _feature_children(spec: Any, states: dict, path: tuple[int, ...],
@@ -161,6 +226,7 @@ def replay_chain(
     target: ReplayTarget,
     chains: Mapping[str, ChainRecord] | None = None,
     fold: str = FINAL,
+    metadata: Mapping[str, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Predict with one chain on new spectra.
 
@@ -180,12 +246,14 @@ def replay_chain(
         Every chain a stacking chain may refer to, by id.
     fold : str
         Which fitted objects to use; ``"final"`` by default.
+    metadata : mapping of str to array, optional
+        Metadata columns of the rows, for a chain that separates samples by metadata.
 
     Returns
     -------
     y_pred, y_proba
         Predictions in original target units, and class probabilities when available.
     """
-    replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold)
+    replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, metadata)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))

@@ -208,7 +208,7 @@ def test_by_filter_is_fitted_per_fold_on_the_fold_fit_rows() -> None:
     first = dataset.x()[:, 0]
     for key in ("0", "1", "2", "final"):
         fit = executor.rows.train if key == "final" else executor.rows.fit[key]
-        fitted_filter = executor.artifacts[passed.steps[1].artifacts[key]]
+        fitted_filter = executor.artifacts[passed.steps[1].artifacts[key]]["filter"]
         assert fitted_filter.threshold_ == np.median(first[fit])
         model = executor.artifacts[failed.steps[-1].artifacts[key]]
         np.testing.assert_array_equal(model.X_fit_[:, 0],
@@ -297,20 +297,65 @@ def test_a_run_with_a_separation_branch_persists_per_branch_and_reassembled_chai
     assert [s.chain_id for s in again.top(10)] == [s.chain_id for s in result.top(10)]
 
 
-def test_exported_branch_chain_replays_its_own_test_rows_bit_for_bit(tmp_path) -> None:
+def _replays(result, dataset, chain_id, rows, tmp_path, **kwargs):
+    stored = result.predictions(chain_id=chain_id, fold_id="final", partition="test")[0]
+    bundle = result.export(tmp_path / f"{chain_id[:8]}.n4a", chain_id)
+    replayed = nirs4all.predict(bundle, dataset.select(rows), **kwargs)
+    np.testing.assert_array_equal(replayed.sample_ids, stored.sample_ids)
+    np.testing.assert_array_equal(replayed.y_pred, stored.y_pred)
+
+
+def test_exported_branch_and_reassembled_chains_replay_bit_for_bit(tmp_path) -> None:
     dataset = make_dataset()
     pipeline = [KFold(3), {"branch": {"by_metadata": "instrument", "steps": [SNV()]}},
                 PLSRegression(2), {"merge": "concat"}]
     result = nirs4all.run(pipeline, dataset, workspace=tmp_path, verbose=0, random_state=3)
     by_path = {s.branch_path: s for s in result.top(10)}
-    own = np.flatnonzero((dataset.partition == "test")
-                         & (dataset.metadata["instrument"] == "b"))
-    chain_id = by_path[(1,)].chain_id
-    stored = result.predictions(chain_id=chain_id, fold_id="final", partition="test")[0]
-    bundle = result.export(tmp_path / "b.n4a", chain_id)
-    replayed = nirs4all.predict(bundle, dataset.select(own))
-    np.testing.assert_array_equal(replayed.sample_ids, stored.sample_ids)
-    np.testing.assert_array_equal(replayed.y_pred, stored.y_pred)
-    joined = result.export(tmp_path / "all.n4a", by_path[()].chain_id)
-    with pytest.raises(ReplayError, match="reassembles a separation branch"):
-        nirs4all.predict(joined, dataset.test)
+    test = dataset.partition == "test"
+    own = np.flatnonzero(test & (dataset.metadata["instrument"] == "b"))
+    _replays(result, dataset, by_path[(1,)].chain_id, own, tmp_path)
+    _replays(result, dataset, by_path[()].chain_id, np.flatnonzero(test), tmp_path)
+
+
+@pytest.mark.parametrize("form", ["metadata_features", "filter", "source"])
+def test_separation_chains_with_steps_after_concat_replay_bit_for_bit(form, tmp_path) -> None:
+    dataset = make_dataset(sources=2 if form == "source" else 1)
+    branch = {
+        "metadata_features": {"by_metadata": "instrument", "values": {
+            "ab": ["a", "b"], "c": ["c"]}, "steps": [StandardScaler()]},
+        "filter": {"by_filter": FirstFeatureFilter(), "steps": [StandardScaler()]},
+        "source": {"by_source": True, "steps": {"s0": [SNV()], "s1": [StandardScaler()]}},
+    }[form]
+    result = nirs4all.run([KFold(3), {"branch": branch}, {"merge": "concat"}, Ridge()],
+                          dataset, verbose=0, random_state=1)
+    test = np.flatnonzero(dataset.partition == "test")
+    for chain in result.chains:
+        _replays(result, dataset, chain.chain_id, test, tmp_path, trusted=True)
+
+
+def test_replay_of_a_metadata_separation_needs_the_column(tmp_path) -> None:
+    dataset = make_dataset()
+    result = nirs4all.run([KFold(3), {"branch": {"by_metadata": "instrument"}}, Ridge(),
+                           {"merge": "concat"}], dataset, verbose=0, random_state=1)
+    joined = next(c for c in result.chains if not c.branch_path)
+    bare = SpectroDataset(FeatureSource("X", dataset.x()[:5]))
+    with pytest.raises(ReplayError, match="metadata column 'instrument'"):
+        nirs4all.predict(result.export(tmp_path / "j.n4a", joined.chain_id), bare)
+
+
+def test_replay_routes_rows_of_one_branch_only_and_refuses_unseen_values(tmp_path) -> None:
+    dataset = make_dataset()
+    result = nirs4all.run([KFold(3), {"branch": {"by_metadata": "instrument"}}, Ridge(),
+                           {"merge": "concat"}], dataset, verbose=0, random_state=1)
+    joined = next(c for c in result.chains if not c.branch_path)
+    bundle = result.export(tmp_path / "j.n4a", joined.chain_id)
+    only_a = np.flatnonzero(dataset.metadata["instrument"] == "a")[:4]
+    a_chain = next(c for c in result.chains if c.branch_path == (0,))
+    expected = nirs4all.predict(result.export(tmp_path / "a.n4a", a_chain.chain_id),
+                                dataset.select(only_a))
+    np.testing.assert_array_equal(nirs4all.predict(bundle, dataset.select(only_a)).y_pred,
+                                  expected.y_pred)
+    unseen = SpectroDataset(FeatureSource("X", dataset.x()[:3]),
+                            metadata={"instrument": ["a", "z", "b"]})
+    with pytest.raises(ReplayError, match=r"rows \[1\] belong to no branch"):
+        nirs4all.predict(bundle, unseen)
