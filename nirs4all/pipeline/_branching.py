@@ -30,6 +30,7 @@ class BranchSteps:
     _separate: Callable[..., list[Lane]]  # separation branches (pipeline/_separation.py)
     _chosen_lanes: Callable[..., list[Lane]]  # a merge's branches (pipeline/_merge.py)
     _remember_input: Callable[[Lane], None]
+    _models_before: Callable[..., tuple]
 
     def _do_branch(self, step: Step, lanes: list[Lane], *, tail: bool = False) -> list[Lane]:
         if step.separation is not None:
@@ -64,8 +65,10 @@ class BranchSteps:
             chosen = self._chosen_lanes(step, group)
             blocks = {key: feature_block(step, [lane.blocks[key] for lane in chosen])
                       for key in first.blocks}
-            out.append(Lane(first.path[:-1], blocks, merged_chain(group, step),
-                            tuple(m for lane in group for m in lane.models), first.sources))
+            models = (*self._models_before(first.path[:-1]),
+                      *(m for lane in group for m in lane.models))
+            out.append(Lane(first.path[:-1], blocks, merged_chain(group, step), models,
+                            first.sources))
         return out
 
 

@@ -64,10 +64,16 @@ class MergeSteps:
     # -- inputs of branches, for include_original ----------------------------------------
 
     def _remember_input(self, lane: Lane) -> None:
-        """Keep the blocks a branch starts from when a merge of the variant asks for them."""
+        """Keep the models before a branch (a merge that keeps features keeps them too), and
+        the blocks it starts from when a merge of the variant asks for them."""
+        self.__dict__.setdefault("_branch_models", {})[lane.path] = lane.models
         if any(s.merge is not None and s.merge.include_original
                for s in iter_steps(self.steps)):
             self.__dict__.setdefault("_branch_inputs", {})[lane.path] = lane.blocks
+
+    def _models_before(self, path: tuple[int, ...]) -> tuple[FittedModel, ...]:
+        """The models the lane at ``path`` had when it branched."""
+        return self.__dict__.get("_branch_models", {}).get(path, ())
 
     def _chosen_lanes(self, step: Step, group: list[Lane]) -> list[Lane]:
         spec = step.merge

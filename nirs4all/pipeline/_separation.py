@@ -85,6 +85,7 @@ class SeparationSteps:
     _do_merge_features: Callable[..., list[Lane]]
     _run_branch: Callable[..., list[Lane]]
     _remember_input: Callable[[Lane], None]
+    _models_before: Callable[..., tuple]
 
     # -- row routing --------------------------------------------------------------------
 
@@ -310,7 +311,7 @@ class SeparationSteps:
             models = _reassembled(self, step, group, masks)
             blocks = _concat_blocks(step, group, masks, tail=tail)
             out.append(Lane(group[0].path[:-1], blocks, merged_chain(group, step),
-                            tuple(models), ()))
+                            (*self._models_before(group[0].path[:-1]), *models), ()))
         return out
 
 

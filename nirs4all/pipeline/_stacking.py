@@ -82,6 +82,10 @@ def meta_blocks(models: list[FittedModel], combiner: PredictionCombiner, keys: l
         raise SpecError(f"{step.path}: stacking needs cross-validation: put a splitter "
                         "before the base models")
     covered = np.logical_and.reduce([c for _, c in parts])
+    if not covered.all() and any(m.rows is not None for m in models):
+        raise SpecError(f"{step.path}: the models of a separation branch predict only their "
+                        "own rows; reassemble them first with {'merge': 'concat'} and stack "
+                        "the reassembled chain (for example with a MetaModel after the merge)")
     if not covered.all() and coverage == "strict":
         raise _uncovered_error(step, int((~covered).sum()))
     oof = combiner.combine([values for values, _ in parts])

@@ -359,3 +359,19 @@ def test_replay_routes_rows_of_one_branch_only_and_refuses_unseen_values(tmp_pat
                             metadata={"instrument": ["a", "z", "b"]})
     with pytest.raises(ReplayError, match=r"rows \[1\] belong to no branch"):
         nirs4all.predict(bundle, unseen)
+
+
+def test_a_meta_model_after_concat_stacks_the_reassembled_chain_and_earlier_models() -> None:
+    from nirs4all.operators.models import MetaModel
+
+    _, chains, _ = execute([KFold(3), PLSRegression(2), {"branch": {"by_metadata": "instrument"}},
+                            Ridge(), {"merge": "concat"}, MetaModel(Ridge())], make_dataset())
+    earlier, reassembled, meta = chains[0], chains[-2], chains[-1]
+    assert reassembled.branch_path == ()
+    assert meta.source_chains == (earlier.chain_id, reassembled.chain_id)
+
+
+def test_stacking_separated_models_directly_asks_for_concat_first() -> None:
+    with pytest.raises(SpecError, match=r"reassemble them first with \{'merge': 'concat'\}"):
+        execute([KFold(3), {"branch": {"by_metadata": "instrument"}}, Ridge(),
+                 {"merge": "predictions"}, Ridge()], make_dataset())
