@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["BranchRows", "SeparationSteps", "restrict_rows"]
 
 logger = logging.getLogger(__name__)
+_LABELLED = ("transform", "feature_augmentation", "y_processing", "merge_features",
+             "merge_predictions")
 Masks = dict[str, np.ndarray]  # fold key -> bool over the dataset rows (True: in the branch)
 
 
@@ -308,11 +310,25 @@ class SeparationSteps:
                 out.extend(self._do_merge_features(step, group))
                 continue
             masks = [self._members().pop(lane.path) for lane in group]
-            models = _reassembled(self, step, group, masks)
+            named = replace(step, name=_concat_label(group))
+            models = _reassembled(self, named, group, masks)
             blocks = _concat_blocks(step, group, masks, tail=tail)
-            out.append(Lane(group[0].path[:-1], blocks, merged_chain(group, step),
+            out.append(Lane(group[0].path[:-1], blocks, merged_chain(group, named),
                             (*self._models_before(group[0].path[:-1]), *models), ()))
         return out
+
+
+def _concat_label(group: list[Lane]) -> str:
+    """``concat[instrument=a > SNV | instrument=b > SNV]``: each branch's steps."""
+    parts = []
+    for lane in group:
+        n = len(lane.path)
+        labels = [step.label for step, path, _ in lane.chain
+                  if (step.kind == "branch" and step.separation is not None
+                      and path == lane.path[:-1])
+                  or (path[:n] == lane.path and step.kind in _LABELLED)]
+        parts.append(" > ".join(labels))
+    return f"concat[{' | '.join(parts)}]"
 
 
 def _branch_label(sep: Separation, name: str) -> str:

@@ -60,9 +60,17 @@ def _chain_steps(model: FittedModel, folds: list[str]) -> tuple[ChainStep, ...]:
 
 
 def _summary(model: FittedModel) -> str:
+    # a reassembled separation (merge: concat) is summarised by its merge step's label
+    joined = [path for step, path, _ in model.chain if step.kind == "merge_concat"]
+
+    def inside(step: Any, path: tuple[int, ...]) -> bool:
+        return any(path[:len(c)] == c and (len(path) > len(c) or step.kind == "branch")
+                   for c in joined)
+
     labels = [f"y:{step.label}" if step.kind == "y_processing" else step.label
-              for step, _, _ in model.chain if step.kind in _SUMMARY_KINDS
-              or (step.kind == "branch" and step.name)]  # a separation branch's label
+              for step, path, _ in model.chain if not inside(step, path) and (
+                  step.kind in _SUMMARY_KINDS or (step.kind in ("branch", "merge_concat")
+                                                  and step.name))]
     return " > ".join(labels) if labels else "raw"
 
 

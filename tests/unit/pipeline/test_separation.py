@@ -73,6 +73,8 @@ def test_concat_reassembles_every_row_once_with_its_own_branch_prediction() -> N
          {"merge": "concat"}], dataset)
     joined = chains[-1]
     assert joined.branch_path == ()
+    assert joined.preprocessing == ("concat[instrument=a > SNV | instrument=b > SNV | "
+                                    "instrument=c > SNV]")
     rows = _by_chain(predictions)
     whole = rows[joined.chain_id]
     train = dataset.sample_ids[dataset.partition == "train"]
