@@ -296,7 +296,9 @@ def test_a_run_with_a_separation_branch_persists_per_branch_and_reassembled_chai
     branches = sorted(s.branch_path for s in result.top(10))
     assert branches == [(), (0,), (1,), (2,)]
     again = nirs4all.run(pipeline, dataset, workspace=tmp_path, verbose=0, random_state=3)
-    assert [s.chain_id for s in again.top(10)] == [s.chain_id for s in result.top(10)]
+    assert again.stats["fits"] == 0  # everything restored from the workspace
+    assert [(s.chain_id, s.cv_score, s.test_score) for s in again.top(10)] == \
+        [(s.chain_id, s.cv_score, s.test_score) for s in result.top(10)]
 
 
 def _replays(result, dataset, chain_id, rows, tmp_path, **kwargs):
