@@ -85,6 +85,17 @@ class _Replayer:
         return ((*parts_x, meta), (*parts_ax, (np.arange(meta.shape[1], dtype=np.float64),
                                                "index")), ())
 
+    def _own_rows(self, chain: ChainRecord, step: Any, routes: dict, state: tuple) -> Any:
+        """A separated branch's model on its own rows, as in training (None: no row)."""
+        path = step.branch_path
+        own = _owner(routes, path[:-1], self.metadata) == path[-1]
+        if not own.any():
+            return None
+        model = self._fitted(chain, step.index, step.artifacts)
+        return apply.predict(model, apply.model_input(tuple(x[own] for x in state[0])),
+                             state[2], classes=self.target.classes,
+                             n_targets=self.target.n_targets)
+
     def run(self, chain: ChainRecord, sources: tuple[np.ndarray, ...],
             axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         # state per branch path: (sources, axes, fitted y transformers so far)
@@ -123,13 +134,8 @@ class _Replayer:
                 states[path] = ((joined,), ((np.arange(joined.shape[1], dtype=np.float64),
                                              "index"),), y_steps)
             elif kind == "model" and path and path[:-1] in concat_at and path[:-1] in routes:
-                # a separated branch's model predicts its own rows, as in training
-                own = _owner(routes, path[:-1], self.metadata) == path[-1]
-                model = self._fitted(chain, step.index, step.artifacts)
-                preds.setdefault(path, []).append((step.index, None if not own.any() else
-                                                   apply.predict(
-                    model, apply.model_input(tuple(x[own] for x in X)), y_steps,
-                    classes=self.target.classes, n_targets=self.target.n_targets)))
+                preds.setdefault(path, []).append(
+                    (step.index, self._own_rows(chain, step, routes, current)))
             elif kind == "merge_concat":
                 joined = _concat(chain, step, states, routes, preds, self.metadata)
                 del routes[path]
