@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,10 +198,10 @@ def meta_model_of(obj: Any) -> Any:
     return obj if meta is not None and isinstance(obj, meta.MetaModel) else None
 
 
-def parse_meta_model(model: Any, path: str) -> tuple[MergeSpec, Any, str]:
-    """The late merge a :class:`MetaModel` implies, its inner model and display name."""
-    from nirs4all.pipeline.spec import describe
-
+def parse_meta_model(model: Any, path: str,
+                     describe: Callable[[Any], str]) -> tuple[MergeSpec, Any, str]:
+    """The late merge a :class:`MetaModel` implies, its inner model and display name
+    (``describe`` labels the inner model)."""
     if model.model is None:
         raise SpecError(f"{path}: MetaModel needs a model, e.g. MetaModel(Ridge())")
     try:
@@ -221,12 +221,13 @@ class MergeKeywords:
 
     _step: Any
     _only: Any
+    _describe: Callable[[Any], str]  # spec.describe, given by the parser
 
     def _meta_steps(self, model: Any, path: str, raw: Any, name: Any) -> list:
         """A MetaModel: the late merge of the models before it, then its inner model."""
         from sklearn.base import clone
 
-        spec, inner, label = parse_meta_model(model, path)
+        spec, inner, label = parse_meta_model(model, path, self._describe)
         merge = self._step("merge_predictions", path, {"meta_model_inputs": raw}, merge=spec)
         return [merge, self._step("model", path, raw, operator=clone(inner),
                                   name=label if name is None else str(name))]

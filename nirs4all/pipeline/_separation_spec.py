@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import Any
 
 from nirs4all.errors import SpecError
-
-if TYPE_CHECKING:
-    from nirs4all.pipeline.spec import Step
 
 __all__ = ["BY_KEYS", "FILTER_BRANCHES", "TAG_BRANCHES", "Separation", "parse_separation",
            "parse_source_branch"]
@@ -115,7 +112,7 @@ def _key(by: str, value: Any, path: str, build: Any) -> Any:
 
 
 def parse_separation(parser: Any, item: Mapping, value: Mapping, path: str,
-                     build: Any) -> Step:
+                     build: Any) -> Any:
     """The branch step of a separation spec ``value`` (the dict under ``"branch"``)."""
     found = [k for k in BY_KEYS if k in value]
     if len(found) != 1:
@@ -149,13 +146,10 @@ def parse_separation(parser: Any, item: Mapping, value: Mapping, path: str,
                             f"are {list(known)}")
         bodies = tuple(tuple(parser.parse_item(b, f"{path}.branch.steps[{n!r}]"))
                        for n, b in zip(names, body.values(), strict=True))
-    from nirs4all.pipeline.spec import Step
-
-    return Step(kind="branch", index=step.index, path=path, spec_json=step.spec_json,
-                branches=bodies, branch_names=names, separation=separation)
+    return replace(step, branches=bodies, branch_names=names, separation=separation)
 
 
-def parse_source_branch(parser: Any, item: Mapping, path: str, build: Any) -> Step:
+def parse_source_branch(parser: Any, item: Mapping, path: str, build: Any) -> Any:
     """The deprecated 0.x ``{"source_branch": steps}``: ``by_source`` with those steps."""
     warnings.warn(f"{path}: 'source_branch' is deprecated; write "
                   "{'branch': {'by_source': True, 'steps': ...}}", DeprecationWarning,

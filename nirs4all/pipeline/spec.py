@@ -173,6 +173,7 @@ def _fresh(obj: Any) -> Any:
 
 
 class _Parser(_merge_spec.MergeKeywords):
+    _describe = staticmethod(describe)
     def __init__(self) -> None:
         self._counter = itertools.count()
 
