@@ -32,7 +32,8 @@ def _transfer_spec(predictor: Predictor) -> list:
     """The source pipeline with its fitted preprocessing frozen and its model refitted."""
     chain = predictor.chain
     kinds = {s.kind for s in chain.steps}
-    if kinds & {"branch", "merge_features", "merge_predictions", "feature_augmentation"}:
+    if kinds & {"branch", "merge_features", "merge_predictions", "merge_concat", "merge_sources",
+                 "feature_augmentation"}:
         raise SpecError("transfer retraining supports chains without branches, merges or "
                         "feature augmentation; use mode='full'")
     steps: list = []

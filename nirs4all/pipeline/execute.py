@@ -28,6 +28,8 @@ from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
 from nirs4all.pipeline._finetune_steps import FinetuneSteps
+from nirs4all.pipeline._merge import MergeSteps
+from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -59,7 +61,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps, ChartSteps, FinetuneSteps):
+class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, ChartSteps, FinetuneSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -143,8 +145,7 @@ class VariantExecutor(BranchSteps, ChartSteps, FinetuneSteps):
             last = tail and position == len(steps) - 1
             self._fold = None
             try:
-                lanes = handler(step, lanes, tail=last) if step.kind == "branch" else \
-                    handler(step, lanes)
+                lanes = self._dispatch(handler, step, lanes, last)
             except (SpecError, ExecutionError):
                 raise
             except Exception as exc:
@@ -369,13 +370,13 @@ class VariantExecutor(BranchSteps, ChartSteps, FinetuneSteps):
                 fit = block.fit_index(self.rows.fit_rows(key))
                 model = self._fit_model(step, block, fit, key, tuned.get(key))
                 refs[key] = self._artifact(step, lane.path, key, model)
-                if self.rows.test.size:
-                    fitted.test[key] = self._predict(model, block.features(self.rows.test),
-                                                     block)
+                test = self.rows.test_rows(key)
+                if test.size:
+                    fitted.test[key] = self._predict(model, block.features(test), block)
                 if key == FINAL:
                     fitted.train[key] = self._predict(model, block.features(self.rows.train),
                                                       block)
-                else:
+                elif self.rows.val[key].size:  # a separation branch may hold none out
                     fitted.val[key] = self._predict(model, block.features(self.rows.val[key]),
                                                     block)
             chain = (*lane.chain, (step, lane.path, refs))

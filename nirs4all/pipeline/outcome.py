@@ -60,8 +60,17 @@ def _chain_steps(model: FittedModel, folds: list[str]) -> tuple[ChainStep, ...]:
 
 
 def _summary(model: FittedModel) -> str:
+    # a reassembled separation (merge: concat) is summarised by its merge step's label
+    joined = [path for step, path, _ in model.chain if step.kind == "merge_concat"]
+
+    def inside(step: Any, path: tuple[int, ...]) -> bool:
+        return any(path[:len(c)] == c and (len(path) > len(c) or step.kind == "branch")
+                   for c in joined)
+
     labels = [f"y:{step.label}" if step.kind == "y_processing" else step.label
-              for step, _, _ in model.chain if step.kind in _SUMMARY_KINDS]
+              for step, path, _ in model.chain if not inside(step, path) and (
+                  step.kind in _SUMMARY_KINDS or (step.kind in ("branch", "merge_concat")
+                                                  and step.name))]
     return " > ".join(labels) if labels else "raw"
 
 
@@ -97,7 +106,9 @@ def build_records(
     metric = DEFAULT_METRIC[dataset.task]
     context = refit_context(models)
     chains, predictions, used = [], [], set()
+    run_rows = rows
     for model in models:
+        rows = run_rows if model.rows is None else model.rows  # a separation branch's own
         cv_keys = sort_fold_keys(model.val) if emit_cv else []
         folds = [*cv_keys, *([FINAL] if emit_final and FINAL in model.train else [])]
         for key in cv_keys:
@@ -106,14 +117,14 @@ def build_records(
                                            model.val[key], None))
             if key in model.test:
                 predictions.append(_prediction(model, pipeline_id, dataset, key, "test",
-                                               rows.test, model.test[key], None))
+                                               rows.test_rows(key), model.test[key], None))
         test_scores: dict[str, float] = {}
         if FINAL in folds:
             predictions.append(_prediction(model, pipeline_id, dataset, FINAL, "train",
                                            rows.train, model.train[FINAL], context))
             if FINAL in model.test:
-                record = _prediction(model, pipeline_id, dataset, FINAL, "test", rows.test,
-                                     model.test[FINAL], context)
+                record = _prediction(model, pipeline_id, dataset, FINAL, "test",
+                                     rows.test_rows(FINAL), model.test[FINAL], context)
                 predictions.append(record)
                 test_scores = dict(record.scores)
         cv_scores, fold_scores = _validation_scores(model, dataset, rows)

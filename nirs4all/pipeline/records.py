@@ -43,6 +43,8 @@ STEP_KINDS = (
     "branch",
     "merge_features",
     "merge_predictions",
+    "merge_concat",
+    "merge_sources",
 )
 
 

@@ -44,7 +44,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
-from nirs4all.pipeline import _charts, _controllers
+from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
@@ -61,10 +61,12 @@ KEYWORDS = (
     "merge",
     "feature_augmentation",
     "sample_augmentation",
+    "source_branch",
+    "merge_predictions",
+    "merge_sources",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
-_MERGE_MODES = ("features", "predictions")
 _FA_ACTIONS = ("replace", "add", "extend")
 
 
@@ -105,6 +107,8 @@ class Step:
     options: tuple[tuple[str, Any], ...] = ()
     training: TrainingOptions | None = None
     finetune: Finetune | None = None
+    separation: Any = None  # a _separation_spec.Separation for a separation branch
+    merge: Any = None  # a _merge_spec.MergeSpec for a merge given in full
 
     @property
     def label(self) -> str:
@@ -196,7 +200,8 @@ def _fresh(obj: Any) -> Any:
     return clone(obj) if hasattr(obj, "get_params") else obj
 
 
-class _Parser:
+class _Parser(_merge_spec.MergeKeywords):
+    _describe = staticmethod(describe)
     def __init__(self) -> None:
         self._counter = itertools.count()
         self._built = 0  # depth of steps built by registered controllers
@@ -241,7 +246,10 @@ class _Parser:
                             f"{_charts.CHART_KINDS}")
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
-        return self.classify(_build(item, path), path, item)
+        obj = _build(item, path)
+        if _merge_spec.meta_model_of(obj) is not None:
+            return self._meta_steps(obj, path, item, None)
+        return self.classify(obj, path, item)
 
     def classify(self, obj: Any, path: str, raw: Any) -> list[Step]:
         if _is_splitter(obj):
@@ -290,11 +298,14 @@ class _Parser:
             model = clone(model).set_params(**params)
         if not _is_model(model):
             raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
+        name = item.get("name")
+        if _merge_spec.meta_model_of(model) is not None:
+            return self._meta_steps(model, path, item, name)
         training = training_options(model, item.get("train_params"),
                                     item.get("refit_params"), path)
         if training.set_train:
             model = clone(model).set_params(**training.set_train)
-        finetune, name = item.get("finetune_params"), item.get("name")
+        finetune = item.get("finetune_params")
         return [self._step("model", path, identity_view(item), operator=_fresh(model),
                            name=None if name is None else str(name),
                            training=training if training != TrainingOptions() else None,
@@ -331,6 +342,8 @@ class _Parser:
     def _kw_branch(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"branch"}, path)
         value = item["branch"]
+        if isinstance(value, Mapping) and any(k in value for k in _separation_spec.BY_KEYS):
+            return [_separation_spec.parse_separation(self, item, value, path, _build)]
         if isinstance(value, Mapping):
             names, bodies = [str(k) for k in value], list(value.values())
         elif isinstance(value, (list, tuple)):
@@ -350,12 +363,8 @@ class _Parser:
         return [Step(kind="branch", index=step.index, path=path, spec_json=step.spec_json,
                      branches=tuple(branches), branch_names=tuple(names))]
 
-    def _kw_merge(self, item: Mapping, path: str) -> list[Step]:
-        self._only(item, {"merge"}, path)
-        mode = item["merge"]
-        if mode not in _MERGE_MODES:
-            raise SpecError(f"{path}.merge: expected one of {_MERGE_MODES}; got {mode!r}")
-        return [self._step(f"merge_{mode}", path, item)]
+    def _kw_source_branch(self, item: Mapping, path: str) -> list[Step]:
+        return [_separation_spec.parse_source_branch(self, item, path, _build)]
 
     def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"feature_augmentation", "action"}, path)
@@ -426,14 +435,17 @@ def _check_structure(steps: Sequence[Step]) -> None:
             raise SpecError(f"{early[0].path}: a model before the splitter would be fitted on "
                             "rows that cross-validation later holds out; move it after the "
                             "splitter")
-    depth = 0
+    open_branches: list[Step] = []
     for step in steps:
         if step.kind == "branch":
-            depth += 1
-        elif step.kind.startswith("merge_"):
-            if depth == 0:
+            open_branches.append(step)
+        elif _merge_spec.closes_branch(step):
+            if not open_branches:
                 raise SpecError(f"{step.path}: merge without an open branch")
-            depth -= 1
+            open_branches.pop()
+        elif step.kind == "split" and any(b.separation for b in open_branches):
+            raise SpecError(f"{step.path}: a splitter after a separation branch would split "
+                            "each branch apart; put the splitter before the branch")
     if not any(s.kind == "model" for s in iter_steps(steps)):
         raise SpecError("the pipeline has no model step: add an estimator with a predict "
                         "method, e.g. {'model': PLSRegression(10)}")

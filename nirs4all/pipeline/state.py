@@ -45,6 +45,7 @@ class FittedModel:
     val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    rows: Rows | None = None  # a separation branch's rows; None: every row of the run
 
 
 @dataclass
@@ -76,6 +77,10 @@ class Rows:
         if key in (SHARED, "final"):
             return self.train
         return self.fit[key]
+
+    def test_rows(self, key: str) -> np.ndarray:
+        """Test-partition positions predicted for fold key ``key``."""
+        return self.test
 
 
 @dataclass(frozen=True, eq=False)
