@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, PredictionRecord, SampleFlag, VariantOutcome
 from nirs4all.pipeline.runner import PreparedVariant
 from nirs4all.workspace._chains import chain_record  # rows -> records, as the resolver does
 
@@ -60,6 +60,7 @@ class StoredPasses:
         self.dataset: SpectroDataset | None = None
         self._chains: dict[str, list[ChainRecord]] = {}
         self._records: dict[str, list[PredictionRecord]] = {}
+        self._flags: dict[str, list[SampleFlag]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.done)
@@ -77,6 +78,11 @@ class StoredPasses:
             chain_ids = sorted(c.chain_id for cs in self._chains.values() for c in cs)
             for record in self.store.prediction_records(chain_id=chain_ids):
                 self._records.setdefault(record.chain_id, []).append(record)
+        self._flags = {}
+        for row in self.store.sample_flags(dataset_hash=dataset_hash).to_pylist():
+            if row["pipeline_id"] in pipelines and row["seed"] == self.seed:
+                self._flags.setdefault(row["pipeline_id"], []).append(SampleFlag(
+                    **{k: row[k] for k in SampleFlag.__dataclass_fields__}))
         return self
 
     def __call__(self, variant: PreparedVariant, phase: str,
@@ -103,6 +109,9 @@ class StoredPasses:
             seed=self.seed, phase=phase, status="completed",
             error=None, chains=tuple(chains), predictions=self._predictions(chains),
             artifacts={}, duration_s=0.0, n_fits=0, restored=True,
+            flags=tuple(f for f in self._flags.get(variant.pipeline_id, [])
+                        if (f.fold_id == FINAL) == (phase == "refit") or
+                        (f.fold_id == FINAL and with_final)),
             wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources))
 
     def _predictions(self, chains: list[ChainRecord]) -> tuple[PredictionRecord, ...]:

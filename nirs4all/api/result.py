@@ -13,6 +13,7 @@ from typing import Any
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
+from nirs4all.pipeline import records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
@@ -337,6 +338,11 @@ class RunResult(LegacyResultMixin):
     def failures(self) -> list[VariantOutcome]:
         """Outcomes of the variant passes that failed (``run(continue_on_error=True)``)."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def exclusions(self) -> list[dict[str, Any]]:
+        """Rows ``exclude`` steps removed from fits: a mapping per variant, fold, sample, tag."""
+        return records.flag_rows(self.outcomes, "exclude")
 
     @property
     def num_variants(self) -> int:

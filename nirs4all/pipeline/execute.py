@@ -27,6 +27,7 @@ from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
+from nirs4all.pipeline._filtering import FilterSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -64,7 +65,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps):
+class VariantExecutor(BranchSteps, FilterSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -109,6 +110,8 @@ class VariantExecutor(BranchSteps):
         self.models: list[FittedModel] = []
         self.artifacts: dict[str, Any] = {}
         self.fits = 0
+        self.tags: dict[str, dict[str, np.ndarray]] = {}  # see pipeline/_filtering.py
+        self.flags: list = []
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -317,6 +320,7 @@ class VariantExecutor(BranchSteps):
             self.rows.val[key] = train[np.sort(np.asarray(val_idx))]
         keys = ([fold_key(i) for i in range(len(folds))] if self.with_cv else []) + (
             [FINAL] if self.with_final else [])
+        self._spread_tags(keys)
         out = []
         for lane in lanes:
             shared = lane.blocks[SHARED]

@@ -98,7 +98,7 @@ class _Replayer:
                 return apply.predict(model, apply.model_input(X), y_steps,
                                      classes=self.target.classes,
                                      n_targets=self.target.n_targets)
-            elif kind in ("split", "branch", "sample_augmentation"):
+            elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag"):
                 states[path] = current
             else:
                 raise ReplayError(f"unknown step kind {kind!r}")

@@ -156,6 +156,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         error=None,
         chains=chains,
         predictions=predictions,
+        flags=executor.sample_flags(emit_cv=phase == "cv", emit_final=with_final),
         artifacts={k: executor.artifacts[k] for k in sorted(used)},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
         duration_s=time.perf_counter() - start,
