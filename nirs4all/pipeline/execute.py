@@ -28,6 +28,7 @@ from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._filtering import FilterSteps
+from nirs4all.pipeline._repetition import split_groups
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -44,12 +45,6 @@ from nirs4all.pipeline.state import (
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
 
 logger = logging.getLogger(__name__)
-
-_GROUP_SPLITTERS = frozenset({
-    "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
-    "StratifiedGroupKFold", "GroupedSplitter", "BinnedStratifiedGroupKFold", "SPXYGFold",
-})
-
 
 def derive_seed(root: int, *parts: str) -> int:
     """A 32-bit seed from the run's root seed and stable identities (never from order)."""
@@ -291,26 +286,16 @@ class VariantExecutor(BranchSteps, FilterSteps):
         splitter = copy.copy(step.operator)
         if getattr(splitter, "random_state", 0) is None and getattr(splitter, "shuffle", True):
             splitter.random_state = derive_seed(self.seed, step.spec_json)
-        if step.group is not None and type(splitter).__name__ not in _GROUP_SPLITTERS:
-            from nirs4all.operators.splitters import GroupedSplitter
-
-            splitter = GroupedSplitter(splitter)
         return splitter
 
     def _do_split(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         train = self.rows.train
         block = lanes[0].blocks[SHARED]
-        groups = None
-        if step.group is not None:
-            metadata = self.dataset.metadata
-            if step.group not in metadata:
-                raise SpecError(f"{step.path}: group column {step.group!r} is not in the "
-                                f"metadata; columns are {sorted(metadata)}")
-            groups = metadata[step.group][train]
+        splitter, groups = split_groups(self.dataset, self._splitter(step), step.group,
+                                        step.path, train)
         y = self.dataset.y[train] if self.dataset.y is not None else None
         if y is not None and y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
-        splitter = self._splitter(step)
         folds = list(splitter.split(block.features(train), y, groups))
         if not folds:
             raise SpecError(f"{step.path}: the splitter produced no folds")

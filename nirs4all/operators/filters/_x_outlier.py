@@ -7,9 +7,6 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from sklearn.covariance import EmpiricalCovariance, MinCovDet
-from sklearn.ensemble import IsolationForest
-from sklearn.neighbors import LocalOutlierFactor
 
 from nirs4all.operators.filters._base import SampleFilter, check_fraction
 
@@ -161,6 +158,12 @@ class XOutlierFilter(SampleFilter):
             raise ValueError("XOutlierFilter: needs at least 2 samples to learn what is "
                              f"usual; got {X.shape[0]} sample")
         confidence = check_fraction("confidence", self.confidence, "XOutlierFilter")
+        # Imported here: the pipeline parser imports this module, and scikit-learn's
+        # ensemble, neighbors and covariance packages would add ~0.3 s to `import nirs4all`.
+        from sklearn.covariance import EmpiricalCovariance, MinCovDet
+        from sklearn.ensemble import IsolationForest
+        from sklearn.neighbors import LocalOutlierFactor
+
         if self.method == "isolation_forest":
             self.detector_ = IsolationForest(contamination=self.contamination,
                                              random_state=self.random_state).fit(X)
