@@ -28,6 +28,7 @@ from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._filtering import FilterSteps
+from nirs4all.pipeline._holdout import HoldoutSteps
 from nirs4all.pipeline._repetition import split_groups
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
@@ -60,7 +61,7 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps, FilterSteps):
+class VariantExecutor(BranchSteps, FilterSteps, HoldoutSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -112,8 +113,12 @@ class VariantExecutor(BranchSteps, FilterSteps):
 
     def run(self) -> list[FittedModel]:
         """Execute every step; return the fitted models in step order."""
-        base = self._base_block()
-        self._run_steps(self.steps, [Lane((), {SHARED: base})], tail=True)
+        base, steps = self._base_block(), self.steps
+        holdout = self._holdout_position()
+        if holdout is not None:  # see pipeline/_holdout.py
+            steps = self._apply_holdout(holdout, base)
+            base = base.evolve(key=chain_key(base.key, "holdout", *map(str, self.rows.test)))
+        self._run_steps(steps, [Lane((), {SHARED: base})], tail=True)
         return self.models
 
     def _base_block(self) -> Block:

@@ -23,10 +23,8 @@ A step may be:
   ``{"feature_augmentation": [T1, T2]}``        several preprocessings side by side
   ``{"sample_augmentation": {"transformers":    augmented copies of training rows only
   [A], "count": 2}}``
-  ``{"exclude": F}`` or ``[F1, F2]``            rows a sample filter flags (fitted per fold on
-                                                its training rows) leave every later fit;
-                                                ``"mode": "all"`` flags rows all filters flag
-  ``{"tag": F}`` or ``[F1, F2]``                the same flags, recorded only
+  ``{"exclude": F}``, ``{"tag": [F1, F2]}``     rows a sample filter flags leave later fits
+                                                (exclude) or are only recorded (tag)
   ============================================  =============================================
 
 Anything else is an error that names the step's position: nothing is skipped silently.
@@ -42,7 +40,7 @@ from typing import Any
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
-from nirs4all.operators.filters import CompositeFilter
+from nirs4all.pipeline import _spec_samples as samples
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -57,8 +55,7 @@ KEYWORDS = (
     "merge",
     "feature_augmentation",
     "sample_augmentation",
-    "exclude",
-    "tag",
+    "exclude", "tag",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params"}
 _SPLIT_KEYS = {"split", "group"}
@@ -337,34 +334,15 @@ class _Parser:
         return [self._step("sample_augmentation", path, item, operators=tuple(ops),
                            count=count)]
 
-    def _sample_filters(self, value: Any, path: str) -> list[Any]:
-        entries = value if isinstance(value, (list, tuple)) else [value]
-        filters = []
-        for i, entry in enumerate(entries):
-            op = _build(entry, f"{path}[{i}]")
-            if not (callable(getattr(op, "fit", None)) and callable(getattr(op, "get_mask",
-                                                                            None))):
-                raise SpecError(f"{path}[{i}]: {type(op).__name__} is not a sample filter "
-                                "(fit / get_mask); use one from nirs4all.operators.filters")
-            filters.append(_fresh(op))
-        if not filters:
-            raise SpecError(f"{path}: no sample filter given")
-        return filters
-
     def _kw_exclude(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"exclude", "mode"}, path)
-        mode = item.get("mode", "any")
-        if mode not in ("any", "all"):
-            raise SpecError(f"{path}.mode: expected 'any' or 'all'; got {mode!r}")
-        filters = self._sample_filters(item["exclude"], f"{path}.exclude")
-        if mode == "all" and len(filters) > 1:  # one rule: flagged when every filter flags
-            filters = [CompositeFilter(filters, mode="all")]
-        return [self._step("exclude", path, item, operators=tuple(filters))]
+        return [self._step("exclude", path, item,
+                           operators=tuple(samples.exclude_filters(item, path, _build)))]
 
     def _kw_tag(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"tag"}, path)
-        filters = self._sample_filters(item["tag"], f"{path}.tag")
-        return [self._step("tag", path, item, operators=tuple(filters))]
+        return [self._step("tag", path, item, operators=tuple(
+            samples.sample_filters(item["tag"], f"{path}.tag", _build)))]
 
 
 def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
@@ -376,19 +354,7 @@ def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
 
 
 def _check_structure(steps: Sequence[Step]) -> None:
-    splits = [s for s in steps if s.kind == "split"]
-    nested = [s for s in iter_steps(steps) if s.kind == "split" and s not in splits]
-    if nested:
-        raise SpecError(f"{nested[0].path}: a splitter inside a branch is not supported; put "
-                        "the splitter before the branch so every branch sees the same folds")
-    flagged = [s for s in iter_steps(steps) if s.kind in ("exclude", "tag") and s not in steps]
-    if flagged:
-        raise SpecError(f"{flagged[0].path}: {flagged[0].kind} inside a branch is not "
-                        "supported; put it before the branch (its flags then hold for every "
-                        "branch)")
-    if len(splits) > 1:
-        raise SpecError(f"{splits[1].path}: only one splitter per pipeline (the first is at "
-                        f"{splits[0].path})")
+    splits = samples.check_splitters(steps, list(iter_steps(steps)))
     if splits:
         first_split = steps.index(splits[0])
         early = [s for s in iter_steps(steps[:first_split]) if s.kind == "model"]

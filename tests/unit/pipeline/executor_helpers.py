@@ -34,3 +34,14 @@ def execute(pipeline, dataset, *, cv=True, final=True):
     chains, predictions, _ = build_records(models, pipeline_id=pipeline_id, dataset=dataset,
                                            rows=executor.rows, emit_cv=cv, emit_final=final)
     return executor, chains, predictions
+
+
+def grouped_dataset(n_groups: int, per_group: int, column: str):
+    """Random rows in groups of ``per_group`` (metadata ``column``); returns it and the groups."""
+    from nirs4all.data import FeatureSource, SpectroDataset
+
+    rng = np.random.default_rng(3)
+    n = n_groups * per_group
+    groups = np.repeat(np.arange(n_groups), per_group)
+    return SpectroDataset(FeatureSource("X", rng.normal(size=(n, 8))), rng.normal(size=n),
+                          metadata={column: groups}), groups

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from executor_helpers import RecordingRegressor
+from executor_helpers import RecordingRegressor, grouped_dataset
 from executor_helpers import execute as _execute
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LogisticRegression, Ridge
@@ -165,11 +165,7 @@ def test_user_objects_are_never_fitted_or_changed(dataset) -> None:
 
 
 def test_group_column_keeps_groups_together() -> None:
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(40, 6))
-    groups = np.repeat(np.arange(10), 4)
-    dataset = SpectroDataset(FeatureSource("X", X), rng.normal(size=40),
-                             metadata={"sample": groups})
+    dataset, groups = grouped_dataset(10, 4, "sample")
     executor, _, _ = _execute([{"split": KFold(3), "group": "sample"}, Ridge()], dataset)
     for key, fit in executor.rows.fit.items():
         assert not set(groups[fit]) & set(groups[executor.rows.val[key]])
