@@ -43,6 +43,20 @@ def _wrap(splitter: Any) -> Any:
     return GroupedSplitter(splitter)
 
 
+def _check_fold_file(dataset: SpectroDataset, splitter: Any, path: str,
+                     train: np.ndarray) -> None:
+    if dataset.repetition is None:
+        return
+    samples = np.asarray(dataset.metadata[dataset.repetition])[train].astype(str).tolist()
+    for _, held in splitter.split(train, groups=dataset.sample_ids[train]):
+        held_set = set(held.tolist())
+        inside = {samples[i] for i in held_set}
+        both = sorted(inside & {s for i, s in enumerate(samples) if i not in held_set})
+        if both:
+            raise SpecError(f"{path}: the fold file puts the repetitions of sample "
+                            f"{both[0]!r} ({dataset.repetition!r}) in different folds")
+
+
 def split_groups(dataset: SpectroDataset, splitter: Any, group: str | None, path: str,
                  train: np.ndarray) -> tuple[Any, np.ndarray | None]:
     """The splitter to use and the groups of the training rows it splits.
@@ -52,6 +66,9 @@ def split_groups(dataset: SpectroDataset, splitter: Any, group: str | None, path
     """
     metadata, name = dataset.metadata, type(splitter).__name__
     repetition = dataset.repetition
+    if name == "FoldAssignment":  # a fold file names samples: it takes their ids
+        _check_fold_file(dataset, splitter, path, train)
+        return splitter, dataset.sample_ids[train]
     if group is not None and group not in metadata:
         raise SpecError(f"{path}: group column {group!r} is not in the metadata; columns are "
                         f"{sorted(metadata)}")

@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
+from nirs4all.pipeline._fold_file import embed_fold_files
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
@@ -92,12 +93,13 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        spec_json = canonical_json(variant.spec)
+        spec = embed_fold_files(variant.spec)  # a fold file's folds, not its path
+        spec_json = canonical_json(spec)
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue
         seen.add(pipeline_id)
-        steps = parse_pipeline(variant.spec)
+        steps = parse_pipeline(spec)
         prepared.append(PreparedVariant(pipeline_id, spec_json, _variant_name(steps, pipeline_id),
                                         tuple(variant.choices), steps))
     return prepared

@@ -41,6 +41,7 @@ from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline import _spec_samples as samples
+from nirs4all.pipeline._fold_file import read_fold_file
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import resolve_step_class
 
@@ -258,7 +259,9 @@ class _Parser:
 
     def _kw_split(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, _SPLIT_KEYS, path)
-        splitter = _build(item["split"], f"{path}.split")
+        value = item["split"]
+        splitter = read_fold_file(value, f"{path}.split") if isinstance(value, str) and \
+            value.lower().endswith((".csv", ".json")) else _build(value, f"{path}.split")
         if not _is_splitter(splitter):
             raise SpecError(f"{path}.split: {type(splitter).__name__} has no split method")
         group = item.get("group")
