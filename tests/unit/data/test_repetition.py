@@ -9,7 +9,7 @@ import pytest
 
 import nirs4all
 from nirs4all.api.runner_compat import DatasetConfigs
-from nirs4all.data import FeatureSource, SpectroDataset
+from nirs4all.data import FeatureSource, SpectroDataset, repetitions_to_sources
 from nirs4all.errors import DatasetConfigError
 
 
@@ -76,3 +76,37 @@ def test_datasetconfigs_needs_one_repetition_per_dataset(tmp_path) -> None:
     with pytest.warns(DeprecationWarning, match="DatasetConfigs"), \
             pytest.raises(ValueError, match="one per dataset"):
         DatasetConfigs(["a", "b"], repetition=["x"])
+
+
+def _scans(counts) -> SpectroDataset:
+    rows = [(s, k) for s, c in enumerate(counts) for k in range(c)]
+    sample = np.array([s for s, _ in rows])
+    X = np.array([[10.0 * s + k, 100.0 * s - k] for s, k in rows])
+    return SpectroDataset(FeatureSource("nir", X), sample * 1.5,
+                          metadata={"id": sample.astype(str), "lot": sample % 2},
+                          repetition="id")
+
+
+def test_repetitions_become_sources_one_row_per_sample() -> None:
+    wide = repetitions_to_sources(_scans([3, 3, 3]))
+    assert [s.name for s in wide.sources] == ["nir_rep0", "nir_rep1", "nir_rep2"]
+    assert wide.n_samples == 3
+    np.testing.assert_array_equal(wide.sources[2].X, [[2.0, -2.0], [12.0, 98.0],
+                                                      [22.0, 198.0]])
+    np.testing.assert_array_equal(wide.y[:, 0], [0.0, 1.5, 3.0])
+    assert wide.repetition is None
+    np.testing.assert_array_equal(wide.metadata["lot"], [0, 1, 0])
+
+
+def test_unequal_repetitions_are_refused_or_truncated() -> None:
+    with pytest.raises(DatasetConfigError, match="have \\[2, 3\\] scans"):
+        repetitions_to_sources(_scans([3, 2, 3]))
+    assert repetitions_to_sources(_scans([3, 2, 3]), unequal="truncate").n_sources == 2
+    plain = SpectroDataset(FeatureSource("X", np.zeros((2, 2))))
+    with pytest.raises(DatasetConfigError, match="declares its repetition column"):
+        repetitions_to_sources(plain)
+    bad = _scans([2, 2])
+    disagree = SpectroDataset(bad.sources, np.array([0.0, 1.0, 2.0, 2.0]),
+                              metadata=bad.metadata, repetition="id")
+    with pytest.raises(DatasetConfigError, match="different target values"):
+        repetitions_to_sources(disagree)
