@@ -14,6 +14,7 @@ from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
+from nirs4all.pipeline import records
 from nirs4all.pipeline import records as _records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
@@ -347,6 +348,9 @@ class RunResult(LegacyResultMixin):
     def trials(self) -> list[_records.TrialRecord]:
         """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
         return [t for o in self.outcomes for t in o.trials]
+    def exclusions(self) -> list[dict[str, Any]]:
+        """Rows ``exclude`` steps removed from fits: a mapping per variant, fold, sample, tag."""
+        return records.flag_rows(self.outcomes, "exclude")
 
     @property
     def num_variants(self) -> int:

@@ -27,8 +27,11 @@ from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
+from nirs4all.pipeline._filtering import FilterSteps
 from nirs4all.pipeline._finetune_steps import FinetuneSteps
+from nirs4all.pipeline._holdout import HoldoutSteps
 from nirs4all.pipeline._merge import MergeSteps
+from nirs4all.pipeline._repetition import split_groups
 from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
@@ -48,10 +51,6 @@ __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_s
 
 logger = logging.getLogger(__name__)
 
-_GROUP_SPLITTERS = frozenset({
-    "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
-    "StratifiedGroupKFold", "GroupedSplitter", "BinnedStratifiedGroupKFold", "SPXYGFold",
-})
 
 
 def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -61,7 +60,8 @@ def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return array[rows]
 
 
-class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, ChartSteps, FinetuneSteps):
+class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, FilterSteps, HoldoutSteps,
+                      ChartSteps, FinetuneSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -113,13 +113,19 @@ class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, ChartSteps, Fine
         self.models: list[FittedModel] = []
         self.artifacts: dict[str, Any] = {}
         self.fits = 0
+        self.tags: dict[str, dict[str, np.ndarray]] = {}  # see pipeline/_filtering.py
+        self.flags: list = []
 
     # -- entry point ------------------------------------------------------------------------
 
     def run(self) -> list[FittedModel]:
         """Execute every step; return the fitted models in step order."""
-        base = self._base_block()
-        self._run_steps(self.steps, [Lane((), {SHARED: base})], tail=True)
+        base, steps = self._base_block(), self.steps
+        holdout = self._holdout_position()
+        if holdout is not None:  # see pipeline/_holdout.py
+            steps = self._apply_holdout(holdout, base)
+            base = base.evolve(key=chain_key(base.key, "holdout", *map(str, self.rows.test)))
+        self._run_steps(steps, [Lane((), {SHARED: base})], tail=True)
         return self.models
 
     def _base_block(self) -> Block:
@@ -291,26 +297,16 @@ class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, ChartSteps, Fine
         splitter = copy.copy(step.operator)
         if getattr(splitter, "random_state", 0) is None and getattr(splitter, "shuffle", True):
             splitter.random_state = derive_seed(self.seed, step.spec_json)
-        if step.group is not None and type(splitter).__name__ not in _GROUP_SPLITTERS:
-            from nirs4all.operators.splitters import GroupedSplitter
-
-            splitter = GroupedSplitter(splitter)
         return splitter
 
     def _do_split(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         train = self.rows.train
         block = lanes[0].blocks[SHARED]
-        groups = None
-        if step.group is not None:
-            metadata = self.dataset.metadata
-            if step.group not in metadata:
-                raise SpecError(f"{step.path}: group column {step.group!r} is not in the "
-                                f"metadata; columns are {sorted(metadata)}")
-            groups = metadata[step.group][train]
+        splitter, groups = split_groups(self.dataset, self._splitter(step), step.group,
+                                        step.path, train)
         y = self.dataset.y[train] if self.dataset.y is not None else None
         if y is not None and y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
-        splitter = self._splitter(step)
         folds = list(splitter.split(block.features(train), y, groups))
         if not folds:
             raise SpecError(f"{step.path}: the splitter produced no folds")
@@ -320,6 +316,7 @@ class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, ChartSteps, Fine
             self.rows.val[key] = train[np.sort(np.asarray(val_idx))]
         keys = ([fold_key(i) for i in range(len(folds))] if self.with_cv else []) + (
             [FINAL] if self.with_final else [])
+        self._spread_tags(keys)
         out = []
         for lane in lanes:
             shared = lane.blocks[SHARED]

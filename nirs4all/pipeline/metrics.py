@@ -283,7 +283,11 @@ def pooled_score(
 
 
 def sort_key(metric: str, value: float) -> float:
-    """Return a key such that sorting ascending ranks the best value first and NaN last."""
+    """Return a key such that sorting ascending ranks the best value first and NaN last.
+
+    ``"rmse@sample"`` (a score on predictions aggregated per sample) ranks like ``"rmse"``.
+    """
+    metric = metric.partition("@")[0]
     _metric(metric)
     if math.isnan(value):
         return math.inf

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline._repetition import sample_scores
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, score_all
 from nirs4all.pipeline.records import ChainRecord, ChainStep, PredictionRecord
@@ -27,7 +28,8 @@ def _scores(dataset: SpectroDataset, rows: np.ndarray,
             pred: tuple[np.ndarray, np.ndarray | None]) -> dict[str, float]:
     y_true = dataset.y[rows]
     labels = None if dataset.classes is None else list(dataset.classes)
-    return score_all(dataset.task, y_true, pred[0], pred[1], labels=labels)
+    return {**score_all(dataset.task, y_true, pred[0], pred[1], labels=labels),
+            **sample_scores(dataset, rows, pred)}
 
 
 def _prediction(model: FittedModel, pipeline_id: str, dataset: SpectroDataset, fold: str,

@@ -152,7 +152,7 @@ class _Replayer:
                 return apply.predict(model, apply.model_input(X), y_steps,
                                      classes=self.target.classes,
                                      n_targets=self.target.n_targets)
-            elif kind in ("split", "branch", "sample_augmentation"):
+            elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag"):
                 states[path] = current
                 if kind == "branch" and step.artifacts:  # a separation: how rows are routed
                     routes[path] = [self._fitted(chain, step.index, step.artifacts), current,

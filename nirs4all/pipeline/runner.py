@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
 from nirs4all.pipeline._charts import Renderer, without_charts
+from nirs4all.pipeline._fold_file import embed_fold_files
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
@@ -94,13 +95,14 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        # identity: without chart steps, verbose and n_jobs
-        spec_json = canonical_json(identity_view(without_charts(variant.spec)))
+        # identity: a fold file's folds (not its path), without chart steps, verbose, n_jobs
+        spec = embed_fold_files(variant.spec)
+        spec_json = canonical_json(identity_view(without_charts(spec)))
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue
         seen.add(pipeline_id)
-        steps = parse_pipeline(variant.spec)
+        steps = parse_pipeline(spec)
         prepared.append(PreparedVariant(pipeline_id, spec_json, _variant_name(steps, pipeline_id),
                                         tuple(variant.choices), steps))
     return prepared
@@ -163,6 +165,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         error=None,
         chains=chains,
         predictions=predictions,
+        flags=executor.sample_flags(emit_cv=phase == "cv", emit_final=with_final),
         artifacts={k: executor.artifacts[k] for k in sorted(used)},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
         duration_s=time.perf_counter() - start,

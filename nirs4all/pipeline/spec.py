@@ -25,6 +25,8 @@ A step may be:
   [A], "count": 2}}``
   ``"chart_2d"``, ``{"fold_chart": {...}}``     a chart of the data at that point (drawn only
                                                 when the run asks; see ``_charts``)
+  ``{"exclude": F}``, ``{"tag": [F1, F2]}``     rows a sample filter flags leave later fits
+                                                (exclude) or are only recorded (tag)
   ============================================  =============================================
 
 ``feature_augmentation`` takes the 0.x ``action``: ``"replace"`` (the listed preprocessings
@@ -45,6 +47,8 @@ from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
+from nirs4all.pipeline import _spec_samples as samples
+from nirs4all.pipeline._fold_file import read_fold_file
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
@@ -64,6 +68,7 @@ KEYWORDS = (
     "source_branch",
     "merge_predictions",
     "merge_sources",
+    "exclude", "tag",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
@@ -332,7 +337,9 @@ class _Parser(_merge_spec.MergeKeywords):
 
     def _kw_split(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, _SPLIT_KEYS, path)
-        splitter = _build(item["split"], f"{path}.split")
+        value = item["split"]
+        splitter = read_fold_file(value, f"{path}.split") if isinstance(value, str) and \
+            value.lower().endswith((".csv", ".json")) else _build(value, f"{path}.split")
         if not _is_splitter(splitter):
             raise SpecError(f"{path}.split: {type(splitter).__name__} has no split method")
         group = item.get("group")
@@ -410,6 +417,16 @@ class _Parser(_merge_spec.MergeKeywords):
         return [self._step("sample_augmentation", path, item, operators=tuple(ops),
                            count=count)]
 
+    def _kw_exclude(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"exclude", "mode"}, path)
+        return [self._step("exclude", path, item,
+                           operators=tuple(samples.exclude_filters(item, path, _build)))]
+
+    def _kw_tag(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"tag"}, path)
+        return [self._step("tag", path, item, operators=tuple(
+            samples.sample_filters(item["tag"], f"{path}.tag", _build)))]
+
 
 def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
     """Every step depth first, branch contents included."""
@@ -420,14 +437,7 @@ def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
 
 
 def _check_structure(steps: Sequence[Step]) -> None:
-    splits = [s for s in steps if s.kind == "split"]
-    nested = [s for s in iter_steps(steps) if s.kind == "split" and s not in splits]
-    if nested:
-        raise SpecError(f"{nested[0].path}: a splitter inside a branch is not supported; put "
-                        "the splitter before the branch so every branch sees the same folds")
-    if len(splits) > 1:
-        raise SpecError(f"{splits[1].path}: only one splitter per pipeline (the first is at "
-                        f"{splits[0].path})")
+    splits = samples.check_splitters(steps, list(iter_steps(steps)))
     if splits:
         first_split = steps.index(splits[0])
         early = [s for s in iter_steps(steps[:first_split]) if s.kind == "model"]

@@ -41,6 +41,7 @@ from nirs4all.workspace._chains import (
     merge_chain_rows,
     row_from_db,
 )
+from nirs4all.workspace._flags import write_flags
 from nirs4all.workspace._trials import write_trials
 from nirs4all.workspace.artifacts import ArtifactFiles, sha256_hex
 from nirs4all.workspace.errors import (
@@ -366,6 +367,7 @@ def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_i
         artifacts = _write_artifacts(con, files, chains, blobs, now, created)
         predictions = _write_predictions(con, table, maybe_stored)
         write_trials(con, run_id, outcomes, now)
+        write_flags(con, run_id, outcomes, now)
         con.execute("COMMIT")
     except BaseException:
         rollback(con)

@@ -29,8 +29,13 @@ import duckdb
 import pyarrow as pa
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrialRecord, VariantOutcome
-from nirs4all.workspace import queries
+from nirs4all.pipeline.records import (
+    ChainRecord,
+    PredictionRecord,
+    TrialRecord,
+    VariantOutcome,
+)
+from nirs4all.workspace import _flags, queries
 from nirs4all.workspace import runs as _runs
 from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
@@ -358,6 +363,11 @@ class Workspace:
     def prediction_records(self, **filters: Any) -> list[PredictionRecord]:
         """Stored predictions as :class:`PredictionRecord` objects, arrays included."""
         return queries.prediction_records(self._reader(), **filters)
+
+    @_typed("querying sample flags")
+    def sample_flags(self, **filters: Any) -> pa.Table:
+        """Samples ``exclude``/``tag`` steps flagged (see :func:`_flags.sample_flags`)."""
+        return _flags.sample_flags(self._reader(), **filters)
 
     @_typed("ranking chains")
     def top(self, n: int = 10, *, dataset_hash: str | None = None,

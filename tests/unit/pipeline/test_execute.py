@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
+from executor_helpers import RecordingRegressor, grouped_dataset
+from executor_helpers import execute as _execute
 from sklearn.cross_decomposition import PLSRegression
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -15,33 +16,7 @@ import nirs4all
 from nirs4all.data import FeatureSource, SpectroDataset
 from nirs4all.operators.augmentation import GaussianNoise
 from nirs4all.operators.transforms import SNV, CropWavelengths
-from nirs4all.pipeline.canonical import identity
-from nirs4all.pipeline.execute import VariantExecutor
-from nirs4all.pipeline.outcome import build_records
-from nirs4all.pipeline.spec import SpecError, parse_pipeline
-from nirs4all.pipeline.state import StepCache
-
-
-class RecordingRegressor(RegressorMixin, BaseEstimator):
-    """Linear least squares that keeps the matrix it was fitted on."""
-
-    def fit(self, X, y):
-        self.X_fit_ = np.array(X)
-        self.model_ = LinearRegression().fit(X, y)
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
-
-
-def _execute(pipeline, dataset, *, cv=True, final=True):
-    pipeline_id = identity(pipeline)
-    executor = VariantExecutor(dataset, parse_pipeline(pipeline), pipeline_id=pipeline_id,
-                               seed=7, with_cv=cv, with_final=final, cache=StepCache())
-    models = executor.run()
-    chains, predictions, _ = build_records(models, pipeline_id=pipeline_id, dataset=dataset,
-                                              rows=executor.rows, emit_cv=cv, emit_final=final)
-    return executor, chains, predictions
+from nirs4all.pipeline.spec import SpecError
 
 
 @pytest.fixture(scope="module")
@@ -204,11 +179,7 @@ def test_user_objects_are_never_fitted_or_changed(dataset) -> None:
 
 
 def test_group_column_keeps_groups_together() -> None:
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(40, 6))
-    groups = np.repeat(np.arange(10), 4)
-    dataset = SpectroDataset(FeatureSource("X", X), rng.normal(size=40),
-                             metadata={"sample": groups})
+    dataset, groups = grouped_dataset(10, 4, "sample")
     executor, _, _ = _execute([{"split": KFold(3), "group": "sample"}, Ridge()], dataset)
     for key, fit in executor.rows.fit.items():
         assert not set(groups[fit]) & set(groups[executor.rows.val[key]])
