@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["Augmenter", "check_nonnegative", "check_range"]
+__all__ = ["Augmenter", "check_finite", "check_nonnegative", "check_range"]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -42,6 +42,13 @@ def check_nonnegative(owner: object, name: str, value: object) -> float:
         raise ValueError(
             f"{type(owner).__name__}: {name} must be a finite number >= 0, got {value!r}"
         )
+    return float(value)
+
+
+def check_finite(owner: object, name: str, value: object) -> float:
+    """Validate a finite real parameter."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{type(owner).__name__}: {name} must be a finite number, got {value!r}")
     return float(value)
 
 

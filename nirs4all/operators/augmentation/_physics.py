@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
-from nirs4all.operators.augmentation._base import check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import check_finite, check_nonnegative, check_range
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import resample, unit_position
@@ -245,12 +243,8 @@ class TemperatureAugmenter(_AxisAugmenter):
 
     def _check_params(self) -> None:
         check_range(self, "temperature_range", self.temperature_range)
-        for name in ("shift_per_kelvin", "intensity_per_kelvin"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-                raise ValueError(
-                    f"TemperatureAugmenter: {name} must be a finite number, got {value!r}"
-                )
+        check_finite(self, "shift_per_kelvin", self.shift_per_kelvin)
+        check_finite(self, "intensity_per_kelvin", self.intensity_per_kelvin)
 
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
