@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from inspect import signature
 from typing import Any
 
 from sklearn.base import clone, is_classifier, is_regressor
@@ -77,6 +78,7 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
+    options: Any = None  # sample_augmentation: an _augmenting.AugmentOptions
 
     @property
     def label(self) -> str:
@@ -308,14 +310,12 @@ class _Parser:
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)
         value = item["sample_augmentation"]
-        count = 1
+        from nirs4all.pipeline._augmenting import AugmentOptions, parse_augment_options
+
+        options = AugmentOptions()
         if isinstance(value, Mapping):
-            self._only(value, {"transformers", "count"}, f"{path}.sample_augmentation")
-            count = value.get("count", 1)
+            options = parse_augment_options(value, path)
             value = value.get("transformers", [])
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise SpecError(f"{path}.sample_augmentation.count must be an integer >= 1; "
-                            f"got {count!r}")
         entries = value if isinstance(value, (list, tuple)) else [value]
         ops = []
         for i, entry in enumerate(entries):
@@ -324,11 +324,15 @@ class _Parser:
             if not callable(getattr(op, "augment", None)):
                 raise SpecError(f"{where}: {type(op).__name__} has no augment(X, y, n) method "
                                 "(use an augmenter from nirs4all.operators.augmentation)")
+            if options.variation_scope == "batch" and "variation_scope" not in signature(
+                    op.augment).parameters:
+                raise SpecError(f"{where}: {type(op).__name__}.augment takes no "
+                                "variation_scope; use variation_scope: sample")
             ops.append(_fresh(op))
         if not ops:
             raise SpecError(f"{path}.sample_augmentation: no augmenter given")
         return [self._step("sample_augmentation", path, item, operators=tuple(ops),
-                           count=count)]
+                           count=options.count, options=options)]
 
 
 def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:

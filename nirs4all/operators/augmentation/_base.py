@@ -149,7 +149,12 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._perturb(X, generators, self._axis(wavelengths)).astype(X.dtype, copy=False)
 
     def augment(
-        self, X: object, y: object = None, n_samples: int | None = None
+        self,
+        X: object,
+        y: object = None,
+        n_samples: int | None = None,
+        *,
+        variation_scope: str = "sample",
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Create ``n_samples`` new rows, each a perturbed copy of a row of ``X``.
 
@@ -166,6 +171,11 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Targets of the source rows; copies inherit the target of their origin.
         n_samples : int, optional
             Number of rows to create; one per source row by default.
+        variation_scope : {"sample", "batch"}, default="sample"
+            ``"sample"``: each new row draws its own perturbation. ``"batch"``: every new
+            row of the same round (copy ``k`` of the ``k``-th occurrence of its source)
+            draws the same perturbation parameters, as one instrument session would apply
+            one drift to a whole batch; rounds still differ from each other.
 
         Returns
         -------
@@ -186,8 +196,15 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"{type(self).__name__}.augment: n_samples must be a non-negative int, "
                 f"got {n_samples!r}"
             )
+        if variation_scope not in ("sample", "batch"):
+            raise ValueError(
+                f"{type(self).__name__}.augment: variation_scope must be 'sample' or 'batch', "
+                f"got {variation_scope!r}"
+            )
         origin = np.arange(n_samples, dtype=np.intp) % n_rows
-        X_new, y_new = self._augment_rows(X, targets, origin, np.arange(n_samples) // n_rows)
+        X_new, y_new = self._augment_rows(
+            X, targets, origin, np.arange(n_samples) // n_rows, variation_scope == "batch"
+        )
         return X_new.astype(X.dtype, copy=False), y_new, origin
 
     def _targets(self, X: np.ndarray, y: object) -> np.ndarray | None:
@@ -202,20 +219,29 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return targets
 
     def _augment_rows(
-        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+        self,
+        X: np.ndarray,
+        y: np.ndarray | None,
+        origin: np.ndarray,
+        copies: np.ndarray,
+        shared: bool = False,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        generators = self._copy_generators(X, origin, copies)
+        generators = self._copy_generators(X, origin, copies, shared)
         X_new = self._perturb(X[origin], generators, self._axis(None))
         return X_new, None if y is None else y[origin]
 
     def _copy_generators(
-        self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray
+        self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray, shared: bool = False
     ) -> list[np.random.Generator]:
-        """Generators of the copies; identical source rows are told apart by occurrence."""
+        """Generators of the copies; identical source rows are told apart by occurrence.
+
+        ``shared`` (the batch scope) keys every row alike, so rows of one round share draws.
+        """
         keys = _row_keys(X)
         seen: dict[int, int] = {}
         occurrence = np.empty(len(keys), dtype=np.intp)
         for row, key in enumerate(keys):
             occurrence[row] = seen.get(key, 0)
             seen[key] = occurrence[row] + 1
-        return self._generators([keys[row] for row in origin], copies, occurrence[origin])
+        row_keys = [0] * len(origin) if shared else [keys[row] for row in origin]
+        return self._generators(row_keys, copies, occurrence[origin])
