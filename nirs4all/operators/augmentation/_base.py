@@ -10,6 +10,7 @@ is never used. ``random_state=None`` draws fresh operating-system entropy on eve
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,7 +18,15 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["Augmenter", "check_finite", "check_nonnegative", "check_range"]
+__all__ = [
+    "Augmenter",
+    "check_finite",
+    "check_nonnegative",
+    "check_range",
+    "draw_rows",
+    "for_each_band",
+    "uniform_rows",
+]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -50,6 +59,42 @@ def check_finite(owner: object, name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
         raise ValueError(f"{type(owner).__name__}: {name} must be a finite number, got {value!r}")
     return float(value)
+
+
+def draw_rows(
+    generators: list[np.random.Generator],
+    draw: Callable[[np.random.Generator], object],
+    size: int | None = None,
+) -> np.ndarray:
+    """``draw(gen)`` for each row's generator, in row order: ``(n,)``, or ``(n, size)``."""
+    values = np.array([draw(gen) for gen in generators], dtype=np.float64)
+    return values if size is None else values.reshape(len(generators), size)
+
+
+def uniform_rows(
+    generators: list[np.random.Generator], bounds: tuple, size: int | None = None
+) -> np.ndarray:
+    """One ``U(low, high)`` draw per row (``size`` draws with ``size``): ``(n,)``/``(n, size)``."""
+    low, high = bounds
+    if size is None:
+        return draw_rows(generators, lambda gen: gen.uniform(low, high))
+    return draw_rows(generators, lambda gen: gen.uniform(low, high, size), size)
+
+
+def for_each_band(
+    X: np.ndarray,
+    generators: list[np.random.Generator],
+    count_range: tuple,
+    edit: Callable[[np.ndarray, np.random.Generator], None],
+) -> np.ndarray:
+    """A float64 copy of ``X`` where each row draws ``m ~ U{count_range}`` (inclusive) and
+    then calls ``edit(row, gen)`` ``m`` times, each call changing the row in place."""
+    low, high = (int(bound) for bound in count_range)
+    out = X.astype(np.float64, copy=True)
+    for row, gen in zip(out, generators, strict=True):
+        for _ in range(int(gen.integers(low, high + 1))):
+            edit(row, gen)
+    return out
 
 
 def _row_keys(X: np.ndarray) -> list[int]:

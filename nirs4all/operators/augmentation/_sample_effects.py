@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import check_finite, check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import (
+    check_finite,
+    check_nonnegative,
+    check_range,
+    uniform_rows,
+)
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
 __all__ = ["MoistureAugmenter", "ParticleSizeAugmenter"]
@@ -107,7 +112,7 @@ class MoistureAugmenter(_AxisAugmenter):
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
         water = float(self.water_absorbance) * water_absorbance(_in_nm(axis, self.unit))
-        changes = np.array([gen.uniform(*self.moisture_range) for gen in generators])[:, None]
+        changes = uniform_rows(generators, self.moisture_range)[:, None]
         return (1.0 - changes) * X + changes * water[None, :]
 
 
@@ -192,6 +197,6 @@ class ParticleSizeAugmenter(_AxisAugmenter):
         relative = np.where(np.isfinite(nm) & (nm > 0), nm / centre, 1.0)
         baseline = relative ** -float(self.wavelength_exponent)
         low, high = np.log(np.asarray(self.size_ratio_range, dtype=np.float64))
-        log_ratio = np.array([gen.uniform(low, high) for gen in generators])[:, None]
+        log_ratio = uniform_rows(generators, (low, high))[:, None]
         gain = np.exp(float(self.path_exponent) * log_ratio)
         return gain * X - float(self.scatter_amplitude) * log_ratio * baseline[None, :]
