@@ -334,6 +334,12 @@ class RunResult(LegacyResultMixin):
         return [p for o in self.outcomes for p in o.predictions
                 if all(getattr(p, k) == v for k, v in wanted.items())]
 
+    def confusion_matrix(self, chain_id: str | None = None, partition: str = "val") -> Any:
+        """Counts (true x predicted class) of a chain's pooled val or final test predictions."""
+        from nirs4all.pipeline.metrics import confusion_table
+        records = self.filter(chain_id=self.chain(chain_id).chain_id, partition=partition)
+        return confusion_table(r for r in records if partition == "val" or r.fold_id == "final")
+
     @property
     def num_predictions(self) -> int:
         """Number of prediction records (one per chain, fold and partition)."""

@@ -25,6 +25,7 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
+from nirs4all.pipeline._augmenting import AugmentSteps
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
 from nirs4all.pipeline._filtering import FilterSteps
@@ -45,6 +46,7 @@ from nirs4all.pipeline.state import (
     StepCache,
     chain_key,
 )
+from nirs4all.utils.arrays import take_rows as _take
 from nirs4all.utils.seeding import derive_seed
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
@@ -53,15 +55,8 @@ logger = logging.getLogger(__name__)
 
 
 
-def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Rows of an array: a view when the positions are contiguous and ascending."""
-    if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
-        return array[int(rows[0]):int(rows[-1]) + 1]
-    return array[rows]
-
-
-class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, FilterSteps, HoldoutSteps,
-                      ChartSteps, FinetuneSteps):
+class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, FilterSteps,
+                      HoldoutSteps, ChartSteps, FinetuneSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -264,31 +259,6 @@ class VariantExecutor(BranchSteps, SeparationSteps, MergeSteps, FilterSteps, Hol
             self.fits += 1
             y = np.asarray(op.transform(block.y), dtype=np.float64).reshape(block.y.shape)
             return block.evolve(y=apply.readonly(y), y_steps=(*block.y_steps, op)), op
-        return self._per_block(step, lanes, compute)
-
-    def _do_sample_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
-        def compute(block: Block, key: str) -> tuple[Block, None]:
-            base = self.rows.fit_rows(key)
-            n_new = step.count * base.size
-            new_X = [list(block.X)]
-            new_y, new_origin = [block.y], [block.origin]
-            for operator in step.operators:
-                made = []
-                for X, (axis, _) in zip(block.X, block.axes, strict=True):
-                    op = self._seeded(operator, step, key)
-                    kwargs = {"wavelengths": axis} if is_wavelength_aware(op) else {}
-                    op.fit(_take(X, base), **kwargs)
-                    X_aug, y_aug, origin = op.augment(_take(X, base),
-                                                      None if block.y is None
-                                                      else _take(block.y, base), n_new)
-                    made.append(X_aug)
-                new_X.append(made)
-                new_y.append(y_aug)
-                new_origin.append(base[np.asarray(origin)])
-            sources = tuple(apply.readonly(np.vstack([group[i] for group in new_X]))
-                            for i in range(len(block.X)))
-            y = None if block.y is None else apply.readonly(np.concatenate(new_y))
-            return block.evolve(X=sources, y=y, origin=np.concatenate(new_origin)), None
         return self._per_block(step, lanes, compute)
 
     # -- split ------------------------------------------------------------------------------

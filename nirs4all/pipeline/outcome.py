@@ -28,7 +28,8 @@ def _scores(dataset: SpectroDataset, rows: np.ndarray,
             pred: tuple[np.ndarray, np.ndarray | None]) -> dict[str, float]:
     y_true = dataset.y[rows]
     labels = None if dataset.classes is None else list(dataset.classes)
-    return {**score_all(dataset.task, y_true, pred[0], pred[1], labels=labels),
+    return {**score_all(dataset.task, y_true, pred[0], pred[1], labels=labels,
+                        target_names=dataset.target_names),
             **sample_scores(dataset, rows, pred)}
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from inspect import signature
 from typing import Any
 
 from sklearn.base import clone, is_classifier, is_regressor
@@ -109,7 +110,8 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
-    options: tuple[tuple[str, Any], ...] = ()
+    # chart steps: their (key, value) options; sample_augmentation: an AugmentOptions
+    options: Any = ()
     training: TrainingOptions | None = None
     finetune: Finetune | None = None
     separation: Any = None  # a _separation_spec.Separation for a separation branch
@@ -395,14 +397,12 @@ class _Parser(_merge_spec.MergeKeywords):
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)
         value = item["sample_augmentation"]
-        count = 1
+        from nirs4all.pipeline._augment_options import AugmentOptions, parse_augment_options
+
+        options = AugmentOptions()
         if isinstance(value, Mapping):
-            self._only(value, {"transformers", "count"}, f"{path}.sample_augmentation")
-            count = value.get("count", 1)
+            options = parse_augment_options(value, path)
             value = value.get("transformers", [])
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise SpecError(f"{path}.sample_augmentation.count must be an integer >= 1; "
-                            f"got {count!r}")
         entries = value if isinstance(value, (list, tuple)) else [value]
         ops = []
         for i, entry in enumerate(entries):
@@ -411,11 +411,15 @@ class _Parser(_merge_spec.MergeKeywords):
             if not callable(getattr(op, "augment", None)):
                 raise SpecError(f"{where}: {type(op).__name__} has no augment(X, y, n) method "
                                 "(use an augmenter from nirs4all.operators.augmentation)")
+            if options.variation_scope == "batch" and "variation_scope" not in signature(
+                    op.augment).parameters:
+                raise SpecError(f"{where}: {type(op).__name__}.augment takes no "
+                                "variation_scope; use variation_scope: sample")
             ops.append(_fresh(op))
         if not ops:
             raise SpecError(f"{path}.sample_augmentation: no augmenter given")
         return [self._step("sample_augmentation", path, item, operators=tuple(ops),
-                           count=count)]
+                           count=options.count, options=options)]
 
     def _kw_exclude(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"exclude", "mode"}, path)
