@@ -18,6 +18,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from nirs4all.utils.seeding import child_rng, fresh_seed
+
 __all__ = [
     "Augmenter",
     "check_finite",
@@ -143,15 +145,11 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             raise TypeError(
                 f"{type(self).__name__}: random_state must be an int or None, got {seed!r}"
             )
-        root = np.random.SeedSequence(None if seed is None else int(seed)).entropy
+        root = fresh_seed() if seed is None else int(seed)
         if occurrences is None:
             occurrences = np.zeros(len(keys), dtype=np.intp)
-        return [
-            np.random.default_rng(
-                np.random.SeedSequence(root, spawn_key=(key, int(copy), int(occurrence)))
-            )
-            for key, copy, occurrence in zip(keys, copies, occurrences, strict=True)
-        ]
+        return [child_rng(root, int(key), int(copy), int(occurrence))
+                for key, copy, occurrence in zip(keys, copies, occurrences, strict=True)]
 
     def fit(self, X: object, y: object = None) -> Augmenter:
         """Check the parameters and learn ``n_features_in_``; nothing else is learned.
