@@ -40,19 +40,25 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from inspect import signature
 from typing import Any
 
-from sklearn.base import clone, is_classifier, is_regressor
+from sklearn.base import clone
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
 from nirs4all.pipeline import _spec_samples as samples
+from nirs4all.pipeline._building import (
+    _build,
+    _fresh,
+    _is_model,
+    _is_splitter,
+    _is_transformer,
+)
 from nirs4all.pipeline._fold_file import read_fold_file
+from nirs4all.pipeline._step import Step, describe
 from nirs4all.pipeline.canonical import canonical_json
-from nirs4all.pipeline.finetune import Finetune, parse_finetune
-from nirs4all.pipeline.imports import resolve_step_class
+from nirs4all.pipeline.finetune import parse_finetune
 from nirs4all.pipeline.training import OPTION_KEYS, TrainingOptions, identity_view, training_options
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
@@ -89,122 +95,6 @@ def _with_action(ops: list[Any], action: str) -> tuple[Any, ...]:
             seen.add(identity)
             kept.append(op)
     return tuple(kept)
-
-
-@dataclass(frozen=True, eq=False)
-class Step:
-    """One parsed step of a variant.
-
-    ``index`` numbers every step depth first (branch contents included); ``path`` locates it
-    in the user's spec for messages (``"steps[2].branch[1][0]"``).
-    """
-
-    kind: str
-    index: int
-    path: str
-    spec_json: str
-    operator: Any = None
-    name: str | None = None
-    group: str | None = None
-    branches: tuple[tuple[Step, ...], ...] = ()
-    branch_names: tuple[str, ...] = ()
-    operators: tuple[Any, ...] = ()
-    count: int = 1
-    # chart steps: their (key, value) options; sample_augmentation: an AugmentOptions
-    options: Any = ()
-    training: TrainingOptions | None = None
-    finetune: Finetune | None = None
-    separation: Any = None  # a _separation_spec.Separation for a separation branch
-    merge: Any = None  # a _merge_spec.MergeSpec for a merge given in full
-
-    @property
-    def label(self) -> str:
-        """Short readable label (``"SNV"``, ``"PLSRegression(n_components=10)"``)."""
-        if self.name:
-            return self.name
-        if self.operator is not None:
-            return describe(self.operator)
-        if self.operators:
-            inner = ", ".join("input" if op is None else describe(op)
-                              for op in self.operators)
-            return f"{self.kind}[{inner}]"
-        return self.kind
-
-
-def describe(obj: Any) -> str:
-    """``ClassName(param=value, ...)`` with only the parameters that differ from defaults."""
-    from nirs4all.pipeline.canonical import canonical
-
-    label = getattr(obj, "nirs4all_label", None)
-    if isinstance(label, str):
-        return label
-    encoded = canonical(obj)
-    if isinstance(encoded, dict) and "__estimator__" in encoded:
-        name = encoded["__estimator__"].rsplit(".", 1)[-1]
-        params = encoded.get("params", {})
-        inner = ", ".join(f"{k}={_short(v)}" for k, v in sorted(params.items()))
-        return f"{name}({inner})" if inner else name
-    return type(obj).__name__
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, dict) and "__estimator__" in value:
-        return value["__estimator__"].rsplit(".", 1)[-1]
-    text = repr(value)
-    return text if len(text) <= 30 else text[:27] + "..."
-
-
-def _build(value: Any, path: str) -> Any:
-    """Turn a class, a dotted path or a ``{"class": ...}`` dict into an object."""
-    if isinstance(value, str):
-        return _instantiate(resolve_step_class(value, where=path), {}, path)
-    if isinstance(value, type):
-        return _instantiate(value, {}, path)
-    if isinstance(value, Mapping) and "class" in value:
-        extra = set(value) - {"class", "params"}
-        if extra:
-            raise SpecError(f"{path}: a class entry takes 'class' and 'params'; "
-                            f"got {sorted(extra)}")
-        cls = resolve_step_class(value["class"], where=path)  # before building any param
-        params = {k: _build_param(v, f"{path}.params.{k}") for k, v in
-                  dict(value.get("params") or {}).items()}
-        return _instantiate(cls, params, path)
-    return value
-
-
-def _build_param(value: Any, path: str) -> Any:
-    if isinstance(value, Mapping) and "class" in value:
-        return _build(value, path)
-    if isinstance(value, list):
-        return [_build_param(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    return value
-
-
-def _instantiate(cls: type, params: dict, path: str) -> Any:
-    try:
-        return cls(**params)
-    except (TypeError, ValueError) as exc:
-        raise SpecError(f"{path}: cannot build {cls.__name__}: {exc}") from None
-
-
-def _is_splitter(obj: Any) -> bool:
-    return callable(getattr(obj, "split", None)) and callable(getattr(obj, "get_n_splits", None))
-
-
-def _is_model(obj: Any) -> bool:
-    if hasattr(obj, "__sklearn_tags__") and (is_regressor(obj) or is_classifier(obj)):
-        return True
-    return callable(getattr(obj, "predict", None)) and not callable(getattr(obj, "transform",
-                                                                            None))
-
-
-def _is_transformer(obj: Any) -> bool:
-    return callable(getattr(obj, "fit", None)) and callable(getattr(obj, "transform", None))
-
-
-def _fresh(obj: Any) -> Any:
-    """An unfitted copy, so the user's object is never fitted or changed."""
-    return clone(obj) if hasattr(obj, "get_params") else obj
 
 
 class _Parser(_merge_spec.MergeKeywords):
