@@ -34,6 +34,7 @@ from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
+from nirs4all.pipeline.spelling import normalize_spelling
 from nirs4all.pipeline.state import StepCache
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
@@ -92,12 +93,13 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        spec_json = canonical_json(variant.spec)
+        spec = normalize_spelling(variant.spec)  # one spelling, one pipeline_id
+        spec_json = canonical_json(spec)
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue
         seen.add(pipeline_id)
-        steps = parse_pipeline(variant.spec)
+        steps = parse_pipeline(spec)
         prepared.append(PreparedVariant(pipeline_id, spec_json, _variant_name(steps, pipeline_id),
                                         tuple(variant.choices), steps))
     return prepared
