@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import nirs4all
+from nirs4all.api.pipeline_files import validate_pipeline_file
 from nirs4all.data import SpectroDataset
-from nirs4all.pipeline.files import validate_pipeline_file
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "pipeline-files.md"
 BLOCK = re.compile(r"```(yaml|json)\n(.*?)```", re.DOTALL)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from nirs4all.pipeline.files import line_map, pipeline_schema, validate_pipeline_file
+from nirs4all.api.pipeline_files import line_map, pipeline_schema, validate_pipeline_file
 
 
 def _write(tmp_path: Path, text: str, name: str = "pipeline.yaml") -> Path:
