@@ -371,6 +371,13 @@ class RunResult(LegacyResultMixin):
 
         return plot_fold_scores(self, chain, **kwargs)
 
+    def report(self, path: str | Path, dataset: Any = None) -> Path:
+        """Write one self-contained HTML report of the run; see
+        :func:`nirs4all.viz.write_report` (``dataset`` adds counts and spectra)."""
+        from nirs4all.viz import write_report
+
+        return write_report(self, path, datasets=dataset)
+
     # -- display ----------------------------------------------------------------------------
 
     def summary(self, n: int = 10) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from nirs4all.cli._common import EXIT_OK, add_json, emit, fail
 
-__all__ = ["add_commands"]
+__all__ = ["add_commands", "add_run_options", "run_from_args"]
 
 
 def _demo_pipeline() -> list:
@@ -55,19 +55,27 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run(args: argparse.Namespace) -> int:
+def run_from_args(args: argparse.Namespace, *, quiet: bool, dataset: Any = None) -> Any:
+    """``nirs4all.run`` with the options of :func:`add_run_options` (``dataset`` replaces
+    ``args.data`` once loaded)."""
     from nirs4all.api import run
+
+    options = {}
+    if args.workspace is not None:
+        options["workspace"] = None if args.workspace.lower() == "none" else args.workspace
+    return run(args.pipeline, args.data if dataset is None else dataset,
+               random_state=args.seed, n_jobs=args.jobs,
+               refit=False if args.refit == "none" else args.refit,
+               verbose=0 if quiet else 1, name=args.name or "", **options)
+
+
+def _run(args: argparse.Namespace) -> int:
     from nirs4all.api._tables import chain_rows, render_summary
 
     if args.export and args.refit == "none":
         return fail("--export needs a refitted chain, and --refit none refits nothing: use "
                     "--refit best (the default) or --refit all")
-    options = {}
-    if args.workspace is not None:
-        options["workspace"] = None if args.workspace.lower() == "none" else args.workspace
-    result = run(args.pipeline, args.data, random_state=args.seed, n_jobs=args.jobs,
-                 refit=False if args.refit == "none" else args.refit,
-                 verbose=0 if args.json else 1, name=args.name or "", **options)
+    result = run_from_args(args, quiet=args.json)
     if args.export:
         result.export(args.export)
     info = {
@@ -99,17 +107,22 @@ def add_commands(commands: Any) -> None:
     demo.set_defaults(handler=_demo)
 
     run_cmd = commands.add_parser("run", help="run a pipeline file on a dataset")
+    add_run_options(run_cmd)
+    run_cmd.add_argument("--top", type=int, default=5, help="how many chains to show")
+    run_cmd.add_argument("--export", help="write the best chain to this .n4a bundle")
+    add_json(run_cmd)
+    run_cmd.set_defaults(handler=_run)
+
+
+def add_run_options(run_cmd: argparse.ArgumentParser) -> None:
+    """The options of ``run`` that choose what runs and where it is stored."""
     run_cmd.add_argument("pipeline", help="a .yaml or .json pipeline file")
     run_cmd.add_argument("data", help="a dataset folder, CSV file, or YAML/JSON description")
     run_cmd.add_argument("--seed", type=int, default=None, help="root random seed")
     run_cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
     run_cmd.add_argument("--refit", choices=["best", "all", "none"], default="best",
                          help="refit the best chain (default), every chain, or none")
-    run_cmd.add_argument("--top", type=int, default=5, help="how many chains to show")
     run_cmd.add_argument("--name", help="name of the run")
     run_cmd.add_argument("--workspace",
                          help="workspace folder (default ./workspace or $NIRS4ALL_WORKSPACE; "
                               "'none' keeps results in memory)")
-    run_cmd.add_argument("--export", help="write the best chain to this .n4a bundle")
-    add_json(run_cmd)
-    run_cmd.set_defaults(handler=_run)

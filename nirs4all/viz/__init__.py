@@ -14,6 +14,7 @@ notebook, a figure left as a cell's value is displayed.
 - :func:`plot_residuals`: residuals against predictions, with a ``bias ± 2·SEP`` band.
 - :func:`plot_cv_heatmap`: pooled CV scores of every chain, preprocessing x model parameter.
 - :func:`plot_fold_scores`: one chain's validation score per CV fold.
+- :func:`write_report`: one self-contained HTML report of a run (:mod:`.report`).
 
 Importing this package without matplotlib raises an ImportError naming the extra to install.
 """
@@ -22,6 +23,7 @@ from nirs4all.viz._predictions import plot_predicted_vs_observed, plot_residuals
 from nirs4all.viz._roc import plot_roc
 from nirs4all.viz._scores import plot_cv_heatmap, plot_fold_scores
 from nirs4all.viz._spectra import AXIS_LABELS, plot_spectra
+from nirs4all.viz.report import write_report
 
 __all__ = [
     "AXIS_LABELS",
@@ -31,4 +33,5 @@ __all__ = [
     "plot_residuals",
     "plot_roc",
     "plot_spectra",
+    "write_report",
 ]
