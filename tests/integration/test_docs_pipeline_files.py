@@ -1,4 +1,5 @@
-"""Every YAML and JSON block of docs/pipeline-files.md is a pipeline file that runs."""
+"""Every YAML and JSON block of docs/pipeline-files.md (and the README) is a pipeline file
+that validates and runs."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import nirs4all
 from nirs4all.api.pipeline_files import validate_pipeline_file
 from nirs4all.data import SpectroDataset
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "pipeline-files.md"
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "pipeline-files.md"
 BLOCK = re.compile(r"```(yaml|json)\n(.*?)```", re.DOTALL)
 BLOCKS = BLOCK.findall(PAGE.read_text())
+EVERY_BLOCK = BLOCKS + BLOCK.findall((ROOT / "README.md").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +39,8 @@ def test_the_page_shows_every_step_keyword_and_generator() -> None:
     assert {kind for kind, _ in BLOCKS} == {"yaml", "json"}
 
 
-@pytest.mark.parametrize(("kind", "body"), BLOCKS,
-                         ids=[f"block{i}-{k}" for i, (k, _) in enumerate(BLOCKS)])
+@pytest.mark.parametrize(("kind", "body"), EVERY_BLOCK,
+                         ids=[f"block{i}-{k}" for i, (k, _) in enumerate(EVERY_BLOCK)])
 def test_the_block_validates_and_runs(kind: str, body: str, dataset, tmp_path: Path) -> None:
     path = tmp_path / f"pipeline.{kind}"
     path.write_text(body)
