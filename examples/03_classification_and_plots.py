@@ -1,6 +1,8 @@
-"""Classification with probabilities, and the plots (needs the ``viz`` extra).
+"""Classification with probabilities, the plots and the HTML report (needs the ``viz``
+extra).
 
-Run: ``python examples/03_classification_and_plots.py [OUTPUT_FOLDER]``.
+Run: ``python examples/03_classification_and_plots.py [OUTPUT_FOLDER]``; the folder is
+created when it does not exist.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from nirs4all.viz import plot_spectra
 
 
 def main(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
     dataset = nirs4all.generate(180, task="classification", n_classes=3, random_state=2)
     pipeline = [
         {"_or_": [SNV(), SavitzkyGolay(deriv=1)]},
@@ -31,7 +34,8 @@ def main(folder: Path) -> None:
                  path=folder / "spectra.png")
     result.plot_predicted_vs_observed(path=folder / "confusion.png")
     result.plot_cv_heatmap(path=folder / "cv_heatmap.png")
-    print(f"plots written to {folder}")
+    result.report(folder / "report.html", dataset)
+    print(f"plots and report.html written to {folder}")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["console"]
+__all__ = ["console", "rewritten"]
 
 LOGGER = "nirs4all"
 _MARK = "_nirs4all_console"
@@ -59,3 +59,26 @@ def console(verbose: int) -> Iterator[None]:
         yield
     finally:
         logger.setLevel(before)
+
+
+class _Rewrite(logging.Filter):
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.rewrite(record.getMessage()), ()
+        return True
+
+
+@contextmanager
+def rewritten(rewrite: Callable[[str], str]) -> Iterator[None]:
+    """Show the console's messages through ``rewrite`` meanwhile (the command line uses it
+    to spell hints as options: ``--seed 3``, not ``random_state=3``)."""
+    handler = _handler(logging.getLogger(LOGGER))
+    rewriter = _Rewrite(rewrite)
+    handler.addFilter(rewriter)
+    try:
+        yield
+    finally:
+        handler.removeFilter(rewriter)

@@ -391,26 +391,20 @@ class RunResult(LegacyResultMixin):
 
         return plot_fold_scores(self, chain, **kwargs)
 
+    def report(self, path: str | Path, dataset: Any = None) -> Path:
+        """Write one self-contained HTML report of the run; see
+        :func:`nirs4all.viz.write_report` (``dataset`` adds counts and spectra)."""
+        from nirs4all.viz import write_report
+
+        return write_report(self, path, datasets=dataset)
+
     # -- display ----------------------------------------------------------------------------
 
     def summary(self, n: int = 10) -> str:
-        """A readable table of the best chains."""
-        lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
-                 f"{len(self._chains)} chain(s), seed {self.seed}"]
-        lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
-        if self.failures:  # how many failed, and why
-            lines.append(f"{len(self.failures)} variant pass(es) failed:")
-            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in self.failures)
-        for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
-            lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
-        if len(self.datasets) <= 1 and self._chains:
-            metric = self._chains[0].metric
-            lines.append(f"{'#':>3}  {'chain':<10}  {'cv ' + metric:>12}  "
-                         f"{'test ' + metric:>12}  model / preprocessing")
-            for s in self.top(n):
-                lines.append(f"{s.rank:>3}  {s.short_id:<10}  {s.cv_score:>12.6g}  "
-                             f"{s.test_score:>12.6g}  {s.model_name} / {s.preprocessing}")
-        return "\n".join(lines)
+        """A readable table of the best chains of each dataset (see :mod:`._tables`)."""
+        from nirs4all.api._tables import render_summary
+
+        return render_summary(self, n, notes=self.notes)
 
     def __repr__(self) -> str:
         return (f"RunResult(variants={self.num_variants}, chains={len(self._chains)}, "

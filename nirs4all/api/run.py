@@ -61,7 +61,7 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
     """Turn the class references of a YAML/JSON pipeline into objects before expansion.
 
     ``{"class": path, "params": {...}}`` becomes an instance (parameters may hold generator
-    keywords, which then sweep that parameter) and a dotted path under ``model``,
+    keywords, which then sweep that parameter) and a dotted path or registered name under ``model``,
     ``y_processing``, ``preprocessing`` or ``split`` becomes its class. Paths resolve only
     inside the allow-list, and only to estimators and splitters (checked before anything
     is built); errors name the position ``where``.
@@ -77,7 +77,7 @@ def _resolve_classes(node: Any, where: str = "steps") -> Any:
         return build_step(cls, params, where, node["class"])
     out = {}
     for key, value in node.items():
-        if key in _CLASS_KEYS and isinstance(value, str) and "." in value:
+        if key in _CLASS_KEYS and isinstance(value, str):  # a dotted path or a short name
             out[key] = resolve_step_class(value, where=f"{where}.{key}")
         else:
             out[key] = _resolve_classes(value, f"{where}.{key}")

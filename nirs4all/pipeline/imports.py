@@ -5,6 +5,10 @@ arbitrary path runs arbitrary code, so a path resolves only under ``sklearn.``,
 ``nirs4all.`` and the prefixes added with :func:`register_module_prefix`; the module that
 defines the object must be trusted too, and no part of the path may be a dunder name.
 
+A bare name (``"SNV"``, ``"PLSRegression"``, ``"KFold"``) resolves through the registry of
+:func:`step_registry`: the public step classes of ``nirs4all.operators.*`` and scikit-learn's
+estimators and splitters. A name outside it is refused with the closest registered names.
+
 A path that is to be *constructed* (a pipeline file's ``class:``, a stored estimator) must
 also name a pipeline step: :func:`resolve_step_class` refuses any other class before
 anything is called, and :func:`build_step` turns a constructor's refusal into a
@@ -13,6 +17,7 @@ anything is called, and :func:`build_step` turns a constructor's refusal into a
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -27,12 +32,14 @@ from nirs4all.errors import (
 __all__ = [
     "DEFAULT_ALLOWED",
     "build_step",
+    "close_names",
     "is_step_class",
     "register_module_prefix",
     "registered_prefixes",
     "resolve",
     "resolve_class",
     "resolve_step_class",
+    "step_registry",
     "unregister_module_prefix",
 ]
 
@@ -40,6 +47,8 @@ DEFAULT_ALLOWED: tuple[str, ...] = ("sklearn.", "nirs4all.")
 """Module prefixes from which :func:`resolve_class` imports without registration."""
 
 _REGISTERED: list[str] = []
+_OPERATOR_PACKAGES = ("transforms", "models", "splitters", "augmentation")
+_SHORT_NAMES: dict[str, type | tuple[str, ...]] = {}
 
 
 def _type_name(obj: Any) -> str:
@@ -136,6 +145,79 @@ def resolve_class(path: str, allowed_prefixes: Sequence[str] = DEFAULT_ALLOWED) 
     return target
 
 
+def _public_step_classes(module: Any) -> list[tuple[str, type]]:
+    found = []
+    for name in getattr(module, "__all__", ()):
+        try:
+            obj = getattr(module, name)
+        except ImportError:  # an experimental scikit-learn class needing an opt-in import
+            continue
+        if isinstance(obj, type) and is_step_class(obj):
+            found.append((name, obj))
+    return found
+
+
+def _build_registry() -> dict[str, type | tuple[str, ...]]:
+    from sklearn import model_selection
+    from sklearn.utils.discovery import all_estimators
+
+    candidates: list[tuple[str, type]] = []
+    for package in _OPERATOR_PACKAGES:
+        module = importlib.import_module(f"nirs4all.operators.{package}")
+        candidates += _public_step_classes(module)
+    candidates += [(name, cls) for name, cls in all_estimators()]
+    candidates += _public_step_classes(model_selection)
+    classes: dict[str, list[type]] = {}
+    for name, cls in candidates:
+        same = classes.setdefault(name, [])
+        if cls not in same:
+            same.append(cls)
+    # a name two different classes answer to is kept as the list of their paths, so that
+    # the message can ask for the dotted path instead of picking one silently
+    return {name: found[0] if len(found) == 1 else
+            tuple(f"{c.__module__}.{c.__qualname__}" for c in found)
+            for name, found in classes.items()}
+
+
+def step_registry() -> dict[str, type]:
+    """The step classes a bare name resolves to, by name (built on first use).
+
+    It holds the public estimators, transforms, splitters and augmenters exported by
+    ``nirs4all.operators.transforms|models|splitters|augmentation`` and scikit-learn's
+    estimators (``sklearn.utils.discovery.all_estimators``) and ``sklearn.model_selection``
+    splitters. Names that two different classes share are left out: write their path.
+    """
+    if not _SHORT_NAMES:
+        _SHORT_NAMES.update(_build_registry())
+    return {name: cls for name, cls in _SHORT_NAMES.items() if isinstance(cls, type)}
+
+
+def close_names(name: str, n: int = 5) -> list[str]:
+    """The registered step names closest to ``name`` (difflib ratio), best first."""
+    step_registry()
+    last = name.rsplit(".", 1)[-1]
+    by_lower = {k.lower(): k for k in _SHORT_NAMES}
+    found = difflib.get_close_matches(last.lower(), list(by_lower), n=n, cutoff=0.6)
+    return [by_lower[k] for k in found]
+
+
+def _resolve_short_name(name: str, where: str) -> type:
+    at = f"{where}: " if where else ""
+    step_registry()
+    entry = _SHORT_NAMES.get(name)
+    if isinstance(entry, type):
+        return entry
+    if isinstance(entry, tuple):
+        raise DisallowedClassError(f"{at}the name {name!r} is ambiguous: write one of the "
+                                   f"paths {', '.join(entry)}")
+    close = close_names(name)
+    hint = f"; close names: {', '.join(close)}" if close else ""
+    raise DisallowedClassError(
+        f"{at}unknown step name {name!r}: a bare name must be a public class of "
+        f"nirs4all.operators or a scikit-learn estimator or splitter{hint} (or write a "
+        "dotted path under a trusted prefix)")
+
+
 def is_step_class(cls: type) -> bool:
     """Whether ``cls`` builds a pipeline step: an estimator (``get_params``: transformers,
     models, nirs4all's operators) or a splitter (``split`` and ``get_n_splits``)."""
@@ -164,7 +246,16 @@ def resolve_step_class(path: str, allowed_prefixes: Sequence[str] = DEFAULT_ALLO
     UnsafeImportError, CanonicalDecodingError
         As :func:`resolve_class`.
     """
-    cls = resolve_class(path, allowed_prefixes)
+    if isinstance(path, str) and path.isidentifier():
+        return _resolve_short_name(path, where)
+    try:
+        cls = resolve_class(path, allowed_prefixes)
+    except (UnsafeImportError, CanonicalDecodingError) as exc:
+        close = close_names(path) if isinstance(path, str) else []
+        if not close:
+            raise
+        raise type(exc)(f"{where + ': ' if where else ''}{exc}; close names: "
+                        f"{', '.join(close)}") from None
     if not is_step_class(cls):
         at = f"{where}: " if where else ""
         raise DisallowedClassError(

@@ -36,6 +36,7 @@ from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
 from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
+from nirs4all.pipeline.spelling import normalize_spelling
 from nirs4all.pipeline.state import StepCache
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
@@ -95,8 +96,9 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        # identity: a fold file's folds (not its path), without chart steps, verbose, n_jobs
-        spec = embed_fold_files(variant.spec)
+        # identity: one spelling of each step, a fold file's folds (not its path), without
+        # chart steps, verbose and n_jobs
+        spec = normalize_spelling(embed_fold_files(variant.spec))
         spec_json = canonical_json(identity_view(without_charts(spec)))
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:

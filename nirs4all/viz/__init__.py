@@ -16,6 +16,7 @@ notebook, a figure left as a cell's value is displayed.
 - :func:`plot_fold_scores`: one chain's validation score per CV fold.
 - :func:`plot_spectral_importance`, :func:`plot_beeswarm`, :func:`plot_waterfall`: an
   :class:`~nirs4all.explanation.ExplainResult` (``nirs4all.explain``).
+- :func:`write_report`: one self-contained HTML report of a run (:mod:`.report`).
 
 Importing this package without matplotlib raises an ImportError naming the extra to install.
 """
@@ -25,6 +26,7 @@ from nirs4all.viz._predictions import plot_predicted_vs_observed, plot_residuals
 from nirs4all.viz._roc import plot_roc
 from nirs4all.viz._scores import plot_cv_heatmap, plot_fold_scores
 from nirs4all.viz._spectra import AXIS_LABELS, plot_spectra
+from nirs4all.viz.report import write_report
 
 __all__ = [
     "AXIS_LABELS",
@@ -37,4 +39,5 @@ __all__ = [
     "plot_spectra",
     "plot_spectral_importance",
     "plot_waterfall",
+    "write_report",
 ]

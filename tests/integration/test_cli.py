@@ -130,7 +130,8 @@ def test_workspace_commands(tmp_path: Path) -> None:
     assert info["last_run"]["stats"]["predictions_written"] == info["rows"]["predictions"]
     runs = json.loads(_run("workspace", "runs", ws, "--json").stdout)
     assert runs[0]["status"] == "completed"
-    top = json.loads(_run("workspace", "top", ws, "-n", "2", "--json").stdout)
+    (table,) = json.loads(_run("workspace", "top", ws, "-n", "2", "--json").stdout)
+    top = table["chains"]
     assert len(top) == 2
     assert top[0]["score"] <= top[1]["score"]
     assert _run("workspace", "gc", ws).returncode == 0
