@@ -12,10 +12,10 @@ from typing import Any
 
 from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
+from nirs4all.api._result_plots import ResultPlots
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline import records
-from nirs4all.pipeline import records as _records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
@@ -99,7 +99,7 @@ def _merge_chain(cv: ChainRecord, refit: ChainRecord) -> ChainRecord:
                    test_scores=dict(refit.test_scores) or dict(cv.test_scores))
 
 
-class RunResult(LegacyResultMixin):
+class RunResult(ResultPlots, LegacyResultMixin):
     """Results of one run: every variant's chains and predictions, ranked.
 
     Parameters
@@ -351,7 +351,7 @@ class RunResult(LegacyResultMixin):
         return [o for o in self.outcomes if o.status == "failed"]
 
     @property
-    def trials(self) -> list[_records.TrialRecord]:
+    def trials(self) -> list[records.TrialRecord]:
         """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
         return [t for o in self.outcomes for t in o.trials]
     def exclusions(self) -> list[dict[str, Any]]:
@@ -362,41 +362,6 @@ class RunResult(LegacyResultMixin):
     def num_variants(self) -> int:
         """Number of distinct pipeline variants run."""
         return len({o.pipeline_id for o in self.outcomes})
-
-    # -- plots (optional extra: pip install "nirs4all[viz]") -------------------------------
-
-    def plot_predicted_vs_observed(self, chain: Any = None, **kwargs: Any) -> Any:
-        """Predicted vs observed of a chain (a confusion matrix for classifiers); see
-        :func:`nirs4all.viz.plot_predicted_vs_observed`."""
-        from nirs4all.viz import plot_predicted_vs_observed
-
-        return plot_predicted_vs_observed(self, chain, **kwargs)
-
-    def plot_residuals(self, chain: Any = None, **kwargs: Any) -> Any:
-        """Residuals vs predicted of a regression chain; see
-        :func:`nirs4all.viz.plot_residuals`."""
-        from nirs4all.viz import plot_residuals
-
-        return plot_residuals(self, chain, **kwargs)
-
-    def plot_cv_heatmap(self, **kwargs: Any) -> Any:
-        """Pooled CV scores of every chain on a grid; see :func:`nirs4all.viz.plot_cv_heatmap`."""
-        from nirs4all.viz import plot_cv_heatmap
-
-        return plot_cv_heatmap(self, **kwargs)
-
-    def plot_fold_scores(self, chain: Any = None, **kwargs: Any) -> Any:
-        """Validation score per CV fold of a chain; see :func:`nirs4all.viz.plot_fold_scores`."""
-        from nirs4all.viz import plot_fold_scores
-
-        return plot_fold_scores(self, chain, **kwargs)
-
-    def report(self, path: str | Path, dataset: Any = None) -> Path:
-        """Write one self-contained HTML report of the run; see
-        :func:`nirs4all.viz.write_report` (``dataset`` adds counts and spectra)."""
-        from nirs4all.viz import write_report
-
-        return write_report(self, path, datasets=dataset)
 
     # -- display ----------------------------------------------------------------------------
 
