@@ -15,14 +15,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from nirs4all.cli_workspace import add_workspace_commands
-from nirs4all.data import SpectroDataset, generate, load_dataset
 from nirs4all.errors import BundleIntegrityError, DataError, Nirs4allError, UntrustedBundleError
 
 if TYPE_CHECKING:
+    from nirs4all.data import SpectroDataset
     from nirs4all.workspace.bundle import Bundle
+
+# numpy and nirs4all.data are imported inside the commands that use them, so that
+# `nirs4all --help` and `nirs4all verify` start fast (benchmarks/startup.py).
 
 __all__ = ["main"]
 
@@ -32,6 +33,8 @@ EXIT_INTEGRITY = 3
 
 
 def _describe(dataset: SpectroDataset) -> dict:
+    import numpy as np
+
     sources = []
     for source in dataset.sources:
         axis = source.wavelengths
@@ -74,6 +77,8 @@ def _print_description(info: dict) -> None:
 
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
+    from nirs4all.data import load_dataset
+
     dataset = load_dataset(args.data, na_policy="keep")
     info = _describe(dataset)
     if args.json:
@@ -98,6 +103,7 @@ def _demo_pipeline() -> list:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from nirs4all.api import run
+    from nirs4all.data import generate, load_dataset
 
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.out) if args.out else Path(scratch) / "demo_dataset"
@@ -154,6 +160,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _json_default(value: object) -> object:
+    import numpy as np
+
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
     if isinstance(value, tuple):
