@@ -20,6 +20,7 @@ from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
+from nirs4all.pipeline.parallel import backend_context
 from nirs4all.pipeline.reading import split_pipelines
 from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
@@ -246,6 +247,8 @@ def run(
     cache: Any = None,
     keep_datasets: bool = True,
     workspace_path: str | Path | None = None,
+    backend: str | None = None,
+    scheduler: Any = None,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -294,6 +297,14 @@ def run(
     save_artifacts, cache, keep_datasets, workspace_path
         0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
         deprecated spelling of ``workspace``).
+    backend : {"loky", "dask", "threading", "multiprocessing"}, optional
+        Where parallel variants run (default: joblib's backend in force, see
+        ``joblib.parallel_config``). ``"dask"`` runs them on a ``distributed`` cluster
+        (``pip install "nirs4all[dask]"``; ``n_jobs`` then defaults to every worker core);
+        this process alone writes the workspace. Results are identical to ``n_jobs=1``.
+    scheduler : str or distributed.Client, optional
+        With ``backend="dask"``: the scheduler's address (``"tcp://host:8786"``) or a
+        client; default the current client.
 
     Returns
     -------
@@ -303,7 +314,10 @@ def run(
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
-    with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
+    if backend == "dask" and n_jobs == 1:
+        n_jobs = -1
+    with console(verbose), legacy.log_to_file(log_file, path, name, verbose), \
+            backend_context(backend, scheduler):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=bool(continue_on_error),
@@ -323,7 +337,6 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
     progress = _Progress(len(prepared), bar, ds.name)
 
     def on_outcome(outcome: VariantOutcome) -> None:
-        progress.update(outcome)
         if writer is not None:
             writer.add(outcome)
         if verbose >= 2:
@@ -335,7 +348,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
             restore=None if writer is None else writer.passes.for_dataset(ds),
-            continue_on_error=go_on)
+            continue_on_error=go_on, on_progress=progress.update)
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)

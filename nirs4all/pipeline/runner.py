@@ -3,8 +3,9 @@
 1. The spec is expanded into variants (generators seeded from the run's seed) and each
    variant is parsed and identified by the SHA-256 of its canonical JSON.
 2. CV pass: every variant runs its cross-validation folds, fanned out with joblib in
-   contiguous chunks (variants that share a prefix land in the same chunk and share its
-   computation through the step cache). Results come back in input order. BLAS sums in
+   contiguous tasks, a few per worker (:mod:`nirs4all.pipeline.parallel`: variants that
+   share a prefix land in the same task and share its computation through the step
+   cache). Results come back in input order. BLAS sums in
    an order that depends on its thread count, so variants always run with one BLAS
    thread: the bits do not depend on ``n_jobs``.
 3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from joblib import Parallel, cpu_count, delayed
+from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
@@ -32,6 +33,7 @@ from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
 from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
+from nirs4all.pipeline.parallel import run_tasks
 from nirs4all.pipeline.records import ChainRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
@@ -163,21 +165,14 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     )
 
 
-def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
-               go_on: bool = False) -> tuple[list[VariantOutcome], dict[str, int]]:
-    cache = StepCache(CACHE_BYTES)
-    with threadpool_limits(limits=1):
-        outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache, trace=trace, continue_on_error=go_on,
-                                    nested=plan.get(v.pipeline_id))
-                    for v, final in chunk]
-    return outcomes, cache.stats()
-
-
-def _chunks(items: list, n: int) -> list[list]:
-    size = max(1, -(-len(items) // n))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
+              dataset: SpectroDataset, seed: int, trace: bool,
+              plan: dict[str, dict[int, SweepMember]], go_on: bool) -> list[VariantOutcome]:
+    """One parallel task: the CV pass of a contiguous slice of variants (in a worker)."""
+    return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
+                            trace=trace, continue_on_error=go_on,
+                            nested=plan.get(v.pipeline_id))
+            for v, final in items]
 
 
 def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
@@ -195,14 +190,17 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
              chunk_stats: list[Callable[[], dict[str, int]]],
-             plan: dict[str, dict[int, SweepMember]],
-             go_on: bool = False) -> Iterator[VariantOutcome]:
+             plan: dict[str, dict[int, SweepMember]], go_on: bool = False,
+             on_arrival: Callable[[VariantOutcome], None] | None = None,
+             ) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
-    the store, or computed (serially, or by joblib in contiguous chunks)."""
+    the store, or computed (serially, or in parallel tasks: :mod:`.parallel`).
+    ``on_arrival`` sees each computed outcome of a parallel pass when its task is done."""
     restored = [restore(v, "cv", final) for v, final in jobs]
     missing = [job for job, done in zip(jobs, restored, strict=True) if done is None]
-    n_workers = min(n_workers, len(missing))
+    n_workers = min(effective_n_jobs(n_workers), len(missing))
     if n_workers <= 1:
+        on_arrival = None
         cache = StepCache(CACHE_BYTES)
         chunk_stats.append(cache.stats)  # read when the pass is over
         computed: Iterator[VariantOutcome] = (
@@ -212,12 +210,11 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
             for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
-            results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on)
-                for chunk in _chunks(missing, n_workers))
-            for chunk_outcomes, chunk_stat in results:
-                chunk_stats.append(lambda stat=chunk_stat: stat)
-                yield from chunk_outcomes
+            for outcome, delta in run_tasks(_run_task, missing,
+                                            (dataset, seed, trace, plan, go_on),
+                                            n_workers=n_workers, on_arrival=on_arrival):
+                chunk_stats.append(lambda stat=delta: stat)
+                yield outcome
         computed = in_order()
     with threadpool_limits(limits=1):
         for done in restored:
@@ -239,6 +236,7 @@ def run_variants(
     trace: bool = False,
     restore: Restore | None = None,
     continue_on_error: bool = False,
+    on_progress: Callable[[VariantOutcome], None] | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -249,6 +247,10 @@ def run_variants(
     computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
     the fits this call made. ``continue_on_error`` records a variant whose step raises
     :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on.
+    ``on_progress`` is called once per outcome as soon as it exists: in completion order
+    when variants run in parallel (a progress bar), before ``on_outcome`` otherwise.
+    The joblib backend in force (``joblib.parallel_config``) decides where the parallel
+    tasks run; ``n_jobs=-1`` uses every worker it has.
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -256,8 +258,6 @@ def run_variants(
     check_model_types(dataset, [v.steps for v in variants])
     restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
-    wanted = n_jobs if n_jobs > 0 else max(1, cpu_count() + 1 + n_jobs)  # -1: every core
-    n_workers = max(1, min(wanted, len(jobs)))
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
              "cache_bytes_saved": 0}
     outcomes: list[VariantOutcome] = []
@@ -269,8 +269,17 @@ def run_variants(
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
     plan = sweep_plan(variants)
-    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            plan, continue_on_error):
+    arrived: set[int] = set()
+
+    def arrival(outcome: VariantOutcome) -> None:
+        arrived.add(id(outcome))
+        if on_progress is not None:
+            on_progress(outcome)
+
+    for outcome in _cv_pass(jobs, dataset, seed, n_jobs, restore, trace, chunk_stats,
+                            plan, continue_on_error, arrival):
+        if on_progress is not None and id(outcome) not in arrived:
+            on_progress(outcome)
         collect(outcome)
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
@@ -289,6 +298,8 @@ def run_variants(
                                                    cache=StepCache(CACHE_BYTES), trace=trace,
                                                    continue_on_error=continue_on_error)
                 restored += refitted.restored
+                if on_progress is not None:
+                    on_progress(refitted)
                 collect(refitted)
     stats["fits"] = sum(o.n_fits for o in outcomes)
     stats["restored"] = restored
