@@ -60,6 +60,11 @@ def _info(args: argparse.Namespace) -> int:
 def _runs(args: argparse.Namespace) -> int:
     from nirs4all import workspace
 
+    if args.delete:
+        with workspace.open(args.workspace) as ws:
+            data = vars(ws.delete_run(args.delete))
+        _print(data, args.json, [f"{k}: {v}" for k, v in data.items()])
+        return 0
     with workspace.open(args.workspace, read_only=True) as ws:
         rows = ws.sql("SELECT run_id, name, status, seed, attempts, created_at FROM runs "
                       "ORDER BY created_at").to_pylist()
@@ -126,7 +131,10 @@ def add_workspace_commands(commands: Any) -> None:
         return cmd
 
     command("info", _info, "row counts, size, schema version and the last run's counters")
-    command("runs", _runs, "list the runs")
+    runs = command("runs", _runs, "list the runs (or delete one)")
+    runs.add_argument("--delete", metavar="RUN_ID",
+                      help="delete this run (its full id: --json lists them), the chains and "
+                           "predictions no other run needs and their artifact files")
     top = command("top", _top, "the best chains by pooled cross-validation score")
     top.add_argument("-n", type=int, default=10, help="how many")
     top.add_argument("--dataset", help="only this dataset hash")

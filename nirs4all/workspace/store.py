@@ -33,6 +33,7 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
 from nirs4all.workspace import queries
 from nirs4all.workspace import runs as _runs
+from nirs4all.workspace._delete import DeleteReport, delete_run_rows
 from nirs4all.workspace._faults import typed_faults
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
 from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
@@ -325,6 +326,15 @@ class Workspace:
             path.unlink()
             files += 1
         return GcReport(rows_removed=len(removed), files_removed=files, bytes_freed=freed)
+
+    @_typed("deleting a run")
+    def delete_run(self, run_id: str) -> DeleteReport:
+        """Delete a run, the chains and predictions no other run needs (one transaction,
+        see :mod:`._delete`), then :meth:`gc` the files; ``RunNotFoundError`` if unknown."""
+        removed = delete_run_rows(self._writable(), run_id)
+        freed = self.gc()
+        return DeleteReport(run_id, *removed, freed.rows_removed, freed.files_removed,
+                            freed.bytes_freed)
 
     # -- queries ----------------------------------------------------------------------------
 
