@@ -17,6 +17,7 @@ from nirs4all.api._console import console
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
+from nirs4all.pipeline.artifact_policy import artifact_policy, keep_artifacts
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
@@ -162,9 +163,10 @@ class _Writer:
     """Persists outcomes in deterministic order, a few variants per transaction."""
 
     def __init__(self, path: Path, name: str, spec_json: str, datasets: list[SpectroDataset],
-                 seed: int, config: dict) -> None:
+                 seed: int, config: dict, policy: str = "refit") -> None:
         from nirs4all import workspace
 
+        self.policy = policy
         self.store = workspace.open(path)
         self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
                                            datasets=datasets, seed=seed, config=config)
@@ -187,7 +189,7 @@ class _Writer:
     def add(self, outcome: VariantOutcome) -> None:
         if outcome.restored:  # read from this store: nothing to write
             return
-        self.pending.append(outcome)
+        self.pending.append(keep_artifacts(outcome, self.policy))
         if len(self.pending) >= _BATCH:
             self.flush()
 
@@ -243,7 +245,7 @@ def run(
     log_file: bool | str | Path | None = None,
     plots_visible: bool = False,
     save_charts: bool = False,
-    save_artifacts: bool = True,
+    save_artifacts: bool | str = True,
     cache: Any = None,
     keep_datasets: bool = True,
     workspace_path: str | Path | None = None,
@@ -294,7 +296,12 @@ def run(
         Also log to this file (``True``: one in the workspace's ``logs/``) meanwhile.
     plots_visible, save_charts : bool, default=False
         Recorded for chart steps (``RunResult.chart_options``).
-    save_artifacts, cache, keep_datasets, workspace_path
+    save_artifacts : {True, "refit", "all", False}
+        Which fitted objects the workspace keeps (:mod:`nirs4all.pipeline.artifact_policy`):
+        ``True`` (default) is ``"refit"``, the objects of every chain refitted on all
+        training rows, so each stays replayable; ``"all"`` also every CV fold's; ``False``
+        none. Predictions and chains are stored in every case.
+    cache, keep_datasets, workspace_path
         0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
         deprecated spelling of ``workspace``).
     backend : {"loky", "dask", "threading", "multiprocessing"}, optional
@@ -312,6 +319,7 @@ def run(
     """
     workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
+    policy = artifact_policy(save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
     if backend == "dask" and n_jobs == 1:
@@ -321,7 +329,8 @@ def run(
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=bool(continue_on_error),
-                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar)
+                      bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
+                      policy=policy)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
     if session is not None:
@@ -357,7 +366,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None, go_on: bool = False, bar: bool = False) -> RunResult:
+         workspace: str | Path | None, go_on: bool = False, bar: bool = False,
+         policy: str = "refit") -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else int(
         np.random.SeedSequence().generate_state(1)[0])
@@ -377,7 +387,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     if path is not None:
         spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
         writer = _Writer(path, name, spec_json, datasets, seed,
-                         {"refit": refit, "max_variants": max_variants})
+                         {"refit": refit, "max_variants": max_variants}, policy)
     error: BaseException | None = None
     try:
         for ds in datasets:
