@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXCEPTIONS = Path(__file__).with_name("import-exceptions.json")
 LAYERS = {
-    "errors": 0, "utils": 0, "_version": 0, "config": 0,
+    "errors": 0, "utils": 0, "_version": 0, "config": 0, "_lazy": 0,
     "data": 1, "operators": 1, "synthesis": 1,
     "pipeline": 2, "controllers": 2,
     "workspace": 3,
     "api": 4, "sklearn": 4, "explanation": 4,
-    "viz": 5, "visualization": 5, "cli": 5, "cli_workspace": 5,
+    "viz": 5, "visualization": 5, "cli": 5,
     "": 6,
 }
 
@@ -50,7 +50,9 @@ class Import:
     target: str
     path: str
     line: int
-    kind: str  # "module-level", "function-level", "type-checking", "dynamic" or "face"
+    # "module-level", "function-level", "type-checking", "dynamic", "face" (an import in a
+    # PEP 562 ``__getattr__``) or "lazy" (a module named in a face's lazy table)
+    kind: str
 
 
 def module_names(package: Path) -> dict[str, Path]:
@@ -133,6 +135,17 @@ class _Collector(ast.NodeVisitor):
             full = f"{base}.{alias.name}"
             self._add(full if full in self.modules else base, node.lineno)
 
+    def visit_Dict(self, node: ast.Dict) -> None:
+        # A face's lazy table (``{"Name": "pkg.module"}``, read by ``_lazy.attach``) names
+        # the module that defines each public name: a "lazy" edge, resolved on first use.
+        if self.context == ["module-level"] and not self.classes:
+            for value in node.values:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    target = value.value.partition(":")[0]
+                    if target in self.modules:
+                        self._add(target, value.lineno, "lazy")
+        self.generic_visit(node)
+
     def visit_Call(self, node: ast.Call) -> None:
         function = node.func
         name = function.id if isinstance(function, ast.Name) else getattr(function, "attr", "")
@@ -198,7 +211,7 @@ def offending_edges(imports: list[Import],
                     layers: dict[str, int]) -> dict[tuple[str, str], Offending]:
     """Every edge that points up the layers or whose target imports its source back."""
     by_edge: dict[tuple[str, str], list[Import]] = {}
-    for statement in (i for i in imports if i.kind != "face"):
+    for statement in (i for i in imports if i.kind not in ("face", "lazy")):
         by_edge.setdefault((statement.source, statement.target), []).append(statement)
     graph: dict[str, list[str]] = {}
     for source, target in sorted(by_edge):
@@ -251,13 +264,21 @@ def check(package: Path, exceptions: Path | None = EXCEPTIONS,
     failures += [f"STALE {source} -> {target} ({reason}): this edge no longer offends; "
                  f"remove it from {exceptions.name}"
                  for (source, target), reason in allowed.items() if (source, target) not in found]
-    return failures + _face_failures(imports, exceptions)
+    return failures + _face_failures(imports, exceptions, layers)
 
 
-def _face_failures(imports: list[Import], exceptions: Path | None) -> list[str]:
-    """Every ``__getattr__`` face edge must be listed under "faces", and every listed one used."""
+def _upward(edge: Import, layers: dict[str, int]) -> bool:
+    source, target = layer_of(edge.source, layers), layer_of(edge.target, layers)
+    return source is not None and target is not None and target > source
+
+
+def _face_failures(imports: list[Import], exceptions: Path | None,
+                   layers: dict[str, int] = LAYERS) -> list[str]:
+    """Every ``__getattr__`` face edge, and every lazy-table entry pointing up the layers,
+    must be listed under "faces"; every listed one must be used."""
     faces, problems = load_exceptions(exceptions, "faces") if exceptions else ({}, [])
-    used = {(i.source, i.target): i for i in imports if i.kind == "face"}
+    used = {(i.source, i.target): i for i in imports
+            if i.kind == "face" or (i.kind == "lazy" and _upward(i, layers))}
     problems += [f"NEW FACE {source} -> {target}: {i.path}:{i.line} resolves a name lazily in "
                  "__getattr__; list it under 'faces' with the 0.x path it keeps"
                  for (source, target), i in sorted(used.items()) if (source, target) not in faces]

@@ -6,9 +6,8 @@ Kept with their meaning: ``name``, ``verbose``, ``random_state``, ``refit``, ``s
 ``plots_visible`` make the pipeline's chart steps draw (see :func:`chart_renderer`). Moot
 in the hardened core, accepted and documented as no-ops: ``cache`` (every run uses one
 bounded step cache) and ``keep_datasets`` (a run never keeps dataset snapshots).
-``save_artifacts=False`` cannot be honoured by the store, which keeps a chain's fitted
-objects with it so that the chain can be replayed; it says so with a
-:class:`UserWarning`.
+``save_artifacts`` is a real policy of ``nirs4all.run``
+(:mod:`nirs4all.pipeline.artifact_policy`).
 See ``docs/migration-from-0.x.md``.
 """
 
@@ -23,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from nirs4all.pipeline.artifact_policy import artifact_policy
 
 __all__ = ["chart_renderer", "check_moot", "deprecated", "log_to_file", "resolve_workspace",
            "session_workspace", "show_charts"]
@@ -132,17 +133,12 @@ def check_moot(*, cache: Any, keep_datasets: Any, save_artifacts: Any) -> None:
     """Validate the 0.x keywords the hardened core makes moot (see the module docstring)."""
     if not isinstance(keep_datasets, bool):
         raise TypeError(f"keep_datasets must be True or False; got {keep_datasets!r}")
-    if not isinstance(save_artifacts, bool):
-        raise TypeError(f"save_artifacts must be True or False; got {save_artifacts!r}")
+    artifact_policy(save_artifacts)  # raises for a value that is no policy
     if cache is not None and not isinstance(cache, bool) and type(cache).__name__ != (
             "CacheConfig"):
         raise TypeError(f"cache must be None, a bool or a CacheConfig; got "
                         f"{type(cache).__name__} (it is accepted for 0.x scripts and has no "
                         "effect: every run uses one bounded step cache)")
-    if not save_artifacts:
-        warnings.warn("save_artifacts=False has no effect: the workspace stores every chain "
-                      "with its fitted objects, which its replay needs; pass workspace=None "
-                      "to write nothing", UserWarning, stacklevel=3)
 
 
 def _log_path(log_file: Any, workspace: Path | None, name: str) -> Path | None:

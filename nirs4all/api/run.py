@@ -18,9 +18,11 @@ from nirs4all.api._console import console
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
+from nirs4all.pipeline.artifact_policy import artifact_policy
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
+from nirs4all.pipeline.parallel import backend_context
 from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
 from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
@@ -177,10 +179,12 @@ def run(
     log_file: bool | str | Path | None = None,
     plots_visible: bool = False,
     save_charts: bool = False,
-    save_artifacts: bool = True,
+    save_artifacts: bool | str = True,
     cache: Any = None,
     keep_datasets: bool = True,
     workspace_path: str | Path | None = None,
+    backend: str | None = None,
+    scheduler: Any = None,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -232,9 +236,22 @@ def run(
         Draw the pipeline's chart steps: shown, and/or saved as PNGs in the workspace's
         ``charts/`` folder (see :mod:`nirs4all.pipeline._charts`); also recorded in
         ``RunResult.chart_options``. Without them a chart step does nothing.
-    save_artifacts, cache, keep_datasets, workspace_path
+    save_artifacts : {True, "refit", "all", False}
+        Which fitted objects the workspace keeps (:mod:`nirs4all.pipeline.artifact_policy`):
+        ``True`` (default) is ``"refit"``, the objects of every chain refitted on all
+        training rows, so each stays replayable; ``"all"`` also every CV fold's; ``False``
+        none. Predictions and chains are stored in every case.
+    cache, keep_datasets, workspace_path
         0.x keywords: see :mod:`nirs4all.api._legacy_kwargs` (``workspace_path`` is the
         deprecated spelling of ``workspace``).
+    backend : {"loky", "dask", "threading", "multiprocessing"}, optional
+        Where parallel variants run (default: joblib's backend in force, see
+        ``joblib.parallel_config``). ``"dask"`` runs them on a ``distributed`` cluster
+        (``pip install "nirs4all[dask]"``; ``n_jobs`` then defaults to every worker core);
+        this process alone writes the workspace. Results are identical to ``n_jobs=1``.
+    scheduler : str or distributed.Client, optional
+        With ``backend="dask"``: the scheduler's address (``"tcp://host:8786"``) or a
+        client; default the current client.
 
     Returns
     -------
@@ -245,15 +262,19 @@ def run(
                         f"True or False; got {continue_on_error!r}")
     workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
+    policy = artifact_policy(save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
     path = _workspace_path(workspace)
     charts = legacy.chart_renderer(save_charts, plots_visible, path, name)
-    with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
+    if backend == "dask" and n_jobs == 1:
+        n_jobs = -1
+    with console(verbose), legacy.log_to_file(log_file, path, name, verbose), \
+            backend_context(backend, scheduler):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=continue_on_error,
                       bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
-                      charts=charts)
+                      charts=charts, policy=policy)
     legacy.show_charts(charts)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
@@ -271,7 +292,6 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
     progress = _Progress(len(prepared), bar, ds.name)
 
     def on_outcome(outcome: VariantOutcome) -> None:
-        progress.update(outcome)
         if session is not None:
             session.add(outcome)
         if verbose >= 2:
@@ -283,7 +303,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
             restore=None if passes is None else passes.for_dataset(ds),
-            continue_on_error=go_on, charts=charts)
+            continue_on_error=go_on, charts=charts, on_progress=progress.update)
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)
@@ -293,7 +313,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
          workspace: str | Path | None, go_on: bool | None = None, bar: bool = False,
-         charts: Any = None) -> RunResult:
+         charts: Any = None, policy: str = "refit") -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
@@ -306,7 +326,7 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     with ExitStack() as stack:
         session, passes = (None, None) if path is None else _session(
             stack, path, name, prepared, datasets, seed,
-            {"refit": refit, "max_variants": max_variants})
+            {"refit": refit, "max_variants": max_variants}, policy)
         outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
                                         n_jobs=n_jobs, verbose=verbose, session=session,
                                         passes=passes, go_on=go_on, bar=bar, start=start,
@@ -352,7 +372,7 @@ def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset
 
 
 def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVariant],
-             datasets: list[SpectroDataset], seed: int, config: dict,
+             datasets: list[SpectroDataset], seed: int, config: dict, policy: str = "refit",
              ) -> tuple[RunSession, StoredPasses]:
     """Open the workspace and the run's write session (``stack`` closes both, in order),
     and the passes of the run stored already."""
@@ -361,7 +381,7 @@ def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVar
     store = stack.enter_context(workspace.open(path))
     spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
     session = stack.enter_context(store.session(name, spec_json=spec_json, datasets=datasets,
-                                                seed=seed, config=config))
+                                                seed=seed, config=config, artifacts=policy))
     passes = StoredPasses(store, session.run_id, seed)
     if passes:
         logger.info("run %s resumes: %d pass(es) are stored already and are not computed "

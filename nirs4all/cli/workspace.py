@@ -46,6 +46,11 @@ def _info(args: argparse.Namespace) -> int:
 def _runs(args: argparse.Namespace) -> int:
     from nirs4all import workspace
 
+    if args.delete:
+        with workspace.open(args.workspace) as ws:
+            data = vars(ws.delete_run(args.delete))
+        emit(data, args.json, [f"{k}: {v}" for k, v in data.items()])
+        return EXIT_OK
     with workspace.open(args.workspace, read_only=True) as ws:
         rows = ws.sql(
             "SELECT r.run_id, r.name, r.status, r.seed, r.attempts, r.created_at, r.error, "
@@ -170,7 +175,10 @@ def add_commands(commands: Any) -> None:
         return cmd
 
     command("info", _info, "row counts, size, schema version and the last run's counters")
-    command("runs", _runs, "list the runs, with why a failed run failed")
+    runs = command("runs", _runs, "list the runs, with why a failed run failed (or delete one)")
+    runs.add_argument("--delete", metavar="RUN_ID",
+                      help="delete this run (its full id: --json lists them), the chains and "
+                           "predictions no other run needs and their artifact files")
     top = command("top", _top, "the best chains of each dataset by pooled CV score")
     top.add_argument("-n", type=int, default=10, help="how many per dataset")
     top.add_argument("--dataset", help="only this dataset: its name or a hash prefix")

@@ -3,8 +3,9 @@
 1. The spec is expanded into variants (generators seeded from the run's seed) and each
    variant is parsed and identified by the SHA-256 of its canonical JSON.
 2. CV pass: every variant runs its cross-validation folds, fanned out with joblib in
-   contiguous chunks (variants that share a prefix land in the same chunk and share its
-   computation through the step cache). Results come back in input order. BLAS sums in
+   contiguous tasks, a few per worker (:mod:`nirs4all.pipeline.parallel`: variants that
+   share a prefix land in the same task and share its computation through the step
+   cache). Results come back in input order. BLAS sums in
    an order that depends on its thread count, so variants always run with one BLAS
    thread: the bits do not depend on ``n_jobs``.
 3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from joblib import Parallel, cpu_count, delayed
+from joblib import effective_n_jobs
 from threadpoolctl import threadpool_limits
 
 from nirs4all.data.dataset import SpectroDataset
@@ -34,6 +35,7 @@ from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
 from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
+from nirs4all.pipeline.parallel import run_tasks
 from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.spelling import normalize_spelling
@@ -176,22 +178,15 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     )
 
 
-def _run_chunk(chunk: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset,
-               seed: int, trace: bool, plan: dict[str, dict[int, SweepMember]],
-               go_on: bool = False, charts: Renderer | None = None,
-               ) -> tuple[list[VariantOutcome], dict[str, int]]:
-    cache = StepCache(CACHE_BYTES)
-    with threadpool_limits(limits=1):
-        outcomes = [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final,
-                                    cache=cache, trace=trace, continue_on_error=go_on,
-                                    nested=plan.get(v.pipeline_id), charts=charts)
-                    for v, final in chunk]
-    return outcomes, cache.stats()
-
-
-def _chunks(items: list, n: int) -> list[list]:
-    size = max(1, -(-len(items) // n))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
+              dataset: SpectroDataset, seed: int, trace: bool,
+              plan: dict[str, dict[int, SweepMember]], go_on: bool,
+              charts: Renderer | None = None) -> list[VariantOutcome]:
+    """One parallel task: the CV pass of a contiguous slice of variants (in a worker)."""
+    return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
+                            trace=trace, continue_on_error=go_on,
+                            nested=plan.get(v.pipeline_id), charts=charts)
+            for v, final in items]
 
 
 def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
@@ -209,15 +204,18 @@ Restore = Callable[[PreparedVariant, str, bool], VariantOutcome | None]
 def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, seed: int,
              n_workers: int, restore: Restore, trace: bool,
              chunk_stats: list[Callable[[], dict[str, int]]],
-             plan: dict[str, dict[int, SweepMember]],
-             go_on: bool = False, charts: Renderer | None = None,
+             plan: dict[str, dict[int, SweepMember]], go_on: bool = False,
+             on_arrival: Callable[[VariantOutcome], None] | None = None,
+             charts: Renderer | None = None,
              ) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
-    the store, or computed (serially, or by joblib in contiguous chunks)."""
+    the store, or computed (serially, or in parallel tasks: :mod:`.parallel`).
+    ``on_arrival`` sees each computed outcome of a parallel pass when its task is done."""
     restored = [restore(v, "cv", final) for v, final in jobs]
     missing = [job for job, done in zip(jobs, restored, strict=True) if done is None]
-    n_workers = min(n_workers, len(missing))
+    n_workers = min(effective_n_jobs(n_workers), len(missing))
     if n_workers <= 1:
+        on_arrival = None
         cache = StepCache(CACHE_BYTES)
         chunk_stats.append(cache.stats)  # read when the pass is over
         computed: Iterator[VariantOutcome] = (
@@ -227,12 +225,11 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
             for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
-            results = Parallel(n_jobs=n_workers, return_as="generator")(
-                delayed(_run_chunk)(chunk, dataset, seed, trace, plan, go_on, charts)
-                for chunk in _chunks(missing, n_workers))
-            for chunk_outcomes, chunk_stat in results:
-                chunk_stats.append(lambda stat=chunk_stat: stat)
-                yield from chunk_outcomes
+            for outcome, delta in run_tasks(_run_task, missing,
+                                            (dataset, seed, trace, plan, go_on, charts),
+                                            n_workers=n_workers, on_arrival=on_arrival):
+                chunk_stats.append(lambda stat=delta: stat)
+                yield outcome
         computed = in_order()
     with threadpool_limits(limits=1):
         for done in restored:
@@ -266,6 +263,7 @@ def run_variants(
     restore: Restore | None = None,
     continue_on_error: bool | None = False,
     charts: Renderer | None = None,
+    on_progress: Callable[[VariantOutcome], None] | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -278,7 +276,11 @@ def run_variants(
     :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on: with
     ``True`` whatever fails, with ``None`` unless every variant fails (then the first
     failure is raised, once every failure is recorded); ``False`` raises at the first one.
-    ``charts`` draws the chart steps (None: they do nothing).
+    ``charts`` draws the chart steps (None: they do nothing). ``on_progress`` is called once
+    per outcome as soon as it exists: in completion order when variants run in parallel (a
+    progress bar), before ``on_outcome`` otherwise. The joblib backend in force
+    (``joblib.parallel_config``) decides where the parallel tasks run; ``n_jobs=-1`` uses
+    every worker it has.
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -286,8 +288,6 @@ def run_variants(
     check_model_types(dataset, [v.steps for v in variants])
     restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
-    wanted = n_jobs if n_jobs > 0 else max(1, cpu_count() + 1 + n_jobs)  # -1: every core
-    n_workers = max(1, min(wanted, len(jobs)))
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
              "cache_bytes_saved": 0}
     outcomes: list[VariantOutcome] = []
@@ -300,8 +300,17 @@ def run_variants(
     chunk_stats: list[Callable[[], dict[str, int]]] = []
     plan = sweep_plan(variants)
     go_on = continue_on_error is not False
-    for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            plan, go_on, charts):
+    arrived: set[int] = set()
+
+    def arrival(outcome: VariantOutcome) -> None:
+        arrived.add(id(outcome))
+        if on_progress is not None:
+            on_progress(outcome)
+
+    for outcome in _cv_pass(jobs, dataset, seed, n_jobs, restore, trace, chunk_stats,
+                            plan, go_on, arrival, charts):
+        if on_progress is not None and id(outcome) not in arrived:
+            on_progress(outcome)
         collect(outcome)
     if continue_on_error is None:
         _raise_if_all_failed(outcomes, "every variant")
@@ -325,6 +334,8 @@ def run_variants(
                                                    continue_on_error=go_on, tuned=tuned,
                                                    charts=charts)
                 restored += refitted.restored
+                if on_progress is not None:
+                    on_progress(refitted)
                 collect(refitted)
                 if continue_on_error is None:  # a winner without its final model is no result
                     _raise_if_all_failed([refitted], "the refit of the best variant")

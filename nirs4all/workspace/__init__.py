@@ -15,66 +15,48 @@ writes. ::
 from __future__ import annotations
 
 from os import PathLike
+from typing import TYPE_CHECKING
 
-from nirs4all.workspace._persist import PersistResult
-from nirs4all.workspace.errors import (
-    AmbiguousSelectorError,
-    ArtifactIntegrityError,
-    ArtifactSerializationError,
-    ChainNotFoundError,
-    DuplicateKeyError,
-    IdentityConflictError,
-    LegacyImportError,
-    PredictionConflictError,
-    ReadOnlyQueryError,
-    UntrustedArtifactError,
-    WorkspaceCorruptError,
-    WorkspaceError,
-    WorkspaceLockedError,
-    WorkspaceNotFoundError,
-    WorkspaceStorageError,
-    WorkspaceVersionError,
-)
-from nirs4all.workspace.legacy import MigrationReport, migrate_legacy
-from nirs4all.workspace.runs import run_identity
-from nirs4all.workspace.serialization import (
-    SerializedArtifact,
-    serialize_artifact,
-    trusted_types,
-)
-from nirs4all.workspace.session import RunSession
-from nirs4all.workspace.store import GcReport, Workspace
+from nirs4all._lazy import attach
 
-__all__ = [
-    "AmbiguousSelectorError",
-    "ArtifactIntegrityError",
-    "ArtifactSerializationError",
-    "ChainNotFoundError",
-    "DuplicateKeyError",
-    "GcReport",
-    "IdentityConflictError",
-    "LegacyImportError",
-    "MigrationReport",
-    "PersistResult",
-    "PredictionConflictError",
-    "ReadOnlyQueryError",
-    "RunSession",
-    "SerializedArtifact",
-    "UntrustedArtifactError",
-    "Workspace",
-    "WorkspaceCorruptError",
-    "WorkspaceError",
-    "WorkspaceLockedError",
-    "WorkspaceNotFoundError",
-    "WorkspaceStorageError",
-    "WorkspaceVersionError",
-    "migrate_legacy",
-    "open",
-    "run_identity",
-    "serialize_artifact",
-    "trusted_types",
-]
+if TYPE_CHECKING:
+    from nirs4all.workspace.store import Workspace
 
+# Public name -> the module defining it ("module:name" for an alias); imported on first use.
+_EXPORTS = {
+    "AmbiguousSelectorError": "nirs4all.workspace.errors",
+    "ArtifactIntegrityError": "nirs4all.workspace.errors",
+    "ArtifactSerializationError": "nirs4all.workspace.errors",
+    "ChainNotFoundError": "nirs4all.workspace.errors",
+    "DeleteReport": "nirs4all.workspace._delete",
+    "DuplicateKeyError": "nirs4all.workspace.errors",
+    "GcReport": "nirs4all.workspace.store",
+    "IdentityConflictError": "nirs4all.workspace.errors",
+    "LegacyImportError": "nirs4all.workspace.errors",
+    "migrate_legacy": "nirs4all.workspace.legacy",
+    "MigrationReport": "nirs4all.workspace.legacy",
+    "PersistResult": "nirs4all.workspace._persist",
+    "PredictionConflictError": "nirs4all.workspace.errors",
+    "ReadOnlyQueryError": "nirs4all.workspace.errors",
+    "run_identity": "nirs4all.workspace.runs",
+    "RunNotFoundError": "nirs4all.workspace._delete",
+    "RunSession": "nirs4all.workspace.session",
+    "serialize_artifact": "nirs4all.workspace.serialization",
+    "SerializedArtifact": "nirs4all.workspace.serialization",
+    "trusted_types": "nirs4all.workspace.serialization",
+    "UntrustedArtifactError": "nirs4all.workspace.errors",
+    "Workspace": "nirs4all.workspace.store",
+    "WorkspaceCorruptError": "nirs4all.workspace.errors",
+    "WorkspaceError": "nirs4all.workspace.errors",
+    "WorkspaceLockedError": "nirs4all.workspace.errors",
+    "WorkspaceNotFoundError": "nirs4all.workspace.errors",
+    "WorkspaceStorageError": "nirs4all.workspace.errors",
+    "WorkspaceVersionError": "nirs4all.workspace.errors",
+}
+
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
+
+__all__ = [*_EXPORTS, "open"]
 
 def open(
     path: str | PathLike[str],
@@ -114,5 +96,7 @@ def open(
         If the file system refuses the folder or a file (read-only, permission denied, full
         disk); nothing is left behind.
     """
+    from nirs4all.workspace.store import Workspace
+
     return Workspace(path, read_only=read_only, lock_timeout=lock_timeout,
                      artifact_format=artifact_format)

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline.artifact_policy import artifact_policy, keep_artifacts
 from nirs4all.pipeline.records import VariantOutcome
 
 if TYPE_CHECKING:
@@ -89,11 +90,13 @@ class RunSession:
 
     def __init__(self, workspace: SessionStore, name: str, *, spec_json: str,
                  datasets: Sequence[SpectroDataset], seed: int,
-                 config: Mapping[str, Any] | None = None, batch: int = DEFAULT_BATCH) -> None:
+                 config: Mapping[str, Any] | None = None, batch: int = DEFAULT_BATCH,
+                 artifacts: str = "refit") -> None:
         if batch < 1:
             raise ValueError(f"batch must be at least 1 variant pass; got {batch}")
         self.workspace = workspace
         self.batch = int(batch)
+        self.artifacts = artifact_policy(artifacts)  # which fitted objects are kept
         self.run_id = workspace.begin_run(name or "run", spec_json=spec_json,
                                           datasets=datasets, seed=seed, config=config)
         self.written: dict[str, Any] = dict.fromkeys(WRITE_COUNTERS, 0)
@@ -110,7 +113,7 @@ class RunSession:
         """Queue an outcome; a full batch is written at once (restored outcomes are not)."""
         if outcome.restored:  # read from this store: nothing to write
             return
-        self._pending.append(outcome)
+        self._pending.append(keep_artifacts(outcome, self.artifacts))
         if len(self._pending) >= self.batch:
             self.flush()
 

@@ -37,6 +37,7 @@ from nirs4all.pipeline.records import (
 )
 from nirs4all.workspace import _flags, queries
 from nirs4all.workspace import runs as _runs
+from nirs4all.workspace._delete import DeleteReport, delete_run_rows
 from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
 from nirs4all.workspace._trials import read_trials
@@ -178,14 +179,16 @@ class Workspace:
 
     def session(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
                 seed: int, config: Mapping[str, Any] | None = None,
-                batch: int = DEFAULT_BATCH) -> RunSession:
+                batch: int = DEFAULT_BATCH, artifacts: str = "refit") -> RunSession:
         """Start (or resume) a run and return its write session (see :mod:`.session`).
 
-        Parameters are those of :meth:`begin_run`, and ``batch``: variant passes written
-        per transaction. Use it as ``with ws.session(...) as s: s.add(outcome)``.
+        Parameters are those of :meth:`begin_run`, ``batch`` (variant passes written per
+        transaction) and ``artifacts`` (the fitted objects kept:
+        :mod:`nirs4all.pipeline.artifact_policy`). Use it as
+        ``with ws.session(...) as s: s.add(outcome)``.
         """
         return RunSession(self, name, spec_json=spec_json, datasets=datasets, seed=seed,
-                          config=config, batch=batch)
+                          config=config, batch=batch, artifacts=artifacts)
 
     @_typed("recording a run's lineage")
     def record_lineage(self, run_id: str, **lineage: str | None) -> None:
@@ -331,6 +334,15 @@ class Workspace:
             path.unlink()
             files += 1
         return GcReport(rows_removed=len(removed), files_removed=files, bytes_freed=freed)
+
+    @_typed("deleting a run")
+    def delete_run(self, run_id: str) -> DeleteReport:
+        """Delete a run, the chains and predictions no other run needs (one transaction,
+        see :mod:`._delete`), then :meth:`gc` the files; ``RunNotFoundError`` if unknown."""
+        removed = delete_run_rows(self._writable(), run_id)
+        freed = self.gc()
+        return DeleteReport(run_id, *removed, freed.rows_removed, freed.files_removed,
+                            freed.bytes_freed)
 
     # -- queries ----------------------------------------------------------------------------
 

@@ -32,12 +32,11 @@ def _pipeline(*models):
 
 
 def test_run_accepts_the_07_keywords_together(data, tmp_path):
-    with pytest.warns(UserWarning, match="save_artifacts=False has no effect"):
-        result = nirs4all.run(
-            _pipeline(PLSRegression(2)), data, name="demo", verbose=0, plots_visible=True,
-            save_artifacts=False, save_charts=True, cache=None, workspace=tmp_path,
-            refit=True, continue_on_error=False, keep_datasets=True,
-            show_progress_bar=False, log_file=False, random_state=3)
+    result = nirs4all.run(
+        _pipeline(PLSRegression(2)), data, name="demo", verbose=0, plots_visible=True,
+        save_artifacts=False, save_charts=True, cache=None, workspace=tmp_path,
+        refit=True, continue_on_error=False, keep_datasets=True,
+        show_progress_bar=False, log_file=False, random_state=3)
     assert result.name == "demo"
     assert result.seed == 3
     assert result.chart_options == {"plots_visible": True, "save_charts": True}

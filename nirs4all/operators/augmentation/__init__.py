@@ -11,98 +11,53 @@ cm-1) take the axis through ``fit(X, y=None, wavelengths=None)``.
 as aliases of :class:`BaselineShift` and :class:`Mixup`.
 """
 
-from nirs4all.operators.augmentation._instrument import (
-    BatchEffectAugmenter,
-    DeadBandAugmenter,
-    HeteroscedasticNoiseAugmenter,
-    InstrumentalBroadeningAugmenter,
-    PathLengthAugmenter,
-)
-from nirs4all.operators.augmentation._local import (
-    BandMasking,
-    BandPerturbation,
-    GaussianSmoothingJitter,
-    LocalClipping,
-    UnsharpSpectralMask,
-)
-from nirs4all.operators.augmentation._local_mixup import LocalMixupAugmenter
-from nirs4all.operators.augmentation._mixup import Mixup
-from nirs4all.operators.augmentation._noise import GaussianNoise
-from nirs4all.operators.augmentation._noise_models import (
-    ChannelDropout,
-    GaussianAdditiveNoise,
-    MultiplicativeNoise,
-    SpikeNoise,
-)
-from nirs4all.operators.augmentation._physics import (
-    DetectorRollOffAugmenter,
-    EdgeArtifactsAugmenter,
-    EMSCDistortionAugmenter,
-    StrayLightAugmenter,
-    TemperatureAugmenter,
-)
-from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_Translate
-from nirs4all.operators.augmentation._sample_effects import MoistureAugmenter, ParticleSizeAugmenter
-from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
-from nirs4all.operators.augmentation._scatter_models import ScatterSimulationMSC
-from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
-from nirs4all.operators.augmentation._splines import (
-    Spline_Curve_Simplification,
-    Spline_Smoothing,
-    Spline_X_Perturbations,
-    Spline_X_Simplification,
-    Spline_Y_Perturbations,
-)
-from nirs4all.operators.augmentation._warps import (
-    LocalWavelengthWarp,
-    PolynomialBaselineDrift,
-    SmoothMagnitudeWarp,
-    WavelengthStretch,
-)
+from nirs4all._lazy import attach
 
-LinearBaselineDrift = BaselineShift
-MixupAugmenter = Mixup
+# Public name -> the module defining it ("module:name" for an alias); imported on first use.
+_EXPORTS = {
+    "BandMasking": "nirs4all.operators.augmentation._local",
+    "BandPerturbation": "nirs4all.operators.augmentation._local",
+    "BaselineShift": "nirs4all.operators.augmentation._shift",
+    "BatchEffectAugmenter": "nirs4all.operators.augmentation._instrument",
+    "ChannelDropout": "nirs4all.operators.augmentation._noise_models",
+    "DeadBandAugmenter": "nirs4all.operators.augmentation._instrument",
+    "DetectorRollOffAugmenter": "nirs4all.operators.augmentation._physics",
+    "EdgeArtifactsAugmenter": "nirs4all.operators.augmentation._physics",
+    "EMSCDistortionAugmenter": "nirs4all.operators.augmentation._physics",
+    "GaussianAdditiveNoise": "nirs4all.operators.augmentation._noise_models",
+    "GaussianNoise": "nirs4all.operators.augmentation._noise",
+    "GaussianSmoothingJitter": "nirs4all.operators.augmentation._local",
+    "HeteroscedasticNoiseAugmenter": "nirs4all.operators.augmentation._instrument",
+    "InstrumentalBroadeningAugmenter": "nirs4all.operators.augmentation._instrument",
+    "LinearBaselineDrift": "nirs4all.operators.augmentation._shift:BaselineShift",
+    "LocalClipping": "nirs4all.operators.augmentation._local",
+    "LocalMixupAugmenter": "nirs4all.operators.augmentation._local_mixup",
+    "LocalWavelengthWarp": "nirs4all.operators.augmentation._warps",
+    "Mixup": "nirs4all.operators.augmentation._mixup",
+    "MixupAugmenter": "nirs4all.operators.augmentation._mixup:Mixup",
+    "MoistureAugmenter": "nirs4all.operators.augmentation._sample_effects",
+    "MultiplicativeNoise": "nirs4all.operators.augmentation._noise_models",
+    "MultiplicativeScatter": "nirs4all.operators.augmentation._scatter",
+    "ParticleSizeAugmenter": "nirs4all.operators.augmentation._sample_effects",
+    "PathLengthAugmenter": "nirs4all.operators.augmentation._instrument",
+    "PolynomialBaselineDrift": "nirs4all.operators.augmentation._warps",
+    "Random_X_Operation": "nirs4all.operators.augmentation._random",
+    "Rotate_Translate": "nirs4all.operators.augmentation._random",
+    "ScatterSimulationMSC": "nirs4all.operators.augmentation._scatter_models",
+    "SmoothMagnitudeWarp": "nirs4all.operators.augmentation._warps",
+    "SpikeNoise": "nirs4all.operators.augmentation._noise_models",
+    "Spline_Curve_Simplification": "nirs4all.operators.augmentation._splines",
+    "Spline_Smoothing": "nirs4all.operators.augmentation._splines",
+    "Spline_X_Perturbations": "nirs4all.operators.augmentation._splines",
+    "Spline_X_Simplification": "nirs4all.operators.augmentation._splines",
+    "Spline_Y_Perturbations": "nirs4all.operators.augmentation._splines",
+    "StrayLightAugmenter": "nirs4all.operators.augmentation._physics",
+    "TemperatureAugmenter": "nirs4all.operators.augmentation._physics",
+    "UnsharpSpectralMask": "nirs4all.operators.augmentation._local",
+    "WavelengthShift": "nirs4all.operators.augmentation._shift",
+    "WavelengthStretch": "nirs4all.operators.augmentation._warps",
+}
 
-__all__ = [
-    "BandMasking",
-    "BandPerturbation",
-    "BaselineShift",
-    "BatchEffectAugmenter",
-    "ChannelDropout",
-    "DeadBandAugmenter",
-    "DetectorRollOffAugmenter",
-    "EMSCDistortionAugmenter",
-    "EdgeArtifactsAugmenter",
-    "GaussianAdditiveNoise",
-    "GaussianNoise",
-    "GaussianSmoothingJitter",
-    "HeteroscedasticNoiseAugmenter",
-    "InstrumentalBroadeningAugmenter",
-    "LinearBaselineDrift",
-    "LocalClipping",
-    "LocalMixupAugmenter",
-    "LocalWavelengthWarp",
-    "Mixup",
-    "MixupAugmenter",
-    "MoistureAugmenter",
-    "MultiplicativeNoise",
-    "MultiplicativeScatter",
-    "ParticleSizeAugmenter",
-    "PathLengthAugmenter",
-    "PolynomialBaselineDrift",
-    "Random_X_Operation",
-    "Rotate_Translate",
-    "ScatterSimulationMSC",
-    "SmoothMagnitudeWarp",
-    "SpikeNoise",
-    "Spline_Curve_Simplification",
-    "Spline_Smoothing",
-    "Spline_X_Perturbations",
-    "Spline_X_Simplification",
-    "Spline_Y_Perturbations",
-    "StrayLightAugmenter",
-    "TemperatureAugmenter",
-    "UnsharpSpectralMask",
-    "WavelengthShift",
-    "WavelengthStretch",
-]
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
+
+__all__ = [*_EXPORTS]

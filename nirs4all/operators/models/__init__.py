@@ -16,58 +16,38 @@ Classification: :class:`PLSDA`, :class:`OPLSDA`.
 Regressors that declare a nested parameter (``_nested_param_ = "n_components"``) predict
 every smaller model from one fit with :meth:`predict_nested`; see ``_latent.py``.
 
-Stacking at the model step: :class:`MetaModel` with :class:`StackingConfig`,
-:class:`CoverageStrategy` and :class:`BranchScope` (``meta.py``).
-
 The 0.x path ``nirs4all.operators.models.sklearn`` re-exports the same classes.
 """
 
-from nirs4all.operators.models._diagnostics import PLSDiagnosticsMixin
-from nirs4all.operators.models._ikpls import IKPLS
-from nirs4all.operators.models._interval_pls import IntervalPLS
-from nirs4all.operators.models._kernel_pls import KernelPLS
-from nirs4all.operators.models._kopls import KOPLS
-from nirs4all.operators.models._lwpls import LWPLS
-from nirs4all.operators.models._mbpls import MBPLS
-from nirs4all.operators.models._nipals import PLSFactors, nipals_pls
-from nirs4all.operators.models._opls import OPLS, OPLSDA
-from nirs4all.operators.models._pcr import PCR
-from nirs4all.operators.models._pls import PLS
-from nirs4all.operators.models._plsda import PLSDA
-from nirs4all.operators.models._recursive_pls import RecursivePLS
-from nirs4all.operators.models._robust_pls import RobustPLS
-from nirs4all.operators.models._simpls import SIMPLS
-from nirs4all.operators.models._sparse_pls import SparsePLS
-from nirs4all.operators.models.meta import (
-    BranchScope,
-    CoverageStrategy,
-    MetaModel,
-    PredictionCombiner,
-    StackingConfig,
-)
+from nirs4all._lazy import attach
 
-__all__ = [
-    "IKPLS",
-    "KOPLS",
-    "LWPLS",
-    "MBPLS",
-    "OPLS",
-    "OPLSDA",
-    "PCR",
-    "PLS",
-    "PLSDA",
-    "SIMPLS",
-    "BranchScope",
-    "CoverageStrategy",
-    "IntervalPLS",
-    "KernelPLS",
-    "MetaModel",
-    "PLSDiagnosticsMixin",
-    "PLSFactors",
-    "PredictionCombiner",
-    "RecursivePLS",
-    "RobustPLS",
-    "SparsePLS",
-    "StackingConfig",
-    "nipals_pls",
-]
+# Public name -> the module defining it ("module:name" for an alias); imported on first use.
+_EXPORTS = {
+    "BranchScope": "nirs4all.operators.models.meta",
+    "CoverageStrategy": "nirs4all.operators.models.meta",
+    "IKPLS": "nirs4all.operators.models._ikpls",
+    "IntervalPLS": "nirs4all.operators.models._interval_pls",
+    "KernelPLS": "nirs4all.operators.models._kernel_pls",
+    "KOPLS": "nirs4all.operators.models._kopls",
+    "LWPLS": "nirs4all.operators.models._lwpls",
+    "MBPLS": "nirs4all.operators.models._mbpls",
+    "MetaModel": "nirs4all.operators.models.meta",
+    "nipals_pls": "nirs4all.operators.models._nipals",
+    "OPLS": "nirs4all.operators.models._opls",
+    "OPLSDA": "nirs4all.operators.models._opls",
+    "PCR": "nirs4all.operators.models._pcr",
+    "PLS": "nirs4all.operators.models._pls",
+    "PLSDA": "nirs4all.operators.models._plsda",
+    "PLSDiagnosticsMixin": "nirs4all.operators.models._diagnostics",
+    "PLSFactors": "nirs4all.operators.models._nipals",
+    "PredictionCombiner": "nirs4all.operators.models.meta",
+    "RecursivePLS": "nirs4all.operators.models._recursive_pls",
+    "RobustPLS": "nirs4all.operators.models._robust_pls",
+    "SIMPLS": "nirs4all.operators.models._simpls",
+    "SparsePLS": "nirs4all.operators.models._sparse_pls",
+    "StackingConfig": "nirs4all.operators.models.meta",
+}
+
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
+
+__all__ = [*_EXPORTS]

@@ -12,29 +12,24 @@
 used by nirs4all 0.7 and remain as aliases of the same classes.
 """
 
-from nirs4all.operators.splitters._binned import BinnedStratifiedGroupKFold, KBinsStratifiedSplitter
-from nirs4all.operators.splitters._grouped import GroupedSplitter
-from nirs4all.operators.splitters._kennard_stone import SPXY, KennardStone
-from nirs4all.operators.splitters._kmeans import KMeansSplitter
-from nirs4all.operators.splitters._split import SPlitSplitter
-from nirs4all.operators.splitters._spxy_fold import SPXYGFold
-from nirs4all.operators.splitters._systematic import SystematicCircularSplitter
+from nirs4all._lazy import attach
 
-KennardStoneSplitter = KennardStone
-SPXYSplitter = SPXY
-GroupedSplitterWrapper = GroupedSplitter
+# Public name -> the module defining it ("module:name" for an alias); imported on first use.
+_EXPORTS = {
+    "SPXY": "nirs4all.operators.splitters._kennard_stone",
+    "BinnedStratifiedGroupKFold": "nirs4all.operators.splitters._binned",
+    "GroupedSplitter": "nirs4all.operators.splitters._grouped",
+    "GroupedSplitterWrapper": "nirs4all.operators.splitters._grouped:GroupedSplitter",
+    "KBinsStratifiedSplitter": "nirs4all.operators.splitters._binned",
+    "KMeansSplitter": "nirs4all.operators.splitters._kmeans",
+    "KennardStone": "nirs4all.operators.splitters._kennard_stone",
+    "KennardStoneSplitter": "nirs4all.operators.splitters._kennard_stone:KennardStone",
+    "SPXYGFold": "nirs4all.operators.splitters._spxy_fold",
+    "SPXYSplitter": "nirs4all.operators.splitters._kennard_stone:SPXY",
+    "SPlitSplitter": "nirs4all.operators.splitters._split",
+    "SystematicCircularSplitter": "nirs4all.operators.splitters._systematic",
+}
 
-__all__ = [
-    "SPXY",
-    "BinnedStratifiedGroupKFold",
-    "GroupedSplitter",
-    "GroupedSplitterWrapper",
-    "KBinsStratifiedSplitter",
-    "KMeansSplitter",
-    "KennardStone",
-    "KennardStoneSplitter",
-    "SPXYGFold",
-    "SPXYSplitter",
-    "SPlitSplitter",
-    "SystematicCircularSplitter",
-]
+__getattr__, __dir__ = attach(__name__, _EXPORTS)
+
+__all__ = [*_EXPORTS]

@@ -236,3 +236,21 @@ def test_getattr_inside_a_class_is_an_ordinary_function_level_import(tmp_path: P
     package = _package(tmp_path, _with({"data/lazy.py": method}))
     failures = check_imports.check(package, exceptions=_faces(tmp_path, []))
     assert any(f.startswith("NEW pkg.data.lazy -> pkg.api") for f in failures)
+
+
+LAZY = ('_EXPORTS = {"load": "pkg.data.loading", "Runner": "pkg.api.run:run"}\n'
+        "__getattr__, __dir__ = attach(__name__, _EXPORTS)\n")
+
+
+def test_a_lazy_table_entry_pointing_up_the_layers_must_be_listed_as_a_face(tmp_path: Path,
+                                                                           ) -> None:
+    package = _package(tmp_path, _with({"data/__init__.py": LAZY}))
+    kinds = {(i.target, i.kind) for i in check_imports.collect(package)
+             if i.source == "pkg.data"}
+    assert kinds == {("pkg.data.loading", "lazy"), ("pkg.api.run", "lazy")}
+    failures = check_imports.check(package, exceptions=_faces(tmp_path, []))
+    assert failures == [f for f in failures if f.startswith("NEW FACE pkg.data -> pkg.api.run")]
+    assert len(failures) == 1  # the downward entry needs no listing
+    listed = _faces(tmp_path, [{"from": "pkg.data", "to": "pkg.api.run",
+                                "reason": "0.x path pkg.data.Runner"}])
+    assert check_imports.check(package, exceptions=listed) == []
