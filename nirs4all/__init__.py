@@ -8,6 +8,7 @@ import logging
 
 from nirs4all._version import __version__
 from nirs4all.api import PredictResult, RunResult, predict, run
+from nirs4all.api.explain import explain
 from nirs4all.api.retrain import retrain
 from nirs4all.api.runner_compat import PipelineConfigs, PipelineRunner
 from nirs4all.api.session import Session, load_session, session
@@ -27,6 +28,7 @@ __all__ = [
     "RunResult",
     "Session",
     "__version__",
+    "explain",
     "framework",
     "generate",
     "is_gpu_available",

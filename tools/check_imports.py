@@ -36,7 +36,7 @@ LAYERS = {
     "data": 1, "operators": 1, "synthesis": 1,
     "pipeline": 2, "controllers": 2,
     "workspace": 3,
-    "api": 4, "sklearn": 4,
+    "api": 4, "sklearn": 4, "explanation": 4,
     "viz": 5, "visualization": 5, "cli": 5, "cli_workspace": 5,
     "": 6,
 }

@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import (
+    ChainRecord,
+    PredictionRecord,
+    SampleFlag,
+    TrialRecord,
+    VariantOutcome,
+)
 from nirs4all.pipeline.runner import PreparedVariant
 from nirs4all.workspace._chains import chain_record  # rows -> records, as the resolver does
 
@@ -60,6 +66,8 @@ class StoredPasses:
         self.dataset: SpectroDataset | None = None
         self._chains: dict[str, list[ChainRecord]] = {}
         self._records: dict[str, list[PredictionRecord]] = {}
+        self._trials: dict[str, tuple[TrialRecord, ...]] = {}
+        self._flags: dict[str, list[SampleFlag]] = {}
 
     def __bool__(self) -> bool:
         return bool(self.done)
@@ -69,7 +77,7 @@ class StoredPasses:
         self.dataset = dataset
         dataset_hash = dataset.content_hash()
         pipelines = sorted({p for p, d, _ in self.done if d == dataset_hash})
-        self._chains, self._records = {}, {}
+        self._chains, self._records, self._trials = {}, {}, {}
         if pipelines:
             rows = self.store.chains(pipeline_id=pipelines, dataset_hash=dataset_hash)
             for row in rows.to_pylist():
@@ -77,6 +85,15 @@ class StoredPasses:
             chain_ids = sorted(c.chain_id for cs in self._chains.values() for c in cs)
             for record in self.store.prediction_records(chain_id=chain_ids):
                 self._records.setdefault(record.chain_id, []).append(record)
+            trials: dict[str, list[TrialRecord]] = {}
+            for trial in self.store.trials(self.run_id, dataset_hash):
+                trials.setdefault(trial.pipeline_id, []).append(trial)
+            self._trials = {k: tuple(v) for k, v in trials.items()}
+        self._flags = {}
+        for row in self.store.sample_flags(dataset_hash=dataset_hash).to_pylist():
+            if row["pipeline_id"] in pipelines and row["seed"] == self.seed:
+                self._flags.setdefault(row["pipeline_id"], []).append(SampleFlag(
+                    **{k: row[k] for k in SampleFlag.__dataclass_fields__}))
         return self
 
     def __call__(self, variant: PreparedVariant, phase: str,
@@ -103,6 +120,10 @@ class StoredPasses:
             seed=self.seed, phase=phase, status="completed",
             error=None, chains=tuple(chains), predictions=self._predictions(chains),
             artifacts={}, duration_s=0.0, n_fits=0, restored=True,
+            trials=self._trials.get(variant.pipeline_id, ()) if phase == "cv" else (),
+            flags=tuple(f for f in self._flags.get(variant.pipeline_id, [])
+                        if (f.fold_id == FINAL) == (phase == "refit") or
+                        (f.fold_id == FINAL and with_final)),
             wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources))
 
     def _predictions(self, chains: list[ChainRecord]) -> tuple[PredictionRecord, ...]:

@@ -40,8 +40,17 @@ __all__ = ["Entry", "Predictions", "ranked_entry"]
 _GROUP_KEYS = {"model_name": "model_name", "model_classname": "model_class",
                "preprocessings": "preprocessing", "dataset_name": "dataset",
                "config_name": "pipeline_id"}
-_NOT_YET = {"by_repetition": "repetition aggregation (issue 14)",
-            "aggregate": "repetition aggregation (issue 14)"}
+_NOT_YET = {"aggregate": "aggregation by a column other than the dataset's repetition"}
+
+
+def _per_sample(metric: str, summaries: Sequence[ChainSummary]) -> str:
+    """The per-sample spelling of ``metric``, if the chains were scored per sample."""
+    name = metric if metric.endswith("@sample") else f"{metric}@sample"
+    if not any(name in s.cv_scores or name in s.test_scores for s in summaries):
+        raise ValueError("by_repetition= ranks on scores per sample, which only a dataset "
+                         "that declares its repetition column has: load it with "
+                         "load_dataset(..., repetition='Sample_ID')")
+    return name
 
 
 class Entry(Mapping[str, Any]):
@@ -222,7 +231,11 @@ class Predictions:
             ``"dataset_name"`` or ``"config_name"``: the best ``n`` of each group, each
             entry carrying its ``group_key``. A run over several datasets is always
             ranked within each dataset, since scores of different datasets do not compare.
+        by_repetition : bool or str, optional
+            Rank on scores of predictions aggregated per sample (``"<metric>@sample"``),
+            for a dataset that declares its repetition column (the column's name or True).
         """
+        by_repetition = options.pop("by_repetition", None)
         for option, what in _NOT_YET.items():
             if options.pop(option, None) not in (None, False):
                 # A 0.x option whose feature is not built yet: refused, never silently ignored.
@@ -247,6 +260,8 @@ class Predictions:
         entries = []
         for key in sorted(groups, key=str):
             metric = rank_metric or groups[key][0].metric
+            if by_repetition not in (None, False):
+                metric = _per_sample(metric, groups[key])
 
             def order(s: ChainSummary, metric: str = metric) -> tuple[float, str]:
                 scores = s.cv_scores if rank_partition == "val" else s.test_scores

@@ -167,7 +167,8 @@ class Predictor:
         target = ReplayTarget(self.training.task, self.training.n_targets,
                               self.training.classes)
         y_pred, y_proba = replay_chain(self.chain, spectra, axes, load=self.load,
-                                       target=target, chains=self.chains, fold=FINAL)
+                                       target=target, chains=self.chains, fold=FINAL,
+                                       metadata=dataset.metadata)
         return PredictResult(y_pred, y_proba, dataset.sample_ids, self.chain.chain_id,
                              self.chain.model_name, self.training.target_names,
                              self.training.classes)

@@ -14,6 +14,8 @@ from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api.predictions import Entry
 from nirs4all.api.predictor import Predictor, PredictResult
+from nirs4all.pipeline import records
+from nirs4all.pipeline import records as _records
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.records import ChainRecord, PredictionRecord, TrainingInfo, VariantOutcome
@@ -332,6 +334,12 @@ class RunResult(LegacyResultMixin):
         return [p for o in self.outcomes for p in o.predictions
                 if all(getattr(p, k) == v for k, v in wanted.items())]
 
+    def confusion_matrix(self, chain_id: str | None = None, partition: str = "val") -> Any:
+        """Counts (true x predicted class) of a chain's pooled val or final test predictions."""
+        from nirs4all.pipeline.metrics import confusion_table
+        records = self.filter(chain_id=self.chain(chain_id).chain_id, partition=partition)
+        return confusion_table(r for r in records if partition == "val" or r.fold_id == "final")
+
     @property
     def num_predictions(self) -> int:
         """Number of prediction records (one per chain, fold and partition)."""
@@ -341,6 +349,14 @@ class RunResult(LegacyResultMixin):
     def failures(self) -> list[VariantOutcome]:
         """Outcomes of the variant passes that failed (``run(continue_on_error=True)``)."""
         return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def trials(self) -> list[_records.TrialRecord]:
+        """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
+        return [t for o in self.outcomes for t in o.trials]
+    def exclusions(self) -> list[dict[str, Any]]:
+        """Rows ``exclude`` steps removed from fits: a mapping per variant, fold, sample, tag."""
+        return records.flag_rows(self.outcomes, "exclude")
 
     @property
     def num_variants(self) -> int:
@@ -382,6 +398,9 @@ class RunResult(LegacyResultMixin):
         lines = [f"run {self.name or '(unnamed)'}: {self.num_variants} variant(s), "
                  f"{len(self._chains)} chain(s), seed {self.seed}"]
         lines.extend(f"note: {note}" for _, note in sorted(self.notes.items()))
+        if self.failures:  # how many failed, and why
+            lines.append(f"{len(self.failures)} variant pass(es) failed:")
+            lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in self.failures)
         for dataset in sorted(self.per_dataset.items()) if len(self.datasets) > 1 else []:
             lines.append(f"dataset {dataset[0]}: best {dataset[1].best}")
         if len(self.datasets) <= 1 and self._chains:

@@ -1,4 +1,4 @@
-"""`nirs4all.retrain`: train a chain again on new data, fully or by transfer."""
+"""`nirs4all.retrain`: train a chain again on new data, fully, by transfer or fine-tuned."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from nirs4all.workspace.artifacts import file_sha256
 
 __all__ = ["retrain"]
 
-MODES = ("full", "transfer")
+MODES = ("full", "transfer", "finetune")
 
 
 def _frozen(obj: Any) -> FrozenStep:
@@ -32,7 +32,8 @@ def _transfer_spec(predictor: Predictor) -> list:
     """The source pipeline with its fitted preprocessing frozen and its model refitted."""
     chain = predictor.chain
     kinds = {s.kind for s in chain.steps}
-    if kinds & {"branch", "merge_features", "merge_predictions", "feature_augmentation"}:
+    if kinds & {"branch", "merge_features", "merge_predictions", "merge_concat", "merge_sources",
+                 "feature_augmentation"}:
         raise SpecError("transfer retraining supports chains without branches, merges or "
                         "feature augmentation; use mode='full'")
     steps: list = []
@@ -63,9 +64,13 @@ def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = N
         A run's result (its best chain, or ``chain``) or a ``.n4a`` bundle.
     data : Any
         The new training (and test) data: anything :func:`nirs4all.load_dataset` accepts.
-    mode : {"full", "transfer"}
+    mode : {"full", "transfer", "finetune"}
         ``"full"`` fits every step again with the same specification; ``"transfer"`` keeps
-        the fitted preprocessing and target processing and refits the model.
+        the fitted preprocessing and target processing and refits the model;
+        ``"finetune"`` fits every step again and searches the model's parameters anew on
+        the new data (an Optuna study, see ``finetune_params`` in ``docs/pipeline.md``),
+        with ``finetune_params=`` or else the source model step's own. It does not continue
+        the training of the fitted model (0.x's ``epochs``/``learning_rate`` retrain).
     random_state : int, optional
         Seed of the new run; the source's seed by default.
     **run_options
@@ -87,8 +92,13 @@ def retrain(source: Any, data: Any, *, mode: str = "full", chain: str | None = N
 
     predictor = _predictor(source, chain=chain, trusted=run_options.pop("trusted", False),
                            key=run_options.pop("key", None))
+    finetune = run_options.pop("finetune_params", None)
+    if mode != "finetune" and finetune is not None:
+        raise ValueError("finetune_params= is for mode='finetune'")
     if mode == "full":
         spec = [_rebuilt(step) for step in _top_level(predictor)]
+    elif mode == "finetune":
+        spec = _finetune_spec(predictor, finetune)
     else:
         spec = _transfer_spec(predictor)
     seed = predictor.training.seed if random_state is None else random_state
@@ -122,6 +132,27 @@ def _lineage(source: Any, predictor: Predictor, mode: str) -> dict[str, str | No
 def _rebuilt(step: Any) -> Any:
     value = from_canonical(json.loads(step.spec))
     return {"y_processing": value} if step.kind == "y_processing" else value
+
+
+def _finetune_spec(predictor: Predictor, finetune: Any) -> list:
+    """The chain rebuilt, its model step searched again (``finetune_params``)."""
+    steps = _top_level(predictor)
+    if not any(s.kind == "split" for s in steps):
+        raise SpecError("finetune retraining searches on cross-validation folds and the "
+                        "chain has no splitter; use mode='full' with a pipeline that has one")
+    spec = []
+    for step in steps:
+        value = _rebuilt(step)
+        if step.kind == "model":
+            entry = dict(value) if isinstance(value, dict) else {"model": value}
+            if finetune is not None:
+                entry["finetune_params"] = finetune
+            if "finetune_params" not in entry:
+                raise SpecError("the source model step has no finetune_params; pass "
+                                "retrain(..., mode='finetune', finetune_params={...})")
+            value = entry
+        spec.append(value)
+    return spec
 
 
 def _top_level(predictor: Predictor) -> list:

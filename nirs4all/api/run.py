@@ -6,8 +6,9 @@ import json
 import logging
 import os
 import time
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -21,7 +22,7 @@ from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
-from nirs4all.pipeline.records import TrainingInfo, VariantOutcome, training_info
+from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
     prepare_variants,
@@ -30,6 +31,10 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
+from nirs4all.utils.seeding import fresh_seed
+
+if TYPE_CHECKING:
+    from nirs4all.workspace.session import RunSession
 
 __all__ = ["run"]
 
@@ -143,7 +148,6 @@ class _Progress:
 
 WORKSPACE_VARIABLE = "NIRS4ALL_WORKSPACE"
 _DEFAULT = "./workspace"
-_BATCH = 8
 
 
 def _workspace_path(workspace: str | Path | None) -> Path | None:
@@ -154,74 +158,6 @@ def _workspace_path(workspace: str | Path | None) -> Path | None:
         value = os.environ[WORKSPACE_VARIABLE]
         return None if value.strip().lower() in ("", "none") else Path(value)
     return Path(workspace)
-
-
-class _Writer:
-    """Persists outcomes in deterministic order, a few variants per transaction."""
-
-    def __init__(self, path: Path, name: str, spec_json: str, datasets: list[SpectroDataset],
-                 seed: int, config: dict) -> None:
-        from nirs4all import workspace
-
-        self.store = workspace.open(path)
-        self.run_id = self.store.begin_run(name or "run", spec_json=spec_json,
-                                           datasets=datasets, seed=seed, config=config)
-        self.passes = StoredPasses(self.store, self.run_id, seed)
-        if self.passes:
-            logger.info("run %s resumes: %d pass(es) are stored already and are not "
-                        "computed again", self.run_id[:10], len(self.passes.done),
-                        extra={"run_id": self.run_id})
-        self.pending: list[VariantOutcome] = []
-        self.counters = dict.fromkeys(("predictions_written", "predictions_existing",
-                                       "artifacts_written", "artifacts_reused",
-                                       "artifacts_repaired", "chains_written"), 0)
-        self.persist_s = 0.0
-        self.bytes_before = self._artifact_bytes()
-
-    def _artifact_bytes(self) -> int:
-        row = self.store.sql("SELECT coalesce(sum(size_bytes), 0) AS b FROM artifacts")
-        return int(row.to_pylist()[0]["b"])
-
-    def add(self, outcome: VariantOutcome) -> None:
-        if outcome.restored:  # read from this store: nothing to write
-            return
-        self.pending.append(outcome)
-        if len(self.pending) >= _BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.pending:
-            start = time.perf_counter()
-            written = self.store.persist(self.run_id, self.pending)
-            self.persist_s += time.perf_counter() - start
-            for name in self.counters:
-                if name != "artifacts_reused":
-                    self.counters[name] += getattr(written, name)
-            # Every fitted object of the batch either got a new file or matched one stored.
-            offered = sum(len(o.artifacts) for o in self.pending)
-            self.counters["artifacts_reused"] += offered - written.artifacts_written
-            self.pending = []
-
-    def _keep_completed(self) -> None:
-        """Write the complete outcomes still pending, so that a rerun resumes after them."""
-        try:
-            self.flush()
-        except Exception as exc:  # the run failed already; its own error is what matters
-            logger.warning("could not store %d completed variant pass(es) of the failed run: "
-                           "%s: %s", len(self.pending), type(exc).__name__, exc)
-
-    def finish(self, error: BaseException | None, stats: dict[str, Any]) -> None:
-        try:
-            if error is None:
-                self.flush()
-                stats.update(self.counters, persist_s=self.persist_s,
-                             artifact_bytes_written=self._artifact_bytes() - self.bytes_before)
-                self.store.complete_run(self.run_id, stats)
-            else:
-                self._keep_completed()
-                self.store.fail_run(self.run_id, f"{type(error).__name__}: {error}")
-        finally:
-            self.store.close()
 
 
 def run(
@@ -236,7 +172,7 @@ def run(
     max_variants: int = 10_000,
     workspace: str | Path | None = _DEFAULT,
     session: Any = None,
-    continue_on_error: bool = False,
+    continue_on_error: bool | None = None,
     show_progress_bar: bool | None = None,
     log_file: bool | str | Path | None = None,
     plots_visible: bool = False,
@@ -281,9 +217,13 @@ def run(
         same run (same pipeline, data and seed) writes no new prediction rows.
     session : Session, optional
         Run in this session's workspace; the result is added to its ``history``.
-    continue_on_error : bool, default=False
+    continue_on_error : bool or None, default=None
         A variant whose step raises :class:`~nirs4all.errors.ExecutionError` is recorded
-        as failed (``RunResult.failures``) and the run goes on.
+        as failed, with its error, step and fold (``RunResult.failures``, and the
+        ``pipelines`` table of the workspace), and the run goes on. By default (None) a
+        failure in every variant of a dataset is still an error: it is raised once all
+        are recorded. ``True`` never raises for a failed variant; ``False`` raises at the
+        first failure (fail-fast).
     show_progress_bar : bool, optional
         The progress bar on or off (default: on when ``verbose >= 1``).
     log_file : bool, str or Path, optional
@@ -300,6 +240,9 @@ def run(
     -------
     RunResult
     """
+    if continue_on_error is not None and not isinstance(continue_on_error, bool):
+        raise TypeError("continue_on_error must be None (go on unless every variant fails), "
+                        f"True or False; got {continue_on_error!r}")
     workspace = legacy.resolve_workspace(workspace, workspace_path, _DEFAULT)
     legacy.check_moot(cache=cache, keep_datasets=keep_datasets, save_artifacts=save_artifacts)
     workspace = legacy.session_workspace(session, workspace, _DEFAULT)
@@ -308,7 +251,7 @@ def run(
     with console(verbose), legacy.log_to_file(log_file, path, name, verbose):
         result = _run(pipeline, dataset, name=name, random_state=random_state, n_jobs=n_jobs,
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
-                      workspace=workspace, go_on=bool(continue_on_error),
+                      workspace=workspace, go_on=continue_on_error,
                       bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
                       charts=charts)
     legacy.show_charts(charts)
@@ -320,16 +263,17 @@ def run(
 
 
 def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: int,
-                 refit: str | bool, n_jobs: int, verbose: int, writer: _Writer | None,
-                 outcomes: list[VariantOutcome], go_on: bool = False,
+                 refit: str | bool, n_jobs: int, verbose: int, session: RunSession | None,
+                 passes: StoredPasses | None, outcomes: list[VariantOutcome],
+                 go_on: bool | None = None,
                  bar: bool = False, charts: Any = None) -> dict[str, Any]:
     """Run every variant on one dataset; append its outcomes, return its counters."""
     progress = _Progress(len(prepared), bar, ds.name)
 
     def on_outcome(outcome: VariantOutcome) -> None:
         progress.update(outcome)
-        if writer is not None:
-            writer.add(outcome)
+        if session is not None:
+            session.add(outcome)
         if verbose >= 2:
             logger.info("variant %s done%s", outcome.name,
                         " (read back from the workspace)" if outcome.restored else "",
@@ -338,7 +282,7 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
         ds_outcomes, ds_stats = run_variants(
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
-            restore=None if writer is None else writer.passes.for_dataset(ds),
+            restore=None if passes is None else passes.for_dataset(ds),
             continue_on_error=go_on, charts=charts)
     finally:
         progress.close()
@@ -348,54 +292,79 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
-         workspace: str | Path | None, go_on: bool = False, bar: bool = False,
+         workspace: str | Path | None, go_on: bool | None = None, bar: bool = False,
          charts: Any = None) -> RunResult:
     start = time.perf_counter()
-    seed = int(random_state) if random_state is not None else int(
-        np.random.SeedSequence().generate_state(1)[0])
+    seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
         logger.info("run drew seed %d; pass random_state=%d to reproduce it", seed, seed,
                     extra={"seed": seed})
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
     datasets, notes = _read_tasks(_datasets(dataset), prepared)
+    path = _workspace_path(workspace)
+    with ExitStack() as stack:
+        session, passes = (None, None) if path is None else _session(
+            stack, path, name, prepared, datasets, seed,
+            {"refit": refit, "max_variants": max_variants})
+        outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
+                                        n_jobs=n_jobs, verbose=verbose, session=session,
+                                        passes=passes, go_on=go_on, bar=bar, start=start,
+                                        charts=charts)
+    training = {ds.content_hash(): training_info(
+        dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
+        target_names=ds.target_names, classes=ds.classes, seed=seed,
+        sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
+        for ds in datasets}
+    if session is not None:
+        stats.update(session.written)
+    result = RunResult(outcomes, {ds.content_hash(): ds.name for ds in datasets}, seed=seed,
+                       stats=stats, name=name, training=training, notes=notes)
+    if session is not None:
+        result.workspace, result.run_id = path, session.run_id
+    return result
+
+
+def _run_datasets(prepared: list[PreparedVariant], datasets: list[SpectroDataset], *,
+                  seed: int, refit: str | bool, n_jobs: int, verbose: int,
+                  session: RunSession | None, passes: StoredPasses | None, go_on: bool | None,
+                  bar: bool, start: float, charts: Any = None,
+                  ) -> tuple[list[VariantOutcome], dict[str, Any]]:
+    """Every variant on every dataset; the outcomes and the run's counters."""
     outcomes: list[VariantOutcome] = []
     stats: dict[str, Any] = {"variants": 0, "cache_hits": 0, "cache_misses": 0,
                              "cache_bytes_saved": 0, "restored": 0}
-    names: dict[str, str] = {}
-    training: dict[str, TrainingInfo] = {}
-    path = _workspace_path(workspace)
-    writer = None
-    if path is not None:
-        spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
-        writer = _Writer(path, name, spec_json, datasets, seed,
-                         {"refit": refit, "max_variants": max_variants})
-    error: BaseException | None = None
     try:
         for ds in datasets:
-            names[ds.content_hash()] = ds.name
-            training[ds.content_hash()] = training_info(
-                dataset_hash=ds.content_hash(), task=ds.task, n_targets=ds.n_targets,
-                target_names=ds.target_names, classes=ds.classes, seed=seed,
-                sources=tuple((s.name, s.wavelengths, s.unit) for s in ds.sources))
             ds_stats = _run_dataset(prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs,
-                                    verbose=verbose, writer=writer, outcomes=outcomes,
-                                    go_on=go_on, bar=bar, charts=charts)
+                                    verbose=verbose, session=session, passes=passes,
+                                    outcomes=outcomes, go_on=go_on, bar=bar, charts=charts)
             for key, value in ds_stats.items():
                 stats[key] = stats.get(key, 0) + value
-    except BaseException as exc:
-        error = exc
-        raise
     finally:
         stats["cv_s"] = sum(o.duration_s for o in outcomes if o.phase == "cv")
         stats["refit_s"] = sum(o.duration_s for o in outcomes if o.phase == "refit")
         stats["predictions"] = sum(len(o.predictions) for o in outcomes)
         stats["wall_time_s"] = time.perf_counter() - start
-        if writer is not None:
-            writer.finish(error, stats)
-    result = RunResult(outcomes, names, seed=seed, stats=stats, name=name, training=training,
-                       notes=notes)
-    if writer is not None:
-        result.workspace, result.run_id = path, writer.run_id
-    return result
+        if session is not None:
+            session.record(stats)
+    return outcomes, stats
 
+
+def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVariant],
+             datasets: list[SpectroDataset], seed: int, config: dict,
+             ) -> tuple[RunSession, StoredPasses]:
+    """Open the workspace and the run's write session (``stack`` closes both, in order),
+    and the passes of the run stored already."""
+    from nirs4all import workspace  # the store (DuckDB) loads only when a run writes
+
+    store = stack.enter_context(workspace.open(path))
+    spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
+    session = stack.enter_context(store.session(name, spec_json=spec_json, datasets=datasets,
+                                                seed=seed, config=config))
+    passes = StoredPasses(store, session.run_id, seed)
+    if passes:
+        logger.info("run %s resumes: %d pass(es) are stored already and are not computed "
+                    "again", session.run_id[:10], len(passes.done),
+                    extra={"run_id": session.run_id})
+    return session, passes

@@ -68,19 +68,27 @@ class DatasetConfigs:
     ----------
     configurations : Any or list
         Anything :func:`nirs4all.load_dataset` accepts, or a list of those.
+    repetition : str or list of str, optional
+        The repetition column of every dataset, or one per dataset (``load_dataset``'s).
     """
 
-    def __init__(self, configurations: Any) -> None:
+    def __init__(self, configurations: Any, repetition: str | list | None = None) -> None:
         _deprecated("DatasetConfigs", "nirs4all.load_dataset(...) or the source itself")
         many = isinstance(configurations, list) and not all(
             isinstance(c, np.ndarray) for c in configurations)
         self.configs = list(configurations) if many else [configurations]
         self._loaded: list[SpectroDataset | None] = [None] * len(self.configs)
+        self.repetition = (list(repetition) if isinstance(repetition, list)
+                           else [repetition] * len(self.configs))
+        if len(self.repetition) != len(self.configs):
+            raise ValueError(f"repetition gives {len(self.repetition)} columns for "
+                             f"{len(self.configs)} datasets; give one, or one per dataset")
 
     def get_dataset_at(self, index: int) -> SpectroDataset:
         """The ``index``-th dataset, loaded once."""
         if self._loaded[index] is None:
-            self._loaded[index] = load_dataset(self.configs[index])
+            self._loaded[index] = load_dataset(self.configs[index],
+                                               repetition=self.repetition[index])
         return self._loaded[index]
 
     def as_datasets(self) -> list[SpectroDataset]:

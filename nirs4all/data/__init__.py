@@ -1,5 +1,6 @@
 """Datasets of spectra and how they come in."""
 
+from nirs4all.data._repetition_sources import repetitions_to_sources
 from nirs4all.data.dataset import FeatureSource, SpectroDataset, detect_task
 from nirs4all.data.loading import load_dataset
 from nirs4all.data.saving import save_dataset
@@ -11,6 +12,7 @@ __all__ = [
     "detect_task",
     "generate",
     "load_dataset",
+    "repetitions_to_sources",
     "save_dataset",
 ]
 

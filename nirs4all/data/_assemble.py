@@ -253,6 +253,7 @@ def assemble(
     na_policy: str,
     name: str | None,
     signal_type: str | None = None,
+    repetition: str | None = None,
 ) -> SpectroDataset:
     """Read, check and join partitions into one dataset (train rows first).
 
@@ -298,4 +299,5 @@ def assemble(
     return SpectroDataset(
         sources, y, partition=partition, sample_ids=ids, metadata=metadata,
         task=task or "auto", target_names=first.y_names or None, name=name or "dataset",
+        repetition=repetition,
     )

@@ -38,7 +38,7 @@ from nirs4all.errors import DatasetConfigError
 __all__ = ["config_from_file", "parts_from_config"]
 
 _OPTION_KEYS = ("delimiter", "decimal", "header", "encoding", "wavelength_unit")
-_SETTING_KEYS = ("target_columns", "task", "na_policy", "name")
+_SETTING_KEYS = ("target_columns", "task", "na_policy", "name", "repetition")
 _ROLES = {
     "train_x": ("x_train", "xtrain", "xcal", "x_cal"),
     "train_y": ("y_train", "ytrain", "ycal", "y_cal"),

@@ -19,6 +19,7 @@ from nirs4all.data._synthetic_effects import (
     draw_concentrations,
     heteroscedastic_noise,
 )
+from nirs4all.utils.seeding import child_rng
 
 __all__ = ["Recipe", "Simulation", "SourceSpec", "mixture_absorbance", "simulate"]
 
@@ -82,8 +83,7 @@ class Simulation:
 
 def simulate(recipe: Recipe, seed: int) -> Simulation:
     """Draw one dataset from ``recipe`` with every random number from ``SeedSequence(seed)``."""
-    root = np.random.SeedSequence(seed)
-    rng = np.random.default_rng(root)
+    rng = child_rng(seed)
     bio = recipe.bio_index
     n_bio = recipe.n_samples if bio is None else int(bio.max()) + 1
     test = np.zeros(n_bio, dtype=bool)
@@ -99,10 +99,9 @@ def simulate(recipe: Recipe, seed: int) -> Simulation:
     if bio is not None:
         test, concentrations = test[bio], concentrations[bio]
         labels = None if labels is None else labels[bio]
-    children = root.spawn(len(recipe.sources)) if not single else None
     spectra = []
     for k, source in enumerate(recipe.sources):
-        source_rng = rng if single else np.random.default_rng(children[k])
+        source_rng = rng if single else child_rng(seed, k)  # SeedSequence(seed).spawn()[k]
         if source.axis is None:
             spectra.append(_auxiliary(source, concentrations, source_rng))
             continue

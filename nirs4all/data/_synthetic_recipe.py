@@ -15,6 +15,7 @@ from nirs4all.data._synthetic_effects import COMPLEXITY_PRESETS, DISTRIBUTIONS, 
 from nirs4all.data._synthetic_model import Recipe, Simulation
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
 from nirs4all.utils.arrays import seal
+from nirs4all.utils.seeding import fresh_seed
 
 __all__ = [
     "as_arrays",
@@ -65,7 +66,7 @@ def resolve_seed(random_state: object, name: str) -> int:
     """Check a seed, or draw one from OS entropy and log it (INFO, with a ``seed`` attribute)."""
     if random_state is not None:
         return check_int("random_state", random_state, minimum=0)
-    seed = int(np.random.SeedSequence().entropy)
+    seed = fresh_seed()
     logger.info(
         "synthetic dataset %r drawn with random_state=%d; pass it to reproduce the data",
         name,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data._synthetic_recipe import check_int, range_axis, resolve_preset
+from nirs4all.utils.seeding import child_rng
 
 __all__ = ["AUX_TYPES", "check_source", "sample_metadata"]
 
@@ -29,7 +30,7 @@ def sample_metadata(
     """Biological sample of each row and the metadata columns (own random stream)."""
     if spec is None:
         return None, {}
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(METADATA_STREAM,)))
+    rng = child_rng(seed, METADATA_STREAM)
     low, high = spec["repetitions"]
     n_draw = -(-n_samples // low)
     counts = rng.integers(low, high + 1, size=n_draw) if high > low else np.full(n_draw, low)

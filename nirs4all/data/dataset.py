@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nirs4all.data._repetition import check_repetition
 from nirs4all.data._source import (
     PARTITIONS,
     UNITS,
@@ -52,6 +53,9 @@ class SpectroDataset:
         Names of the target columns.
     name : str
         Human-readable name; not part of the content hash.
+    repetition : str, optional
+        Metadata column naming the physical sample of each row, when a sample was scanned
+        several times: splitters then keep a sample's repetitions on one side.
 
     Notes
     -----
@@ -62,6 +66,7 @@ class SpectroDataset:
         "_hash_cache",
         "_metadata",
         "_partition",
+        "_repetition",
         "_sample_ids",
         "_sources",
         "_target_names",
@@ -82,6 +87,7 @@ class SpectroDataset:
         task: str = "auto",
         target_names: Sequence[str] | None = None,
         name: str = "dataset",
+        repetition: str | None = None,
     ) -> None:
         if isinstance(sources, FeatureSource):
             sources = (sources,)
@@ -111,6 +117,7 @@ class SpectroDataset:
         self._partition = check_partition(partition, n_samples)
         self._sample_ids = check_sample_ids(sample_ids, n_samples)
         self._metadata = check_metadata(metadata or {}, n_samples)
+        self._repetition = check_repetition(repetition, self._metadata)
         self._hash_cache: dict[bool, str] = {}
 
     # -- validation -------------------------------------------------------------------------
@@ -147,11 +154,25 @@ class SpectroDataset:
         new._partition = partition
         new._sample_ids = sample_ids
         new._metadata = metadata
+        new._repetition = template._repetition
         new.name = template.name
         new._hash_cache = {}
         return new
 
     # -- shape and access -------------------------------------------------------------------
+
+    @property
+    def repetition(self) -> str | None:
+        """Metadata column of the physical sample of each row (repeated scans), or None."""
+        return self._repetition
+
+    def with_repetition(self, column: str | None) -> SpectroDataset:
+        """The same data, declaring ``column`` as the repetition (sample id) column."""
+        new = self._assemble(self, sources=self._sources, y=self._y,
+                             partition=self._partition, sample_ids=self._sample_ids,
+                             metadata=self._metadata)
+        new._repetition = check_repetition(column, self._metadata)
+        return new
 
     @property
     def n_samples(self) -> int:
@@ -319,7 +340,8 @@ class SpectroDataset:
         """Full SHA-256 (64 hex) of the dataset's content.
 
         Covers every source's spectra (dtype, shape, values), wavelength axis and unit, the
-        targets and the partition labels; metadata only when ``include_metadata`` is true.
+        targets, the partition labels and the repetition column (when declared); metadata only
+        when ``include_metadata`` is true.
         Names, sample ids and the task are labels, not content, and do not enter it. The
         arrays are streamed in blocks: no concatenated copy is built. The result is cached.
         """
@@ -337,6 +359,9 @@ class SpectroDataset:
         else:
             hasher.add_array("y", self._y)
         hasher.add_texts("partition", self._partition.tolist())
+        if self._repetition is not None:  # it changes every split, so it is content
+            hasher.add_text("repetition", self._repetition)
+            hasher.add_array("repetition.values", self._metadata[self._repetition])
         if include_metadata:
             hasher.add_texts("metadata.columns", sorted(self._metadata))
             for key in sorted(self._metadata):

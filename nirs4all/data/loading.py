@@ -48,6 +48,7 @@ def load_dataset(
     na_policy: str = "error",
     name: str | None = None,
     signal_type: str | None = None,
+    repetition: str | None = None,
 ) -> SpectroDataset:
     """Load spectra, targets and metadata into a :class:`SpectroDataset`.
 
@@ -86,6 +87,10 @@ def load_dataset(
         :func:`~nirs4all.data.signal_type.normalize_signal_type`), recorded on every source.
         When omitted or ``"auto"``, each source records the type
         :func:`~nirs4all.data.signal_type.detect_signal_type` reads from it.
+    repetition : str, optional
+        Metadata column holding the sample id of each scan, when samples were scanned
+        several times (also the ``repetition`` key of a dict or YAML description). Every
+        splitter then keeps the repetitions of a sample on one side.
 
     Returns
     -------
@@ -94,7 +99,7 @@ def load_dataset(
     if na_policy not in NA_POLICIES:
         raise ValueError(f"na_policy must be one of {NA_POLICIES}; got {na_policy!r}")
     if isinstance(source, SpectroDataset):
-        return source
+        return source if repetition is None else source.with_repetition(repetition)
     options = CsvOptions(delimiter, decimal, header, encoding, wavelength_unit)
     settings = {
         "target_columns": None if target_columns is None else list(target_columns),
@@ -102,6 +107,7 @@ def load_dataset(
         "na_policy": na_policy,
         "name": name,
         "signal_type": signal_type,
+        "repetition": repetition,
     }
     if isinstance(source, dict):
         parts, settings = parts_from_config(source, options, settings, base=Path.cwd())

@@ -10,37 +10,47 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from nirs4all.pipeline import _stacking
 from nirs4all.pipeline.spec import SpecError, Step
 from nirs4all.pipeline.state import Lane, chain_key
 
 if TYPE_CHECKING:
     from nirs4all.data.dataset import SpectroDataset
-    from nirs4all.pipeline.state import Rows
+    from nirs4all.pipeline.state import Block, Rows
 
-__all__ = ["BranchSteps"]
+__all__ = ["BranchSteps", "feature_block", "merged_chain"]
 
 
 class BranchSteps:
-    """``branch``, ``merge: features`` and ``merge: predictions`` handlers."""
+    """``branch`` and ``merge: features`` handlers."""
 
     dataset: SpectroDataset
     rows: Rows
 
     _run_steps: Callable[..., list[Lane]]  # the executor's step loop
+    _separate: Callable[..., list[Lane]]  # separation branches (pipeline/_separation.py)
+    _chosen_lanes: Callable[..., list[Lane]]  # a merge's branches (pipeline/_merge.py)
+    _remember_input: Callable[[Lane], None]
+    _models_before: Callable[..., tuple]
 
     def _do_branch(self, step: Step, lanes: list[Lane], *, tail: bool = False) -> list[Lane]:
+        if step.separation is not None:
+            return self._separate(step, lanes, tail=tail)
         out = []
         for lane in lanes:
+            self._remember_input(lane)
             for i, body in enumerate(step.branches):
                 child = Lane((*lane.path, i), dict(lane.blocks),
                              (*lane.chain, (step, lane.path, {})), (), lane.sources)
-                done = self._run_steps(body, [child], tail=tail)
-                if tail:
-                    for finished in done:
-                        finished.blocks = {}
-                out.extend(done)
+                out.extend(self._run_branch(body, child, tail=tail))
         return out
+
+    def _run_branch(self, body: tuple[Step, ...], child: Lane, *, tail: bool) -> list[Lane]:
+        """Run one branch's steps; at the tail, release its arrays as soon as it is done."""
+        done = self._run_steps(body, [child], tail=tail)
+        if tail:
+            for finished in done:
+                finished.blocks = {}
+        return done
 
     def _groups(self, lanes: list[Lane]) -> list[list[Lane]]:
         groups: dict[tuple[int, ...], list[Lane]] = {}
@@ -52,42 +62,35 @@ class BranchSteps:
         out = []
         for group in self._groups(lanes):
             first = group[0]
-            blocks = {}
-            for key, block in first.blocks.items():
-                others = [lane.blocks[key] for lane in group]
-                if any(len(b.y_steps) != len(block.y_steps) or
-                       any(a is not b for a, b in zip(b.y_steps, block.y_steps, strict=True))
-                       for b in others):
-                    raise SpecError(f"{step.path}: branches apply different y_processing; "
-                                    "put y_processing before the branch to merge features")
-                if any(b.origin.shape != block.origin.shape for b in others):
-                    raise SpecError(f"{step.path}: branches have different rows (sample "
-                                    "augmentation inside a branch); cannot merge features")
-                blocks[key] = block.evolve(
-                    X=tuple(x for b in others for x in b.X),
-                    axes=tuple(a for b in others for a in b.axes),
-                    key=chain_key(*(b.key for b in others), step.spec_json),
-                )
-            out.append(Lane(first.path[:-1], blocks, _merged_chain(group, step),
-                            tuple(m for lane in group for m in lane.models), first.sources))
-        return out
-
-    def _do_merge_predictions(self, step: Step, lanes: list[Lane]) -> list[Lane]:
-        out = []
-        for group in self._groups(lanes):
-            models = [m for lane in group for m in lane.models]
-            if not models:
-                raise SpecError(f"{step.path}: merge 'predictions' needs a model at the end of "
-                                "each branch")
-            blocks = _stacking.meta_blocks(models, group[0].blocks, self.rows, self.dataset,
-                                           step)
-            out.append(Lane(group[0].path[:-1], blocks, _merged_chain(group, step), (),
-                            tuple(m.chain_id for m in models)))
+            chosen = self._chosen_lanes(step, group)
+            blocks = {key: feature_block(step, [lane.blocks[key] for lane in chosen])
+                      for key in first.blocks}
+            models = (*self._models_before(first.path[:-1]),
+                      *(m for lane in group for m in lane.models))
+            out.append(Lane(first.path[:-1], blocks, merged_chain(group, step), models,
+                            first.sources))
         return out
 
 
-def _merged_chain(group: list[Lane], step: Step) -> tuple:
-    """The steps of all merged lanes (each once, in order), then the merge step."""
+def feature_block(step: Step, blocks: list[Block]) -> Block:
+    """The blocks' sources side by side (same rows and y processing required)."""
+    block = blocks[0]
+    if any(len(b.y_steps) != len(block.y_steps) or
+           any(a is not b for a, b in zip(b.y_steps, block.y_steps, strict=True))
+           for b in blocks):
+        raise SpecError(f"{step.path}: branches apply different y_processing; "
+                        "put y_processing before the branch to merge features")
+    if any(b.origin.shape != block.origin.shape for b in blocks):
+        raise SpecError(f"{step.path}: branches have different rows (sample "
+                        "augmentation inside a branch); cannot merge features")
+    return block.evolve(X=tuple(x for b in blocks for x in b.X),
+                        axes=tuple(a for b in blocks for a in b.axes),
+                        key=chain_key(*(b.key for b in blocks), step.spec_json))
+
+
+def merged_chain(group: list[Lane], step: Step, refs: dict[str, str] | None = None) -> tuple:
+    """The steps of all merged lanes (each once, in order), then the merge step (with the
+    artifacts it fitted, ``refs``)."""
     seen, chain = set(), []
     for lane in group:
         for entry in lane.chain:
@@ -95,4 +98,4 @@ def _merged_chain(group: list[Lane], step: Step) -> tuple:
             if marker not in seen:
                 seen.add(marker)
                 chain.append(entry)
-    return (*chain, (step, group[0].path[:-1], {}))
+    return (*chain, (step, group[0].path[:-1], refs or {}))

@@ -15,7 +15,6 @@ Execution model (see ``docs/architecture.md``):
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
 from typing import Any
 
@@ -26,8 +25,15 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataError, ExecutionError
 from nirs4all.operators.transforms import is_wavelength_aware
 from nirs4all.pipeline import apply, sweep
+from nirs4all.pipeline._augmenting import AugmentSteps
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
+from nirs4all.pipeline._filtering import FilterSteps
+from nirs4all.pipeline._finetune_steps import FinetuneSteps
+from nirs4all.pipeline._holdout import HoldoutSteps
+from nirs4all.pipeline._merge import MergeSteps
+from nirs4all.pipeline._repetition import split_groups
+from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
 from nirs4all.pipeline.spec import SpecError, Step
@@ -40,32 +46,17 @@ from nirs4all.pipeline.state import (
     StepCache,
     chain_key,
 )
+from nirs4all.utils.arrays import take_rows as _take
+from nirs4all.utils.seeding import derive_seed
 
 __all__ = ["ExecutionError", "FittedModel", "Lane", "VariantExecutor", "derive_seed"]
 
 logger = logging.getLogger(__name__)
 
-_GROUP_SPLITTERS = frozenset({
-    "GroupKFold", "GroupShuffleSplit", "LeaveOneGroupOut", "LeavePGroupsOut",
-    "StratifiedGroupKFold", "GroupedSplitter", "BinnedStratifiedGroupKFold", "SPXYGFold",
-})
 
 
-def derive_seed(root: int, *parts: str) -> int:
-    """A 32-bit seed from the run's root seed and stable identities (never from order)."""
-    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-    key = tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
-    return int(np.random.SeedSequence(root, spawn_key=key).generate_state(1)[0])
-
-
-def _take(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Rows of an array: a view when the positions are contiguous and ascending."""
-    if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
-        return array[int(rows[0]):int(rows[-1]) + 1]
-    return array[rows]
-
-
-class VariantExecutor(BranchSteps, ChartSteps):
+class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, FilterSteps,
+                      HoldoutSteps, ChartSteps, FinetuneSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -87,15 +78,18 @@ class VariantExecutor(BranchSteps, ChartSteps):
         Display name of the variant, for error messages.
     charts : callable, optional
         Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
+    tuned : tuple of TrialRecord
+        The fine-tuning trials of the variant's CV pass, for a refit pass.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
-                 charts: Renderer | None = None) -> None:
+                 charts: Renderer | None = None, tuned: tuple = ()) -> None:
         self.dataset = dataset
         self.charts = charts
+        self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
         self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
@@ -114,13 +108,19 @@ class VariantExecutor(BranchSteps, ChartSteps):
         self.models: list[FittedModel] = []
         self.artifacts: dict[str, Any] = {}
         self.fits = 0
+        self.tags: dict[str, dict[str, np.ndarray]] = {}  # see pipeline/_filtering.py
+        self.flags: list = []
 
     # -- entry point ------------------------------------------------------------------------
 
     def run(self) -> list[FittedModel]:
         """Execute every step; return the fitted models in step order."""
-        base = self._base_block()
-        self._run_steps(self.steps, [Lane((), {SHARED: base})], tail=True)
+        base, steps = self._base_block(), self.steps
+        holdout = self._holdout_position()
+        if holdout is not None:  # see pipeline/_holdout.py
+            steps = self._apply_holdout(holdout, base)
+            base = base.evolve(key=chain_key(base.key, "holdout", *map(str, self.rows.test)))
+        self._run_steps(steps, [Lane((), {SHARED: base})], tail=True)
         return self.models
 
     def _base_block(self) -> Block:
@@ -146,8 +146,7 @@ class VariantExecutor(BranchSteps, ChartSteps):
             last = tail and position == len(steps) - 1
             self._fold = None
             try:
-                lanes = handler(step, lanes, tail=last) if step.kind == "branch" else \
-                    handler(step, lanes)
+                lanes = self._dispatch(handler, step, lanes, last)
             except (SpecError, ExecutionError):
                 raise
             except Exception as exc:
@@ -262,57 +261,22 @@ class VariantExecutor(BranchSteps, ChartSteps):
             return block.evolve(y=apply.readonly(y), y_steps=(*block.y_steps, op)), op
         return self._per_block(step, lanes, compute)
 
-    def _do_sample_augmentation(self, step: Step, lanes: list[Lane]) -> list[Lane]:
-        def compute(block: Block, key: str) -> tuple[Block, None]:
-            base = self.rows.fit_rows(key)
-            n_new = step.count * base.size
-            new_X = [list(block.X)]
-            new_y, new_origin = [block.y], [block.origin]
-            for operator in step.operators:
-                made = []
-                for X, (axis, _) in zip(block.X, block.axes, strict=True):
-                    op = self._seeded(operator, step, key)
-                    kwargs = {"wavelengths": axis} if is_wavelength_aware(op) else {}
-                    op.fit(_take(X, base), **kwargs)
-                    X_aug, y_aug, origin = op.augment(_take(X, base),
-                                                      None if block.y is None
-                                                      else _take(block.y, base), n_new)
-                    made.append(X_aug)
-                new_X.append(made)
-                new_y.append(y_aug)
-                new_origin.append(base[np.asarray(origin)])
-            sources = tuple(apply.readonly(np.vstack([group[i] for group in new_X]))
-                            for i in range(len(block.X)))
-            y = None if block.y is None else apply.readonly(np.concatenate(new_y))
-            return block.evolve(X=sources, y=y, origin=np.concatenate(new_origin)), None
-        return self._per_block(step, lanes, compute)
-
     # -- split ------------------------------------------------------------------------------
 
     def _splitter(self, step: Step) -> Any:
         splitter = copy.copy(step.operator)
         if getattr(splitter, "random_state", 0) is None and getattr(splitter, "shuffle", True):
             splitter.random_state = derive_seed(self.seed, step.spec_json)
-        if step.group is not None and type(splitter).__name__ not in _GROUP_SPLITTERS:
-            from nirs4all.operators.splitters import GroupedSplitter
-
-            splitter = GroupedSplitter(splitter)
         return splitter
 
     def _do_split(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         train = self.rows.train
         block = lanes[0].blocks[SHARED]
-        groups = None
-        if step.group is not None:
-            metadata = self.dataset.metadata
-            if step.group not in metadata:
-                raise SpecError(f"{step.path}: group column {step.group!r} is not in the "
-                                f"metadata; columns are {sorted(metadata)}")
-            groups = metadata[step.group][train]
+        splitter, groups = split_groups(self.dataset, self._splitter(step), step.group,
+                                        step.path, train)
         y = self.dataset.y[train] if self.dataset.y is not None else None
         if y is not None and y.ndim == 2 and y.shape[1] == 1:
             y = y[:, 0]
-        splitter = self._splitter(step)
         folds = list(splitter.split(block.features(train), y, groups))
         if not folds:
             raise SpecError(f"{step.path}: the splitter produced no folds")
@@ -322,6 +286,7 @@ class VariantExecutor(BranchSteps, ChartSteps):
             self.rows.val[key] = train[np.sort(np.asarray(val_idx))]
         keys = ([fold_key(i) for i in range(len(folds))] if self.with_cv else []) + (
             [FINAL] if self.with_final else [])
+        self._spread_tags(keys)
         out = []
         for lane in lanes:
             shared = lane.blocks[SHARED]
@@ -337,16 +302,21 @@ class VariantExecutor(BranchSteps, ChartSteps):
         return apply.predict(model, X, block.y_steps, classes=self.dataset.classes,
                              n_targets=self.dataset.n_targets)
 
-    def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str) -> Any:
+    def _fit_model(self, step: Step, block: Block, fit: np.ndarray, key: str,
+                   tuned: dict[str, Any] | None = None) -> Any:
         def data() -> tuple[np.ndarray, np.ndarray | None]:
             return block.features(fit), self._fit_target(block, fit)
 
-        if key != FINAL and step.index in self.nested:
+        options = step.training.for_fit(key == FINAL) if step.training else ({}, {})
+        options = ({**(tuned or {}), **options[0]}, options[1])
+        if key != FINAL and step.index in self.nested and not options[1] and not tuned:
             model, made = sweep.fit_nested(step, self.nested[step.index], data,
                                            block_key=block.key, fold=key, cache=self.cache)
         else:
             model, made = self._seeded(step.operator, step, key), True
-            model.fit(*data())
+            if options[0]:
+                model.set_params(**options[0])
+            model.fit(*data(), **options[1])
         self.fits += made
         return model
 
@@ -359,20 +329,21 @@ class VariantExecutor(BranchSteps, ChartSteps):
             refs: dict[str, str] = {}
             blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
             fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)
+            tuned = self._tune(step, lane, blocks)
             for key, block in blocks.items():
                 if key == FINAL and not self.with_final:
                     continue
                 self._fold = key
                 fit = block.fit_index(self.rows.fit_rows(key))
-                model = self._fit_model(step, block, fit, key)
+                model = self._fit_model(step, block, fit, key, tuned.get(key))
                 refs[key] = self._artifact(step, lane.path, key, model)
-                if self.rows.test.size:
-                    fitted.test[key] = self._predict(model, block.features(self.rows.test),
-                                                     block)
+                test = self.rows.test_rows(key)
+                if test.size:
+                    fitted.test[key] = self._predict(model, block.features(test), block)
                 if key == FINAL:
                     fitted.train[key] = self._predict(model, block.features(self.rows.train),
                                                       block)
-                else:
+                elif self.rows.val[key].size:  # a separation branch may hold none out
                     fitted.val[key] = self._predict(model, block.features(self.rows.val[key]),
                                                     block)
             chain = (*lane.chain, (step, lane.path, refs))

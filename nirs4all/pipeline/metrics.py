@@ -7,8 +7,18 @@ the mean of the two RMSEs, as in scikit-learn's ``multioutput="uniform_average"`
 Residuals are ``e = y_pred - y_true``. Non-finite predictions give a non-finite score, which
 :func:`sort_key` ranks last.
 
+Per-target keys. :func:`score_all` of a run with several targets also reports each target's
+value under ``"<metric>[<target name>]"``, e.g. ``"rmse[moisture]"`` (``"rmse[y1]"`` for
+unnamed targets), beside the mean under the plain name. Scores are stored in
+``MAP(VARCHAR, DOUBLE)`` columns, so these keys need no schema change, and every ranking
+(``top(by=...)``, ``top(rank_metric=...)``, :func:`sort_key`) accepts them.
+
 Classification metrics take one label per sample; probabilities have one column per class in
-the order of the sorted class list (scikit-learn's ``classes_`` order).
+the order of the sorted class list (scikit-learn's ``classes_`` order). ``precision``,
+``recall``, ``specificity`` and ``f1`` are those of the positive (sorted-last) class for two
+classes and macro averages for more; ``f1_macro`` and ``f1_weighted`` average over every
+class with equal weights or by support. :func:`confusion_matrix` gives the counts, and
+:func:`confusion_table` the pooled matrix of a chain's stored predictions.
 
 Cross-validation scores are pooled: :func:`pooled_score` concatenates the out-of-fold
 predictions of all folds and computes the metric once, so ``pooled_score("rmse", ...)`` is the
@@ -18,15 +28,21 @@ chemometric RMSECV, ``sqrt(PRESS / n)`` (Wold 1978; Mevik & Wehrens 2007, R ``pl
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
+from nirs4all.pipeline import _classification_metrics as _cls
+from nirs4all.pipeline._regression_metrics import REGRESSION, pair
+
 __all__ = [
     "DEFAULT_METRIC", "HIGHER_IS_BETTER", "accuracy", "available_metrics", "balanced_accuracy",
-    "bias", "f1", "is_better", "log_loss", "mae", "mse", "pooled_score", "r2", "rmse", "rpd",
-    "score", "score_all", "sep", "sort_key",
+    "base_metric", "bias", "confusion_matrix", "confusion_table", "f1", "f1_macro",
+    "f1_weighted", "is_better", "log_loss", "mae", "mape", "mse", "pooled_score", "precision",
+    "r2", "recall", "rmse", "roc_auc", "rpd", "rpiq", "score", "score_all", "sep", "sort_key",
+    "specificity",
 ]  # fmt: skip
 
 DEFAULT_METRIC = MappingProxyType(
@@ -34,55 +50,52 @@ DEFAULT_METRIC = MappingProxyType(
 )
 """Metric used to rank variants of each task (read-only mapping)."""
 
-HIGHER_IS_BETTER = frozenset({"r2", "rpd", "accuracy", "balanced_accuracy", "f1"})
-"""Metrics for which a larger value is better; every other metric is better when smaller."""
 
 
-def _pair(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return both arrays as float ``(n, k)`` after checking that their shapes agree."""
-    t = np.asarray(y_true, dtype=np.float64)
-    p = np.asarray(y_pred, dtype=np.float64)
-    t2 = t.reshape(-1, 1) if t.ndim == 1 else t
-    p2 = p.reshape(-1, 1) if p.ndim == 1 else p
-    if t2.ndim != 2 or t2.shape != p2.shape:
-        raise ValueError(
-            f"y_true has shape {t.shape} but y_pred has shape {p.shape}; both must be (n,) "
-            "or (n, k) with the same n and k"
-        )
-    if t2.shape[0] == 0:
-        raise ValueError("cannot score zero samples")
-    return t2, p2
+def base_metric(key: str) -> str:
+    """The metric of a score key: ``"rmse"`` for ``"rmse"`` and for ``"rmse[moisture]"``."""
+    if key.endswith("]") and "[" in key:
+        return key[:key.index("[")]
+    return key
+
+
+class _MetricSet(frozenset):
+    """A set of metric names whose membership test also answers for per-target keys."""
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and frozenset.__contains__(self, base_metric(key))
+
+
+HIGHER_IS_BETTER = _MetricSet({
+    "r2", "rpd", "rpiq", "accuracy", "balanced_accuracy", "precision", "recall",
+    "specificity", "f1", "f1_macro", "f1_weighted", "roc_auc",
+})
+"""Metrics for which a larger value is better (``"r2[y0]"`` is in it too); ``bias`` is
+best closest to 0; every other metric is better when smaller."""
+
+
+def _mean(name: str, y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    return float(np.mean(REGRESSION[name](*pair(y_true, y_pred))))
 
 
 def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean squared error, ``mean(e**2)``."""
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(np.mean((p - t) ** 2, axis=0)))
+    return _mean("mse", y_true, y_pred)
 
 
 def rmse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Root mean squared error, ``sqrt(mean(e**2))``."""
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(np.sqrt(np.mean((p - t) ** 2, axis=0))))
+    return _mean("rmse", y_true, y_pred)
 
 
 def mae(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean absolute error, ``mean(|e|)``."""
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(np.mean(np.abs(p - t), axis=0)))
+    return _mean("mae", y_true, y_pred)
 
 
 def bias(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Bias, ``mean(y_pred - y_true)`` (positive when the model over-predicts)."""
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(np.mean(p - t, axis=0)))
-
-
-def _sd(values: np.ndarray) -> np.ndarray:
-    """Column standard deviations with ``ddof=1``; NaN for fewer than two rows."""
-    if values.shape[0] < 2:
-        return np.full(values.shape[1], np.nan)
-    return np.std(values, axis=0, ddof=1)
+    return _mean("bias", y_true, y_pred)
 
 
 def sep(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -91,17 +104,7 @@ def sep(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     ``SEP**2 = sum((e - bias)**2) / (n - 1)`` (ISO 12099; ICC chemometrics convention).
     NaN for a single sample.
     """
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(_sd(p - t)))
-
-
-def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den`` per target, with ``x / 0 = inf`` for ``x > 0`` and ``0 / 0 = nan``."""
-    out = np.full(num.shape, np.nan)
-    nonzero = den != 0
-    out[nonzero] = num[nonzero] / den[nonzero]
-    out[~nonzero & (num > 0)] = np.inf
-    return out
+    return _mean("sep", y_true, y_pred)
 
 
 def rpd(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -109,8 +112,25 @@ def rpd(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 
     ``inf`` when the residuals are constant and ``y_true`` is not; NaN for a single sample.
     """
-    t, p = _pair(y_true, y_pred)
-    return float(np.mean(_ratio(_sd(t), _sd(p - t))))
+    return _mean("rpd", y_true, y_pred)
+
+
+def rpiq(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Ratio of performance to inter-quartile distance, ``(Q3 - Q1) / SEP``.
+
+    Quartiles of ``y_true`` by linear interpolation (NumPy's default); robust to skewed
+    reference values where RPD is not (Bellon-Maurel et al., 2010, TrAC 29(9), 1073-1081).
+    """
+    return _mean("rpiq", y_true, y_pred)
+
+
+def mape(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean absolute percentage error as a fraction, ``mean(|e| / max(|y_true|, eps))``.
+
+    ``eps`` is the float64 machine epsilon, as in scikit-learn, so a zero reference value
+    gives a huge but finite term.
+    """
+    return _mean("mape", y_true, y_pred)
 
 
 def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
@@ -119,38 +139,54 @@ def r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     ``SS_res = sum(e**2)``, ``SS_tot = sum((y_true - mean(y_true))**2)``. NaN when ``y_true``
     is constant (scikit-learn returns 0 or 1 there; an undefined score should not rank).
     """
-    t, p = _pair(y_true, y_pred)
-    ss_res = np.sum((p - t) ** 2, axis=0)
-    ss_tot = np.sum((t - t.mean(axis=0)) ** 2, axis=0)
-    ratio = _ratio(ss_res, ss_tot)
-    ratio[ss_tot == 0] = np.nan
-    return float(np.mean(1.0 - ratio))
-
-
-def _labels(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    t, p = np.asarray(y_true), np.asarray(y_pred)
-    t1 = t.ravel() if t.ndim == 2 and t.shape[1] == 1 else t
-    p1 = p.ravel() if p.ndim == 2 and p.shape[1] == 1 else p
-    if t1.ndim != 1 or t1.shape != p1.shape:
-        raise ValueError(
-            f"y_true has shape {t.shape} but y_pred has shape {p.shape}; classification "
-            "metrics take one label per sample, (n,) or (n, 1), for the same n"
-        )
-    if t1.size == 0:
-        raise ValueError("cannot score zero samples")
-    return t1, p1
+    return _mean("r2", y_true, y_pred)
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Fraction of samples whose predicted label equals the true label."""
-    t, p = _labels(y_true, y_pred)
+    t, p = _cls.labels_of(y_true, y_pred)
     return float(np.mean(t == p))
 
 
 def balanced_accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean over the classes present in ``y_true`` of the recall ``TP_c / n_c`` (Brodersen 2010)."""
-    t, p = _labels(y_true, y_pred)
+    t, p = _cls.labels_of(y_true, y_pred)
     return float(np.mean([np.mean(p[t == c] == c) for c in np.unique(t)]))
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, *,
+                     labels: Sequence | None = None) -> np.ndarray:
+    """Counts ``C[i, j]`` of samples of class ``i`` predicted as ``j``, sorted class order."""
+    return _cls.confusion_matrix(y_true, y_pred, labels=labels)
+
+
+def _class_score(name: str, y_true: np.ndarray, y_pred: np.ndarray,
+                 labels: Sequence | None, average: str = "auto") -> float:
+    """``name`` of the positive class for two classes (``average="auto"``), else averaged."""
+    matrix = _cls.confusion_matrix(y_true, y_pred, labels=labels)
+    values = _cls.per_class(matrix)
+    if average == "auto" and matrix.shape[0] == 2:
+        return float(values[name][1])
+    if average == "weighted":
+        support = values["support"]
+        return float(np.sum(values[name] * support) / support.sum())
+    return float(np.mean(values[name]))
+
+
+def precision(y_true: np.ndarray, y_pred: np.ndarray, *, labels: Sequence | None = None) -> float:
+    """Precision ``TP / (TP + FP)``: positive class of two, macro average of more."""
+    return _class_score("precision", y_true, y_pred, labels)
+
+
+def recall(y_true: np.ndarray, y_pred: np.ndarray, *, labels: Sequence | None = None) -> float:
+    """Recall (sensitivity) ``TP / (TP + FN)``: positive class of two, macro of more."""
+    return _class_score("recall", y_true, y_pred, labels)
+
+
+def specificity(y_true: np.ndarray, y_pred: np.ndarray, *,
+                labels: Sequence | None = None) -> float:
+    """Specificity ``TN / (TN + FP)``: positive class of two, macro average of more."""
+    return _class_score("specificity", y_true, y_pred, labels)
 
 
 def f1(y_true: np.ndarray, y_pred: np.ndarray, *, labels: Sequence | None = None) -> float:
@@ -165,15 +201,23 @@ def f1(y_true: np.ndarray, y_pred: np.ndarray, *, labels: Sequence | None = None
         The task's class list. Defaults to the classes seen in ``y_true`` or ``y_pred``; pass
         it so that a sample set missing a class is scored like the others.
     """
-    t, p = _labels(y_true, y_pred)
-    classes = np.unique(np.concatenate([t, p]) if labels is None else np.asarray(labels))
-    scored = classes[-1:] if classes.size == 2 else classes
-    per_class = []
-    for c in scored:
-        tp = np.sum((p == c) & (t == c))
-        wrong = np.sum((p == c) != (t == c))
-        per_class.append(0.0 if tp + wrong == 0 else 2 * tp / (2 * tp + wrong))
-    return float(np.mean(per_class))
+    return _class_score("f1", y_true, y_pred, labels)
+
+
+def f1_macro(y_true: np.ndarray, y_pred: np.ndarray, *, labels: Sequence | None = None) -> float:
+    """Unweighted mean of every class's F1 (both classes of a binary task)."""
+    return _class_score("f1", y_true, y_pred, labels, average="macro")
+
+
+def f1_weighted(y_true: np.ndarray, y_pred: np.ndarray, *,
+                labels: Sequence | None = None) -> float:
+    """Mean of every class's F1 weighted by its number of true samples."""
+    return _class_score("f1", y_true, y_pred, labels, average="weighted")
+
+
+def roc_auc(y_true: np.ndarray, y_proba: np.ndarray, *, labels: Sequence | None = None) -> float:
+    """ROC AUC: binary, or the mean one-vs-rest AUC (see ``_classification_metrics``)."""
+    return _cls.roc_auc(y_true, y_proba, labels=labels)
 
 
 def log_loss(y_true: np.ndarray, y_proba: np.ndarray, *, labels: Sequence | None = None) -> float:
@@ -188,36 +232,27 @@ def log_loss(y_true: np.ndarray, y_proba: np.ndarray, *, labels: Sequence | None
     labels : sequence, optional
         The sorted class list; defaults to the classes seen in ``y_true``.
     """
-    t = np.asarray(y_true)
-    t = t.ravel() if t.ndim == 2 and t.shape[1] == 1 else t
-    proba = np.asarray(y_proba, dtype=np.float64)
-    if proba.ndim == 1:
-        proba = np.column_stack([1.0 - proba, proba])
-    classes = np.unique(t if labels is None else np.asarray(labels))
-    if t.ndim != 1 or proba.ndim != 2 or proba.shape != (t.size, classes.size) or t.size == 0:
-        raise ValueError(
-            f"y_true has shape {np.shape(y_true)} and y_proba {np.shape(y_proba)}; expected "
-            f"(n,) and (n, {classes.size}) for classes {classes.tolist()} (pass labels= when "
-            "y_true does not show every class)"
-        )
+    t, proba, classes = _cls.proba_matrix(y_true, y_proba, labels)
     if not np.allclose(proba.sum(axis=1), 1.0, rtol=0.0, atol=1e-6):
         raise ValueError("each row of y_proba must sum to 1")
     column = np.searchsorted(classes, t)
-    if np.any(column >= classes.size) or np.any(classes[np.minimum(column, classes.size - 1)] != t):
-        raise ValueError(f"y_true holds labels outside the class list {classes.tolist()}")
     chosen = np.clip(proba[np.arange(t.size), column], np.finfo(np.float64).eps, 1.0)
     return float(-np.mean(np.log(chosen)))
 
 
+_LABEL_METRICS = ("accuracy", "balanced_accuracy", "precision", "recall", "specificity", "f1",
+                  "f1_macro", "f1_weighted")
 _METRICS: dict[str, Callable[..., float]] = {
-    "rmse": rmse, "mse": mse, "mae": mae, "r2": r2, "rpd": rpd, "bias": bias, "sep": sep,
-    "accuracy": accuracy, "balanced_accuracy": balanced_accuracy, "f1": f1, "log_loss": log_loss,
+    "rmse": rmse, "mse": mse, "mae": mae, "r2": r2, "rpd": rpd, "rpiq": rpiq, "bias": bias,
+    "sep": sep, "mape": mape, "accuracy": accuracy, "balanced_accuracy": balanced_accuracy,
+    "precision": precision, "recall": recall, "specificity": specificity, "f1": f1,
+    "f1_macro": f1_macro, "f1_weighted": f1_weighted, "roc_auc": roc_auc, "log_loss": log_loss,
 }  # fmt: skip
 _TASK_METRICS = MappingProxyType(
     {
-        "regression": ("rmse", "mse", "mae", "r2", "rpd", "bias", "sep"),
-        "binary": ("accuracy", "balanced_accuracy", "f1"),
-        "multiclass": ("accuracy", "balanced_accuracy", "f1"),
+        "regression": tuple(REGRESSION),
+        "binary": _LABEL_METRICS,
+        "multiclass": _LABEL_METRICS,
     }
 )
 
@@ -227,14 +262,21 @@ def available_metrics() -> tuple[str, ...]:
     return tuple(sorted(_METRICS))
 
 
-def _metric(name: str) -> Callable[..., float]:
-    if name not in _METRICS:
-        raise ValueError(f"unknown metric {name!r}; available: {', '.join(available_metrics())}")
-    return _METRICS[name]
+def _metric(name: str, *, per_target: bool = False) -> Callable[..., float]:
+    """The function of a metric name; a per-target key (``"rmse[y0]"``) only if allowed."""
+    base = base_metric(name)
+    if base != name and not per_target and base in _METRICS:
+        raise ValueError(f"{name!r} is a per-target score key, reported by score_all; "
+                         f"compute {base!r} on that target's column instead")
+    if base not in _METRICS:
+        raise ValueError(f"unknown metric {name!r}; available: {', '.join(available_metrics())}"
+                         " (per target: 'rmse[<target name>]')")
+    return _METRICS[base]
 
 
 def score(metric: str, y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """Compute the metric called ``metric`` (probabilities as ``y_pred`` for ``log_loss``)."""
+    """Compute the metric called ``metric`` (probabilities as ``y_pred`` for ``log_loss``
+    and ``roc_auc``)."""
     return _metric(metric)(y_true, y_pred)
 
 
@@ -245,24 +287,54 @@ def score_all(
     y_proba: np.ndarray | None = None,
     *,
     labels: Sequence | None = None,
+    target_names: Sequence[str] | None = None,
 ) -> dict[str, float]:
     """Compute every metric of ``task`` (``"regression"``, ``"binary"`` or ``"multiclass"``).
 
-    ``log_loss`` is included for classification tasks only when ``y_proba`` is given.
-    ``labels`` (the task's class list) is passed to ``f1`` and ``log_loss``.
+    Regression: the mean over targets of each metric and, with several targets, each
+    target's value as ``"<metric>[<name>]"`` (names from ``target_names``, ``y0, y1, ...``
+    by default). Classification: every label metric, with ``roc_auc`` and ``log_loss`` when
+    ``y_proba`` is given; ``labels`` (the task's class list) fixes the classes scored.
     """
     if task not in _TASK_METRICS:
         raise ValueError(f"unknown task {task!r}; available: {', '.join(_TASK_METRICS)}")
     if task == "regression":
-        return {name: _METRICS[name](y_true, y_pred) for name in _TASK_METRICS[task]}
-    scores = {
-        "accuracy": accuracy(y_true, y_pred),
-        "balanced_accuracy": balanced_accuracy(y_true, y_pred),
-        "f1": f1(y_true, y_pred, labels=labels),
-    }
+        t, p = pair(y_true, y_pred)
+        per_target = {name: REGRESSION[name](t, p) for name in _TASK_METRICS[task]}
+        scores = {name: float(np.mean(values)) for name, values in per_target.items()}
+        if t.shape[1] > 1:
+            names = [f"y{k}" for k in range(t.shape[1])] if target_names is None \
+                else [str(n) for n in target_names]
+            if len(names) != t.shape[1]:
+                raise ValueError(f"{len(names)} target names for {t.shape[1]} targets")
+            for name, values in per_target.items():
+                scores.update({f"{name}[{target}]": float(v)
+                               for target, v in zip(names, values, strict=True)})
+        return scores
+    scores = {"accuracy": accuracy(y_true, y_pred),
+              "balanced_accuracy": balanced_accuracy(y_true, y_pred)}
+    scores.update({name: _METRICS[name](y_true, y_pred, labels=labels)
+                   for name in _LABEL_METRICS[2:]})
     if y_proba is not None:
+        scores["roc_auc"] = roc_auc(y_true, y_proba, labels=labels)
         scores["log_loss"] = log_loss(y_true, y_proba, labels=labels)
     return scores
+
+
+def confusion_table(records: Iterable[Any], *, labels: Sequence | None = None) -> np.ndarray:
+    """Confusion matrix pooled over prediction records (``y_true``, ``y_pred``, ``classes``).
+
+    The records are those of one chain, e.g. its out-of-fold ``"val"`` predictions over all
+    folds or its final ``"test"`` predictions; classes are ``labels`` or the records' own.
+    """
+    records = list(records)
+    if not records:
+        raise ValueError("no prediction records to count; check the chain and partition")
+    if labels is None and getattr(records[0], "classes", None) is not None:
+        labels = list(records[0].classes)
+    y_true = np.concatenate([np.asarray(r.y_true).ravel() for r in records])
+    y_pred = np.concatenate([np.asarray(r.y_pred).ravel() for r in records])
+    return confusion_matrix(y_true, y_pred, labels=labels)
 
 
 def pooled_score(
@@ -283,16 +355,23 @@ def pooled_score(
 
 
 def sort_key(metric: str, value: float) -> float:
-    """Return a key such that sorting ascending ranks the best value first and NaN last."""
-    _metric(metric)
+    """Return a key such that sorting ascending ranks the best value first and NaN last.
+
+    ``"rmse@sample"`` (a score on predictions aggregated per sample) ranks like ``"rmse"``;
+    ``bias`` ranks by ``|bias|``: a bias of -0.5 is worse than one of 0.1.
+    """
+    metric = metric.partition("@")[0]
+    _metric(metric, per_target=True)
     if math.isnan(value):
         return math.inf
+    if base_metric(metric) == "bias":
+        return abs(value)
     return -value if metric in HIGHER_IS_BETTER else value
 
 
 def is_better(metric: str, a: float, b: float) -> bool:
     """Return whether score ``a`` is strictly better than ``b`` (any number beats NaN)."""
     if math.isnan(a):
-        _metric(metric)
+        _metric(metric, per_target=True)
         return False
     return math.isnan(b) or sort_key(metric, a) < sort_key(metric, b)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from nirs4all.data.dataset import SpectroDataset
+from nirs4all.pipeline._repetition import sample_scores
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, score_all
 from nirs4all.pipeline.records import ChainRecord, ChainStep, PredictionRecord
@@ -27,7 +28,9 @@ def _scores(dataset: SpectroDataset, rows: np.ndarray,
             pred: tuple[np.ndarray, np.ndarray | None]) -> dict[str, float]:
     y_true = dataset.y[rows]
     labels = None if dataset.classes is None else list(dataset.classes)
-    return score_all(dataset.task, y_true, pred[0], pred[1], labels=labels)
+    return {**score_all(dataset.task, y_true, pred[0], pred[1], labels=labels,
+                        target_names=dataset.target_names),
+            **sample_scores(dataset, rows, pred)}
 
 
 def _prediction(model: FittedModel, pipeline_id: str, dataset: SpectroDataset, fold: str,
@@ -60,9 +63,33 @@ def _chain_steps(model: FittedModel, folds: list[str]) -> tuple[ChainStep, ...]:
 
 
 def _summary(model: FittedModel) -> str:
+    # a reassembled separation (merge: concat) is summarised by its merge step's label
+    joined = [path for step, path, _ in model.chain if step.kind == "merge_concat"]
+
+    def inside(step: Any, path: tuple[int, ...]) -> bool:
+        return any(path[:len(c)] == c and (len(path) > len(c) or step.kind == "branch")
+                   for c in joined)
+
     labels = [f"y:{step.label}" if step.kind == "y_processing" else step.label
-              for step, _, _ in model.chain if step.kind in _SUMMARY_KINDS]
+              for step, path, _ in model.chain if not inside(step, path) and (
+                  step.kind in _SUMMARY_KINDS or (step.kind in ("branch", "merge_concat")
+                                                  and step.name))]
     return " > ".join(labels) if labels else "raw"
+
+
+def _validation_scores(model: FittedModel, dataset: SpectroDataset, rows: Rows,
+                       ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """The pooled out-of-fold scores of a model and the scores of each fold."""
+    if not model.val:
+        return {}, {}
+    keys = sort_fold_keys(model.val)
+    fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
+    all_rows = np.concatenate([rows.val[k] for k in keys])
+    pooled_pred = np.concatenate([model.val[k][0] for k in keys])
+    pooled_proba = None
+    if all(model.val[k][1] is not None for k in keys):
+        pooled_proba = np.concatenate([model.val[k][1] for k in keys])
+    return _scores(dataset, all_rows, (pooled_pred, pooled_proba)), fold_scores
 
 
 def build_records(
@@ -82,7 +109,9 @@ def build_records(
     metric = DEFAULT_METRIC[dataset.task]
     context = refit_context(models)
     chains, predictions, used = [], [], set()
+    run_rows = rows
     for model in models:
+        rows = run_rows if model.rows is None else model.rows  # a separation branch's own
         cv_keys = sort_fold_keys(model.val) if emit_cv else []
         folds = [*cv_keys, *([FINAL] if emit_final and FINAL in model.train else [])]
         for key in cv_keys:
@@ -91,27 +120,17 @@ def build_records(
                                            model.val[key], None))
             if key in model.test:
                 predictions.append(_prediction(model, pipeline_id, dataset, key, "test",
-                                               rows.test, model.test[key], None))
+                                               rows.test_rows(key), model.test[key], None))
         test_scores: dict[str, float] = {}
         if FINAL in folds:
             predictions.append(_prediction(model, pipeline_id, dataset, FINAL, "train",
                                            rows.train, model.train[FINAL], context))
             if FINAL in model.test:
-                record = _prediction(model, pipeline_id, dataset, FINAL, "test", rows.test,
-                                     model.test[FINAL], context)
+                record = _prediction(model, pipeline_id, dataset, FINAL, "test",
+                                     rows.test_rows(FINAL), model.test[FINAL], context)
                 predictions.append(record)
                 test_scores = dict(record.scores)
-        cv_scores: dict[str, float] = {}
-        fold_scores: dict[str, dict[str, float]] = {}
-        if model.val:
-            keys = sort_fold_keys(model.val)
-            fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
-            all_rows = np.concatenate([rows.val[k] for k in keys])
-            pooled_pred = np.concatenate([model.val[k][0] for k in keys])
-            pooled_proba = None
-            if all(model.val[k][1] is not None for k in keys):
-                pooled_proba = np.concatenate([model.val[k][1] for k in keys])
-            cv_scores = _scores(dataset, all_rows, (pooled_pred, pooled_proba))
+        cv_scores, fold_scores = _validation_scores(model, dataset, rows)
         steps = _chain_steps(model, folds)
         for step in steps:
             used.update(step.artifacts.values())

@@ -25,8 +25,11 @@ __all__ = [
     "ChainRecord",
     "ChainStep",
     "PredictionRecord",
+    "SampleFlag",
     "TrainingInfo",
+    "TrialRecord",
     "VariantOutcome",
+    "flag_rows",
     "training_info",
 ]
 
@@ -42,6 +45,10 @@ STEP_KINDS = (
     "branch",
     "merge_features",
     "merge_predictions",
+    "merge_concat",
+    "merge_sources",
+    "exclude",
+    "tag",
 )
 
 
@@ -201,6 +208,38 @@ class ChainRecord:
         return float(self.test_scores.get(self.metric, float("nan")))
 
 
+@dataclass(frozen=True)
+class SampleFlag:
+    """A sample that a filter of an ``exclude`` or ``tag`` step flagged, for one fold key.
+
+    ``action`` is ``"exclude"`` (the row left that fold's fits: only training rows of the
+    fold are recorded) or ``"tag"`` (marked only: every flagged row is recorded).
+    """
+
+    step_index: int
+    action: str
+    fold_id: str
+    sample_index: int
+    sample_id: str
+    filter: str
+    tag_name: str
+    reason: str
+
+
+def flag_rows(outcomes: Iterable[VariantOutcome], action: str) -> list[dict[str, Any]]:
+    """The ``action`` flags of ``outcomes`` as mappings, one per (variant, fold, sample,
+    tag), each once (the cv and refit passes both report fold ``"final"``)."""
+    rows: dict[tuple, dict[str, Any]] = {}
+    for o in outcomes:
+        for f in o.flags:
+            if f.action == action:
+                row = {"pipeline_id": o.pipeline_id, "dataset_hash": o.dataset_hash,
+                       **{k: getattr(f, k) for k in f.__dataclass_fields__}}
+                rows.setdefault((o.pipeline_id, o.dataset_hash, f.step_index, f.fold_id,
+                                 f.sample_index, f.tag_name), row)
+    return list(rows.values())
+
+
 @dataclass(frozen=True, eq=False)
 class VariantOutcome:
     """Everything one execution pass of one pipeline variant produced.
@@ -237,10 +276,18 @@ class VariantOutcome:
         Wall time of the pass.
     n_fits : int
         Number of ``fit`` calls the pass made (steps served by the cache not counted).
+    flags : tuple of SampleFlag
+        Samples flagged by ``exclude`` and ``tag`` steps, per fold key.
     restored : bool
         Whether the outcome was read back from a workspace (a resumed run) instead of
         computed; its ``artifacts`` are then empty and its chains' steps refer to stored
         artifact ids.
+    failed_step, failed_fold : str, optional
+        Where a failed pass failed: the step's position and label, and the fold key.
+    failure : ExecutionError, optional
+        The error of a failed pass computed in this process (never stored).
+    trials : tuple of TrialRecord
+        The fine-tuning trials the pass ran (``finetune_params``), in order.
     """
 
     pipeline_id: str
@@ -259,6 +306,11 @@ class VariantOutcome:
     duration_s: float
     n_fits: int = 0
     restored: bool = False
+    failed_step: str | None = None
+    failed_fold: str | None = None
+    failure: BaseException | None = field(default=None, repr=False, compare=False)
+    trials: tuple[TrialRecord, ...] = ()
+    flags: tuple[SampleFlag, ...] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in ("cv", "refit"):
@@ -271,6 +323,28 @@ class VariantOutcome:
             duplicate = next(k for k in keys if k in seen or seen.add(k))
             raise ValueError(f"two predictions share the natural key {duplicate}")
         object.__setattr__(self, "artifacts", dict(self.artifacts))
+
+
+@dataclass(frozen=True)
+class TrialRecord:
+    """One Optuna trial of a model step with ``finetune_params`` (a ``trials`` row).
+
+    ``study`` is ``"pooled"`` (approach ``grouped``) or the fold key the trial was scored
+    on (``single``, ``individual``); ``score`` is in ``metric`` (None unless ``state`` is
+    ``"complete"``; a pruned trial keeps its last reported value).
+    """
+
+    pipeline_id: str
+    dataset_hash: str
+    model_step: int
+    branch_path: tuple[int, ...]
+    study: str
+    number: int
+    params: Mapping[str, Any]
+    score: float | None
+    metric: str
+    state: str
+    duration_s: float = 0.0
 
 
 @dataclass(frozen=True)

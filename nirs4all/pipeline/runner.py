@@ -28,16 +28,18 @@ from threadpoolctl import threadpool_limits
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
 from nirs4all.pipeline._charts import Renderer, without_charts
+from nirs4all.pipeline._fold_file import embed_fold_files
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
 from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
-from nirs4all.pipeline.records import ChainRecord, VariantOutcome
+from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.state import StepCache
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
+from nirs4all.pipeline.training import identity_view
 
 __all__ = ["REFIT_POLICIES", "PreparedVariant", "execute_variant", "prepare_variants",
            "rank_chains", "refit_policy", "run_variants"]
@@ -93,12 +95,14 @@ def prepare_variants(pipeline: Any, *, seed: int, max_variants: int) -> list[Pre
     variants, _ = expand_with_seed(pipeline, random_state=seed, max_variants=max_variants)
     prepared, seen = [], set()
     for variant in variants:
-        spec_json = canonical_json(without_charts(variant.spec))  # charts: no identity
+        # identity: a fold file's folds (not its path), without chart steps, verbose, n_jobs
+        spec = embed_fold_files(variant.spec)
+        spec_json = canonical_json(identity_view(without_charts(spec)))
         pipeline_id = identity_of_json(spec_json)
         if pipeline_id in seen:
             continue
         seen.add(pipeline_id)
-        steps = parse_pipeline(variant.spec)
+        steps = parse_pipeline(spec)
         prepared.append(PreparedVariant(pipeline_id, spec_json, _variant_name(steps, pipeline_id),
                                         tuple(variant.choices), steps))
     return prepared
@@ -111,27 +115,30 @@ def _failed(variant: PreparedVariant, dataset: SpectroDataset, seed: int, phase:
         dataset_hash=dataset.content_hash(), choices=variant.choices, seed=seed, phase=phase,
         status="failed", error=str(error), chains=(), predictions=(), artifacts={},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
-        duration_s=time.perf_counter() - start)
+        duration_s=time.perf_counter() - start, failed_step=error.step,
+        failed_fold=error.fold, failure=error)
 
 
 def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int,
                     phase: str, with_final: bool, cache: StepCache,
                     trace: bool = False, continue_on_error: bool = False,
                     nested: dict[int, SweepMember] | None = None,
-                    charts: Renderer | None = None) -> VariantOutcome:
+                    charts: Renderer | None = None,
+                    tuned: tuple[TrialRecord, ...] = ()) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
-    are truncated from the largest fit of its component sweep.
+    are truncated from the largest fit of its component sweep. ``tuned``: the fine-tuning
+    trials of the variant's CV pass, which a refit pass fits the best of.
     """
     start = time.perf_counter()
     if continue_on_error:
         try:
             return execute_variant(variant, dataset, seed=seed, phase=phase,
                                    with_final=with_final, cache=cache, trace=trace,
-                                   nested=nested, charts=charts)
+                                   nested=nested, charts=charts, tuned=tuned)
         except ExecutionError as exc:
             logger.warning("variant %s failed and is skipped (continue_on_error): %s",
                            variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
@@ -140,7 +147,7 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name, nested=nested, charts=charts)
+                               name=variant.name, nested=nested, charts=charts, tuned=tuned)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -158,10 +165,12 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
         error=None,
         chains=chains,
         predictions=predictions,
+        flags=executor.sample_flags(emit_cv=phase == "cv", emit_final=with_final),
         artifacts={k: executor.artifacts[k] for k in sorted(used)},
         wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources),
         duration_s=time.perf_counter() - start,
         n_fits=executor.fits,
+        trials=tuple(executor.trials),
     )
 
 
@@ -228,6 +237,17 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
             yield done if done is not None else next(computed)
 
 
+def _raise_if_all_failed(outcomes: list[VariantOutcome], what: str) -> None:
+    failed = [o for o in outcomes if o.status == "failed"]
+    if outcomes and len(failed) == len(outcomes):
+        first = failed[0].failure
+        reason = first.reason if isinstance(first, ExecutionError) else failed[0].error
+        raise ExecutionError(
+            f"{what} failed ({len(failed)} of {len(outcomes)}); the first: {reason}",
+            variant=getattr(first, "variant", None), step=failed[0].failed_step,
+            fold=failed[0].failed_fold) from (first.__cause__ if first is not None else None)
+
+
 def _never(variant: PreparedVariant, phase: str, with_final: bool) -> None:
     return None
 
@@ -242,7 +262,7 @@ def run_variants(
     on_outcome: Callable[[VariantOutcome], None] | None = None,
     trace: bool = False,
     restore: Restore | None = None,
-    continue_on_error: bool = False,
+    continue_on_error: bool | None = False,
     charts: Renderer | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
@@ -253,7 +273,9 @@ def run_variants(
     of a pass already completed (an interrupted run being resumed), which is then not
     computed again; ``stats["restored"]`` counts them and ``stats["fits"]`` counts only
     the fits this call made. ``continue_on_error`` records a variant whose step raises
-    :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on.
+    :class:`~nirs4all.errors.ExecutionError` as a ``"failed"`` outcome and goes on: with
+    ``True`` whatever fails, with ``None`` unless every variant fails (then the first
+    failure is raised, once every failure is recorded); ``False`` raises at the first one.
     ``charts`` draws the chart steps (None: they do nothing).
     """
     refit = refit_policy(refit)
@@ -275,9 +297,12 @@ def run_variants(
 
     chunk_stats: list[Callable[[], dict[str, int]]] = []
     plan = sweep_plan(variants)
+    go_on = continue_on_error is not False
     for outcome in _cv_pass(jobs, dataset, seed, n_workers, restore, trace, chunk_stats,
-                            plan, continue_on_error, charts):
+                            plan, go_on, charts):
         collect(outcome)
+    if continue_on_error is None:
+        _raise_if_all_failed(outcomes, "every variant")
     restored = sum(o.restored for o in outcomes)
     for chunk_stat in chunk_stats:
         for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
@@ -289,14 +314,18 @@ def run_variants(
             if winner.has_split:
                 refitted = restore(winner, "refit", True)
                 if refitted is None:
+                    tuned = tuple(t for o in outcomes if o.pipeline_id == winner.pipeline_id
+                                  for t in o.trials)
                     with threadpool_limits(limits=1):
                         refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                                    with_final=True,
                                                    cache=StepCache(CACHE_BYTES), trace=trace,
-                                                   continue_on_error=continue_on_error,
+                                                   continue_on_error=go_on, tuned=tuned,
                                                    charts=charts)
                 restored += refitted.restored
                 collect(refitted)
+                if continue_on_error is None:  # a winner without its final model is no result
+                    _raise_if_all_failed([refitted], "the refit of the best variant")
     stats["fits"] = sum(o.n_fits for o in outcomes)
     stats["restored"] = restored
     return outcomes, stats

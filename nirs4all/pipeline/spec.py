@@ -25,6 +25,8 @@ A step may be:
   [A], "count": 2}}``
   ``"chart_2d"``, ``{"fold_chart": {...}}``     a chart of the data at that point (drawn only
                                                 when the run asks; see ``_charts``)
+  ``{"exclude": F}``, ``{"tag": [F1, F2]}``     rows a sample filter flags leave later fits
+                                                (exclude) or are only recorded (tag)
   ============================================  =============================================
 
 ``{"concat_transform": [T1, T2]}`` (0.x) is ``{"feature_augmentation": [T1, T2]}``.
@@ -40,14 +42,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from inspect import signature
 from typing import Any
 
 from sklearn.base import clone, is_classifier, is_regressor
 
 from nirs4all.errors import SpecError
-from nirs4all.pipeline import _charts, _controllers
+from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
+from nirs4all.pipeline import _spec_samples as samples
+from nirs4all.pipeline._fold_file import read_fold_file
 from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.finetune import Finetune, parse_finetune
 from nirs4all.pipeline.imports import resolve_step_class
+from nirs4all.pipeline.training import OPTION_KEYS, TrainingOptions, identity_view, training_options
 
 __all__ = ["KEYWORDS", "SpecError", "Step", "describe", "iter_steps", "parse_pipeline"]
 
@@ -60,11 +67,14 @@ KEYWORDS = (
     "merge",
     "feature_augmentation",
     "sample_augmentation",
+    "source_branch",
+    "merge_predictions",
+    "merge_sources",
+    "exclude", "tag",
     "concat_transform",
 )
-_MODEL_KEYS = {"model", "name", "params", "model_params"}
+_MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
-_MERGE_MODES = ("features", "predictions")
 _FA_ACTIONS = ("replace", "add", "extend")
 
 
@@ -102,7 +112,12 @@ class Step:
     branch_names: tuple[str, ...] = ()
     operators: tuple[Any, ...] = ()
     count: int = 1
-    options: tuple[tuple[str, Any], ...] = ()
+    # chart steps: their (key, value) options; sample_augmentation: an AugmentOptions
+    options: Any = ()
+    training: TrainingOptions | None = None
+    finetune: Finetune | None = None
+    separation: Any = None  # a _separation_spec.Separation for a separation branch
+    merge: Any = None  # a _merge_spec.MergeSpec for a merge given in full
 
     @property
     def label(self) -> str:
@@ -194,7 +209,8 @@ def _fresh(obj: Any) -> Any:
     return clone(obj) if hasattr(obj, "get_params") else obj
 
 
-class _Parser:
+class _Parser(_merge_spec.MergeKeywords):
+    _describe = staticmethod(describe)
     def __init__(self) -> None:
         self._counter = itertools.count()
         self._built = 0  # depth of steps built by registered controllers
@@ -239,7 +255,10 @@ class _Parser:
                             f"{_charts.CHART_KINDS}")
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
-        return self.classify(_build(item, path), path, item)
+        obj = _build(item, path)
+        if _merge_spec.meta_model_of(obj) is not None:
+            return self._meta_steps(obj, path, item, None)
+        return self.classify(obj, path, item)
 
     def classify(self, obj: Any, path: str, raw: Any) -> list[Step]:
         if _is_splitter(obj):
@@ -289,8 +308,18 @@ class _Parser:
         if not _is_model(model):
             raise SpecError(f"{path}.model: {type(model).__name__} has no predict method")
         name = item.get("name")
-        return [self._step("model", path, item, operator=_fresh(model),
-                           name=None if name is None else str(name))]
+        if _merge_spec.meta_model_of(model) is not None:
+            return self._meta_steps(model, path, item, name)
+        training = training_options(model, item.get("train_params"),
+                                    item.get("refit_params"), path)
+        if training.set_train:
+            model = clone(model).set_params(**training.set_train)
+        finetune = item.get("finetune_params")
+        return [self._step("model", path, identity_view(item), operator=_fresh(model),
+                           name=None if name is None else str(name),
+                           training=training if training != TrainingOptions() else None,
+                           finetune=None if finetune is None else
+                           parse_finetune(model, finetune, path))]
 
     def _kw_y_processing(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"y_processing"}, path)
@@ -312,7 +341,9 @@ class _Parser:
 
     def _kw_split(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, _SPLIT_KEYS, path)
-        splitter = _build(item["split"], f"{path}.split")
+        value = item["split"]
+        splitter = read_fold_file(value, f"{path}.split") if isinstance(value, str) and \
+            value.lower().endswith((".csv", ".json")) else _build(value, f"{path}.split")
         if not _is_splitter(splitter):
             raise SpecError(f"{path}.split: {type(splitter).__name__} has no split method")
         group = item.get("group")
@@ -322,6 +353,8 @@ class _Parser:
     def _kw_branch(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"branch"}, path)
         value = item["branch"]
+        if isinstance(value, Mapping) and any(k in value for k in _separation_spec.BY_KEYS):
+            return [_separation_spec.parse_separation(self, item, value, path, _build)]
         if isinstance(value, Mapping):
             names, bodies = [str(k) for k in value], list(value.values())
         elif isinstance(value, (list, tuple)):
@@ -341,12 +374,8 @@ class _Parser:
         return [Step(kind="branch", index=step.index, path=path, spec_json=step.spec_json,
                      branches=tuple(branches), branch_names=tuple(names))]
 
-    def _kw_merge(self, item: Mapping, path: str) -> list[Step]:
-        self._only(item, {"merge"}, path)
-        mode = item["merge"]
-        if mode not in _MERGE_MODES:
-            raise SpecError(f"{path}.merge: expected one of {_MERGE_MODES}; got {mode!r}")
-        return [self._step(f"merge_{mode}", path, item)]
+    def _kw_source_branch(self, item: Mapping, path: str) -> list[Step]:
+        return [_separation_spec.parse_source_branch(self, item, path, _build)]
 
     def _kw_feature_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"feature_augmentation", "action"}, path)
@@ -377,14 +406,12 @@ class _Parser:
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)
         value = item["sample_augmentation"]
-        count = 1
+        from nirs4all.pipeline._augment_options import AugmentOptions, parse_augment_options
+
+        options = AugmentOptions()
         if isinstance(value, Mapping):
-            self._only(value, {"transformers", "count"}, f"{path}.sample_augmentation")
-            count = value.get("count", 1)
+            options = parse_augment_options(value, path)
             value = value.get("transformers", [])
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            raise SpecError(f"{path}.sample_augmentation.count must be an integer >= 1; "
-                            f"got {count!r}")
         entries = value if isinstance(value, (list, tuple)) else [value]
         ops = []
         for i, entry in enumerate(entries):
@@ -393,11 +420,25 @@ class _Parser:
             if not callable(getattr(op, "augment", None)):
                 raise SpecError(f"{where}: {type(op).__name__} has no augment(X, y, n) method "
                                 "(use an augmenter from nirs4all.operators.augmentation)")
+            if options.variation_scope == "batch" and "variation_scope" not in signature(
+                    op.augment).parameters:
+                raise SpecError(f"{where}: {type(op).__name__}.augment takes no "
+                                "variation_scope; use variation_scope: sample")
             ops.append(_fresh(op))
         if not ops:
             raise SpecError(f"{path}.sample_augmentation: no augmenter given")
         return [self._step("sample_augmentation", path, item, operators=tuple(ops),
-                           count=count)]
+                           count=options.count, options=options)]
+
+    def _kw_exclude(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"exclude", "mode"}, path)
+        return [self._step("exclude", path, item,
+                           operators=tuple(samples.exclude_filters(item, path, _build)))]
+
+    def _kw_tag(self, item: Mapping, path: str) -> list[Step]:
+        self._only(item, {"tag"}, path)
+        return [self._step("tag", path, item, operators=tuple(
+            samples.sample_filters(item["tag"], f"{path}.tag", _build)))]
 
 
 def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
@@ -409,14 +450,7 @@ def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
 
 
 def _check_structure(steps: Sequence[Step]) -> None:
-    splits = [s for s in steps if s.kind == "split"]
-    nested = [s for s in iter_steps(steps) if s.kind == "split" and s not in splits]
-    if nested:
-        raise SpecError(f"{nested[0].path}: a splitter inside a branch is not supported; put "
-                        "the splitter before the branch so every branch sees the same folds")
-    if len(splits) > 1:
-        raise SpecError(f"{splits[1].path}: only one splitter per pipeline (the first is at "
-                        f"{splits[0].path})")
+    splits = samples.check_splitters(steps, list(iter_steps(steps)))
     if splits:
         first_split = steps.index(splits[0])
         early = [s for s in iter_steps(steps[:first_split]) if s.kind == "model"]
@@ -424,14 +458,17 @@ def _check_structure(steps: Sequence[Step]) -> None:
             raise SpecError(f"{early[0].path}: a model before the splitter would be fitted on "
                             "rows that cross-validation later holds out; move it after the "
                             "splitter")
-    depth = 0
+    open_branches: list[Step] = []
     for step in steps:
         if step.kind == "branch":
-            depth += 1
-        elif step.kind.startswith("merge_"):
-            if depth == 0:
+            open_branches.append(step)
+        elif _merge_spec.closes_branch(step):
+            if not open_branches:
                 raise SpecError(f"{step.path}: merge without an open branch")
-            depth -= 1
+            open_branches.pop()
+        elif step.kind == "split" and any(b.separation for b in open_branches):
+            raise SpecError(f"{step.path}: a splitter after a separation branch would split "
+                            "each branch apart; put the splitter before the branch")
     if not any(s.kind == "model" for s in iter_steps(steps)):
         raise SpecError("the pipeline has no model step: add an estimator with a predict "
                         "method, e.g. {'model': PLSRegression(10)}")

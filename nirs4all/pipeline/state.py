@@ -9,6 +9,7 @@ Which rows a step is fitted on depends only on the fold key:
 
 - ``"*"`` (before the splitter) and ``"final"``: every training row;
 - ``"0"``, ``"1"``, ...: the training rows of that fold;
+- minus the rows an ``exclude`` step removed for that key (or for ``"*"``, every key);
 
 always with the augmented copies whose origin is among them, so a fold never separates an
 origin from its copies.
@@ -45,6 +46,7 @@ class FittedModel:
     val: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
+    rows: Rows | None = None  # a separation branch's rows; None: every row of the run
 
 
 @dataclass
@@ -70,12 +72,19 @@ class Rows:
     test: np.ndarray
     fit: dict[str, np.ndarray]
     val: dict[str, np.ndarray]
+    #: Per fold key (``"*"``: every key), dataset rows an ``exclude`` step removed from fits.
+    excluded: dict[str, np.ndarray] = field(default_factory=dict)
 
     def fit_rows(self, key: str) -> np.ndarray:
         """Base-row positions a step is fitted on for fold key ``key``."""
-        if key in (SHARED, "final"):
-            return self.train
-        return self.fit[key]
+        rows = self.train if key in (SHARED, "final") else self.fit[key]
+        for scope in {SHARED, key} & self.excluded.keys():
+            rows = rows[~self.excluded[scope][rows]]
+        return rows
+
+    def test_rows(self, key: str) -> np.ndarray:
+        """Test-partition positions predicted for fold key ``key``."""
+        return self.test
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["frozen_copy", "readonly_view", "seal"]
+__all__ = ["frozen_copy", "readonly_view", "seal", "take_rows"]
 
 
 def readonly_view(array: np.ndarray) -> np.ndarray:
@@ -37,3 +37,10 @@ def seal(array: np.ndarray) -> np.ndarray:
     """Mark an array the caller owns read-only, in place, and return it."""
     array.flags.writeable = False
     return array
+
+
+def take_rows(array: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Rows of an array: a view when the positions are contiguous and ascending."""
+    if rows.size and rows[-1] - rows[0] + 1 == rows.size and np.all(np.diff(rows) == 1):
+        return array[int(rows[0]):int(rows[-1]) + 1]
+    return array[rows]

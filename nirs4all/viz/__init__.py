@@ -14,10 +14,13 @@ notebook, a figure left as a cell's value is displayed.
 - :func:`plot_residuals`: residuals against predictions, with a ``bias ± 2·SEP`` band.
 - :func:`plot_cv_heatmap`: pooled CV scores of every chain, preprocessing x model parameter.
 - :func:`plot_fold_scores`: one chain's validation score per CV fold.
+- :func:`plot_spectral_importance`, :func:`plot_beeswarm`, :func:`plot_waterfall`: an
+  :class:`~nirs4all.explanation.ExplainResult` (``nirs4all.explain``).
 
 Importing this package without matplotlib raises an ImportError naming the extra to install.
 """
 
+from nirs4all.viz._explain import plot_beeswarm, plot_spectral_importance, plot_waterfall
 from nirs4all.viz._predictions import plot_predicted_vs_observed, plot_residuals
 from nirs4all.viz._roc import plot_roc
 from nirs4all.viz._scores import plot_cv_heatmap, plot_fold_scores
@@ -25,10 +28,13 @@ from nirs4all.viz._spectra import AXIS_LABELS, plot_spectra
 
 __all__ = [
     "AXIS_LABELS",
+    "plot_beeswarm",
     "plot_cv_heatmap",
     "plot_fold_scores",
     "plot_predicted_vs_observed",
     "plot_residuals",
     "plot_roc",
     "plot_spectra",
+    "plot_spectral_importance",
+    "plot_waterfall",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from os import PathLike
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -81,14 +81,7 @@ def plot_cv_heatmap(
     summaries = result.top(len(result.chains))
     metric = metric or summaries[0].metric
     testing = partition == "test"
-    available = sorted({m for s in summaries for m in (s.test_scores if testing
-                                                        else s.cv_scores)})
-    if metric not in available:
-        what = "final-model test" if testing else "cross-validation"
-        why = ("none (no chain was refitted, or the dataset has no test partition)"
-               if testing else "none (the pipeline has no splitter)")
-        raise ValueError(f"no chain has a {what} {metric!r} score; available: "
-                         f"{available or why}")
+    _check_metric(summaries, metric, testing)
     rows = resolve_key(rows, summaries)
     cols = infer_columns(summaries, rows) if cols is None else resolve_key(cols, summaries)
     row_labels, col_labels, grid, hidden = score_grid(result, rows, cols, metric, partition)
@@ -100,16 +93,7 @@ def plot_cv_heatmap(
     fig, ax = new_figure(figsize)
     image = ax.imshow(np.ma.masked_invalid(grid), cmap="viridis" if higher else "viridis_r",
                       aspect="auto")
-    best = None
-    for (i, j), value in np.ndenumerate(grid):
-        if math.isnan(value):
-            continue
-        if best is None or is_better(metric, value, grid[best]):
-            best = (i, j)
-        red, green, blue, _ = image.cmap(image.norm(value))
-        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
-        ax.text(j, i, f"{value:.4g}", ha="center", va="center", fontsize=9,
-                color="white" if dark else "black")
+    best = _annotate(ax, image, grid, metric)
     if best is not None:
         from matplotlib.patches import Rectangle
 
@@ -132,6 +116,33 @@ def plot_cv_heatmap(
         title += f"\n{hidden} chain(s) hidden behind a better one in the same cell"
     ax.set_title(title, fontsize=10)
     return finish(fig, path, dpi)
+
+
+def _check_metric(summaries: list[SummaryView], metric: str, testing: bool) -> None:
+    """Refuse a metric no chain scored, listing those scored."""
+    available = sorted({m for s in summaries for m in (s.test_scores if testing
+                                                        else s.cv_scores)})
+    if metric not in available:
+        what = "final-model test" if testing else "cross-validation"
+        why = ("none (no chain was refitted, or the dataset has no test partition)"
+               if testing else "none (the pipeline has no splitter)")
+        raise ValueError(f"no chain has a {what} {metric!r} score; available: "
+                         f"{available or why}")
+
+
+def _annotate(ax: Any, image: Any, grid: np.ndarray, metric: str) -> tuple[int, int] | None:
+    """Write each cell's value in a colour readable on it; return the best cell."""
+    best = None
+    for (i, j), value in np.ndenumerate(grid):
+        if math.isnan(value):
+            continue
+        if best is None or is_better(metric, value, grid[best]):
+            best = (i, j)
+        red, green, blue, _ = image.cmap(image.norm(value))
+        dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
+        ax.text(j, i, f"{value:.4g}", ha="center", va="center", fontsize=9,
+                color="white" if dark else "black")
+    return best
 
 
 def plot_fold_scores(

@@ -42,6 +42,7 @@ from nirs4all.workspace.serialization import (
     serialize_artifact,
     trusted_types,
 )
+from nirs4all.workspace.session import RunSession
 from nirs4all.workspace.store import GcReport, Workspace
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "PersistResult",
     "PredictionConflictError",
     "ReadOnlyQueryError",
+    "RunSession",
     "SerializedArtifact",
     "UntrustedArtifactError",
     "Workspace",

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from operator import attrgetter
 
+import duckdb
 import numpy as np
 import pyarrow as pa
 
@@ -268,3 +270,14 @@ def records_from_table(table: pa.Table) -> list[PredictionRecord]:
             classes=array("classes", i, meta.get("classes"), n),
         ))
     return out
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> Iterator[str]:
+    """Register an Arrow table under a fresh name for the statements of a ``with`` block."""
+    name = f"_n4a_rows_{id(rows):x}"
+    con.register(name, rows)
+    try:
+        yield name
+    finally:
+        con.unregister(name)

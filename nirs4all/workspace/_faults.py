@@ -9,17 +9,21 @@ an ``OSError``. Both become :class:`~nirs4all.workspace.errors.WorkspaceCorruptE
 from __future__ import annotations
 
 import errno
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 
 from nirs4all.errors import Nirs4allError
 from nirs4all.workspace.errors import WorkspaceCorruptError, WorkspaceStorageError
 
-__all__ = ["STORAGE_ERRNOS", "remove_created", "typed_fault", "typed_faults"]
+__all__ = ["STORAGE_ERRNOS", "remove_created", "typed_fault", "typed_faults", "typed_method"]
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
 
 STORAGE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC,
                             errno.EDQUOT, errno.ENOTDIR, errno.EEXIST})
@@ -65,6 +69,23 @@ def typed_faults(store_file: Path, action: str) -> Iterator[None]:
         if typed is None:
             raise
         raise typed from exc
+
+
+def typed_method(store_file: Callable[[Any], Path],
+                 ) -> Callable[[str], Callable[[_Method], _Method]]:
+    """A decorator factory: ``@typed(action)`` runs a method under :func:`typed_faults`.
+
+    ``store_file(self)`` names the store the faults are reported against.
+    """
+    def typed(action: str) -> Callable[[_Method], _Method]:
+        def decorate(method: _Method) -> _Method:
+            @functools.wraps(method)
+            def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+                with typed_faults(store_file(self), action):
+                    return method(self, *args, **kwargs)
+            return guarded  # type: ignore[return-value]
+        return decorate
+    return typed
 
 
 def remove_created(files: list[Path], folders: list[Path]) -> None:

@@ -151,7 +151,7 @@ class LegacyRows:
                "choices": json.dumps(load_json(row["generator_choices"], [])), "seed": None,
                "status": status, "error": error,
                "duration_s": None if duration is None else duration / 1000.0,
-               "wavelengths": [], "n_chains": 0, "n_predictions": 0,
+               "n_chains": 0, "n_predictions": 0,
                "created_at": row["created_at"] or now}
         self.pipeline_rows[row["pipeline_id"]] = out
         self.counts[table]["written"] += 1

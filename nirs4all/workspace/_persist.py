@@ -21,9 +21,8 @@ predictions.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,13 +34,15 @@ import pyarrow as pa
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.folds import FoldKeyError, is_fold_key
 from nirs4all.pipeline.records import PredictionRecord, VariantOutcome
-from nirs4all.workspace._arrow import PREDICTION_COLUMNS, prediction_table
+from nirs4all.workspace._arrow import PREDICTION_COLUMNS, prediction_table, registered
 from nirs4all.workspace._chains import (
     chain_row,
     chain_table,
     merge_chain_rows,
     row_from_db,
 )
+from nirs4all.workspace._flags import write_flags
+from nirs4all.workspace._trials import write_trials
 from nirs4all.workspace.artifacts import ArtifactFiles, sha256_hex
 from nirs4all.workspace.errors import (
     DuplicateKeyError,
@@ -173,17 +174,6 @@ def _serialize_artifacts(outcomes: Sequence[VariantOutcome], fmt: str,
     return per_outcome, blobs
 
 
-@contextmanager
-def registered(con: duckdb.DuckDBPyConnection, rows: pa.Table) -> Iterator[str]:
-    """Register an Arrow table under a fresh name for the statements of a ``with`` block."""
-    name = f"_n4a_rows_{id(rows):x}"
-    con.register(name, rows)
-    try:
-        yield name
-    finally:
-        con.unregister(name)
-
-
 def insert_rows(con: duckdb.DuckDBPyConnection, target: str, rows: pa.Table) -> None:
     """``INSERT INTO target (columns) SELECT columns FROM rows``: one statement for the batch."""
     if rows.num_rows == 0:
@@ -206,9 +196,9 @@ def _pipeline_rows(run_id: str, outcomes: Sequence[VariantOutcome],
         "seed": int(o.seed),
         "status": o.status,
         "error": o.error,
+        "failed_step": o.failed_step,
+        "failed_fold": o.failed_fold,
         "duration_s": float(o.duration_s),
-        "wavelengths": [{"source": name, "unit": unit, "axis": [float(v) for v in axis]}
-                        for name, axis, unit in o.wavelengths],
         "n_chains": len(o.chains),
         "n_predictions": len(o.predictions),
         "created_at": now,
@@ -241,6 +231,7 @@ def _write_pipelines(con: duckdb.DuckDBPyConnection, run_id: str,
         with registered(con, pa.Table.from_pylist(replace)) as view:
             con.execute(
                 "UPDATE pipelines SET status = u.status, error = u.error, "  # noqa: S608
+                "failed_step = u.failed_step, failed_fold = u.failed_fold, "
                 "duration_s = u.duration_s, n_chains = u.n_chains, "
                 f"n_predictions = u.n_predictions, created_at = u.created_at FROM {view} AS u "
                 "WHERE pipelines.run_id = u.run_id AND pipelines.pipeline_id = u.pipeline_id "
@@ -375,6 +366,8 @@ def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_i
         chains, chains_new, chains_merged = _write_chains(con, chain_rows, warnings)
         artifacts = _write_artifacts(con, files, chains, blobs, now, created)
         predictions = _write_predictions(con, table, maybe_stored)
+        write_trials(con, run_id, outcomes, now)
+        write_flags(con, run_id, outcomes, now)
         con.execute("COMMIT")
     except BaseException:
         rollback(con)

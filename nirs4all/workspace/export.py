@@ -7,6 +7,7 @@ knows of its training data (targets, classes, wavelength axes, seed).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -46,20 +47,26 @@ StoredChain = tuple[ChainRecord, Mapping[str, ChainRecord], Callable[[str], Any]
 
 
 def _training(ws: StoreView, chain: ChainRecord, dataset_hash: str) -> TrainingInfo:
-    dataset = ws.sql("SELECT task, target_names FROM datasets WHERE dataset_hash = ?",
-                     [dataset_hash]).to_pylist()[0]
-    pipeline = ws.sql(
-        "SELECT seed, wavelengths FROM pipelines WHERE pipeline_id = ? AND dataset_hash = ? "
-        "ORDER BY phase LIMIT 1", [chain.pipeline_id, dataset_hash]).to_pylist()[0]
-    records = ws.prediction_records(chain_id=chain.chain_id, fold_id=FINAL)
-    classes = records[0].classes if records else None
-    n_targets = 1
-    if records and records[0].y_pred.ndim == 2:
-        n_targets = records[0].y_pred.shape[1]
-    sources = [(w["source"], w["axis"], w["unit"]) for w in pipeline["wavelengths"]]
+    """What the chain trained on, from the dataset's row (migration 0005).
+
+    Rows of stores older than 0005 may lack a part: classes the migration could not type
+    are read from the chain's final predictions, and a dataset whose axes no pass recorded
+    (rows imported from 0.x) exports without training axes, as before.
+    """
+    dataset = ws.sql("SELECT task, target_names, n_targets, classes, wavelengths "
+                     "FROM datasets WHERE dataset_hash = ?", [dataset_hash]).to_pylist()[0]
+    seed = ws.sql("SELECT seed FROM pipelines WHERE pipeline_id = ? AND dataset_hash = ? "
+                  "ORDER BY phase LIMIT 1", [chain.pipeline_id, dataset_hash]).to_pylist()[0]
+    classes = None if dataset["classes"] is None else json.loads(dataset["classes"])
+    if classes is None and dataset["task"] in ("binary", "multiclass"):
+        records = ws.prediction_records(chain_id=chain.chain_id, fold_id=FINAL)
+        classes = records[0].classes if records else None
+    target_names = dataset["target_names"]
+    n_targets = len(target_names) if dataset["n_targets"] is None else dataset["n_targets"]
+    sources = [(w["source"], w["axis"], w["unit"]) for w in dataset["wavelengths"] or ()]
     return training_info(dataset_hash=dataset_hash, task=dataset["task"], n_targets=n_targets,
-                         target_names=dataset["target_names"], classes=classes,
-                         sources=sources, seed=pipeline["seed"])
+                         target_names=target_names, classes=classes, sources=sources,
+                         seed=seed["seed"])
 
 
 def stored_chain(ws: StoreView, selector: str | Mapping[str, Any], *,

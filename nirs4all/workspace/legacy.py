@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -216,8 +216,6 @@ _PIPELINES = pa.schema([
     ("run_id", _TEXT), ("pipeline_id", _TEXT), ("dataset_hash", _TEXT), ("phase", _TEXT),
     ("name", _TEXT), ("spec", _TEXT), ("choices", _TEXT), ("seed", pa.int64()),
     ("status", _TEXT), ("error", _TEXT), ("duration_s", _REAL),
-    ("wavelengths", pa.list_(pa.struct([("source", _TEXT), ("unit", _TEXT),
-                                        ("axis", pa.list_(_REAL))]))),
     ("n_chains", pa.int32()), ("n_predictions", pa.int32()), ("created_at", _TIME)])
 _PREDICTIONS = pa.schema([
     ("pipeline_id", _TEXT), ("chain_id", _TEXT), ("fold_id", _TEXT), ("partition", _TEXT),
@@ -269,6 +267,58 @@ def _split_predictions(normalized: list[dict[str, Any]], chains: Mapping[str, di
         else:
             rows.append(books.prediction_row(p, chain))
     return rows, aggregates
+
+
+def _chains_and_predictions(data: dict[str, list[dict[str, Any]]], books: LegacyRows,
+                            artifact_map: dict[str, str | None], now: datetime,
+                            ) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]],
+                                       list[dict[str, Any]]]:
+    """The chain rows, prediction rows and kept 0.x aggregates; arrays counted in ``books``."""
+    arrays = {a["prediction_id"]: a for a in data["prediction_arrays"]}
+    listed = {r["prediction_id"] for r in data["predictions"]}
+    for orphan in sorted(arrays.keys() - listed):
+        books.quarantine("prediction_arrays", orphan, "no prediction row", arrays[orphan])
+    normalized = [p for r in data["predictions"]
+                  if (p := books.prediction(r, arrays.get(r["prediction_id"])))]
+    books.logical_duplicates(normalized)
+    normalized = _dedupe(normalized, books)
+    by_chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for p in normalized:
+        by_chain[p["legacy_chain"]].append(p)
+    chains = {r["chain_id"]: row for r in data["chains"]
+              if (row := books.chain(r, artifact_map, by_chain[r["chain_id"]], now))}
+    predictions, aggregates = _split_predictions(normalized, chains, books)
+    kept = {p["legacy_prediction_id"] for p in aggregates} | {
+        i["legacy_id"] for i in books.ids if i["kind"] == "prediction"}
+    counts = books.counts["prediction_arrays"]
+    counts["read"] = len(data["prediction_arrays"])
+    counts["written"] = len(kept & arrays.keys())
+    counts["quarantined"] = counts["read"] - counts["written"]  # with their predictions
+    return chains, predictions, aggregates
+
+
+def _commit(con: duckdb.DuckDBPyConnection, batches: list[tuple[str, list, Any]],
+            import_row: list[Any]) -> None:
+    """Write every table's rows and the import's own row in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, rows, schema in batches:
+            if rows:
+                insert_rows(con, table, pa.Table.from_pylist(rows, schema=schema))
+        con.execute("INSERT INTO legacy_imports VALUES (?, ?, ?, ?)", import_row)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _write_report(new: Path, report: MigrationReport) -> None:
+    """``<new>/migration-report.json``, replaced whole (never half written)."""
+    text = json.dumps(report.to_dict(), indent=2, sort_keys=True)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=new)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    os.replace(temp, new / REPORT_FILE)
 
 
 def migrate_legacy(old: str | os.PathLike[str], new: str | os.PathLike[str], *,
@@ -328,30 +378,10 @@ def migrate_legacy(old: str | os.PathLike[str], new: str | os.PathLike[str], *,
                                                         trusted)
         books.suspect_chains = _collisions(
             data["chains"], {p["pipeline_id"]: p["run_id"] for p in data["pipelines"]}, books)
-        arrays = {a["prediction_id"]: a for a in data["prediction_arrays"]}
-        listed = {r["prediction_id"] for r in data["predictions"]}
-        for orphan in sorted(arrays.keys() - listed):
-            books.quarantine("prediction_arrays", orphan, "no prediction row", arrays[orphan])
-        normalized = [p for r in data["predictions"]
-                      if (p := books.prediction(r, arrays.get(r["prediction_id"])))]
-        books.logical_duplicates(normalized)
-        normalized = _dedupe(normalized, books)
-        by_chain: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for p in normalized:
-            by_chain[p["legacy_chain"]].append(p)
-        chains = {r["chain_id"]: row for r in data["chains"]
-                  if (row := books.chain(r, artifact_map, by_chain[r["chain_id"]], now))}
-        predictions, aggregates = _split_predictions(normalized, chains, books)
-        kept = {p["legacy_prediction_id"] for p in aggregates} | {
-            i["legacy_id"] for i in books.ids if i["kind"] == "prediction"}
-        counts = books.counts["prediction_arrays"]
-        counts["read"] = len(data["prediction_arrays"])
-        counts["written"] = len(kept & arrays.keys())
-        counts["quarantined"] = counts["read"] - counts["written"]  # with their predictions
+        chains, predictions, aggregates = _chains_and_predictions(data, books, artifact_map,
+                                                                  now)
         logs = [books.log(r) for r in data["logs"]]
-        findings = defaultdict(int)
-        for finding in books.findings:
-            findings[finding["kind"]] += 1
+        findings = Counter(finding["kind"] for finding in books.findings)
         report = MigrationReport(
             str(old), str(new), import_id,
             {t: {c: int(books.counts[t][c]) for c in _COUNTS} for t in LEGACY_TABLES},
@@ -363,20 +393,7 @@ def migrate_legacy(old: str | os.PathLike[str], new: str | os.PathLike[str], *,
                    ("legacy_aggregate_predictions", aggregates, _AGGREGATES),
                    ("legacy_ids", books.ids, None), ("legacy_findings", books.findings, None),
                    ("legacy_logs", logs, None)]
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for table, rows, schema in batches:
-                if rows:
-                    insert_rows(con, table, pa.Table.from_pylist(rows, schema=schema))
-            con.execute("INSERT INTO legacy_imports VALUES (?, ?, ?, ?)",
-                        [import_id, str(old.resolve()), now, json.dumps(report.to_dict())])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    text = json.dumps(report.to_dict(), indent=2, sort_keys=True)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", dir=new)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.replace(temp, new / REPORT_FILE)
+        _commit(con, batches, [import_id, str(old.resolve()), now,
+                               json.dumps(report.to_dict())])
+    _write_report(new, report)
     return report

@@ -45,7 +45,12 @@ def run_identity(spec_json: str, dataset_hashes: Iterable[str], seed: int) -> st
 
 
 def register_dataset(con: duckdb.DuckDBPyConnection, dataset: SpectroDataset) -> str:
-    """Insert the dataset's row unless present; return its content hash."""
+    """Insert the dataset's row unless present; return its content hash.
+
+    The row is the dataset's description, stored once (migration 0005): its task, target
+    names and number of targets, class labels (JSON, keeping their type), and every source
+    with its full wavelength axis.
+    """
     dataset_hash = dataset.content_hash()
     partition = dataset.partition
     row = {
@@ -54,6 +59,10 @@ def register_dataset(con: duckdb.DuckDBPyConnection, dataset: SpectroDataset) ->
         "n_train": int((partition == "train").sum()),
         "n_test": int((partition == "test").sum()),
         "target_names": list(dataset.target_names),
+        "n_targets": dataset.n_targets,
+        "classes": None if dataset.classes is None else json.dumps(dataset.classes.tolist()),
+        "wavelengths": [{"source": s.name, "unit": s.unit,
+                         "axis": [float(v) for v in s.wavelengths]} for s in dataset.sources],
         "sources": [{"name": s.name, "n_features": s.n_features, "unit": s.unit,
                      "first": float(s.wavelengths[0]) if s.n_features else None,
                      "last": float(s.wavelengths[-1]) if s.n_features else None}

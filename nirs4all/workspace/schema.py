@@ -36,8 +36,9 @@ def is_sha256_hex(value: object) -> bool:
 
 
 def higher_is_better(metric: str) -> bool:
-    """Return whether a larger value of ``metric`` is better (same rule as the pipeline)."""
-    return metric in HIGHER_IS_BETTER
+    """Return whether a larger value of ``metric`` is better (same rule as the pipeline;
+    ``"r2@sample"``, a score per sample, like ``"r2"``)."""
+    return metric.partition("@")[0] in HIGHER_IS_BETTER
 
 
 _USER = ("database_name = current_database() AND schema_name = 'main' AND NOT internal "

@@ -18,23 +18,28 @@ still ``running`` as ``interrupted``: the writer lock proves their process is go
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline.records import ChainRecord, PredictionRecord, VariantOutcome
-from nirs4all.workspace import queries
+from nirs4all.pipeline.records import (
+    ChainRecord,
+    PredictionRecord,
+    TrialRecord,
+    VariantOutcome,
+)
+from nirs4all.workspace import _flags, queries
 from nirs4all.workspace import runs as _runs
-from nirs4all.workspace._faults import typed_faults
+from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
+from nirs4all.workspace._trials import read_trials
 from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
 from nirs4all.workspace.lock import WriterLock, open_store
@@ -42,22 +47,12 @@ from nirs4all.workspace.queries import ReadOnlyConnection
 from nirs4all.workspace.resolver import resolve_chain
 from nirs4all.workspace.schema import ARTIFACTS_DIR, STORE_FILE, is_sha256_hex
 from nirs4all.workspace.serialization import FORMATS, deserialize
+from nirs4all.workspace.session import DEFAULT_BATCH, RunSession
 
 __all__ = ["GcReport", "Workspace"]
 
 logger = logging.getLogger("nirs4all.workspace")
-_Method = TypeVar("_Method", bound=Callable[..., Any])
-
-
-def _typed(action: str) -> Callable[[_Method], _Method]:
-    """Raise the storage faults of a method typed, naming the store (see ``_faults``)."""
-    def decorate(method: _Method) -> _Method:
-        @functools.wraps(method)
-        def guarded(self: Workspace, *args: Any, **kwargs: Any) -> Any:
-            with typed_faults(self.path / STORE_FILE, action):
-                return method(self, *args, **kwargs)
-        return guarded  # type: ignore[return-value]
-    return decorate
+_typed = typed_method(lambda ws: ws.path / STORE_FILE)
 
 
 @dataclass(frozen=True)
@@ -180,6 +175,17 @@ class Workspace:
         """Mark a run completed, with its counters (variants, cache hits, timings...)."""
         if not _runs.finish_run(self._writable(), run_id, "completed", None, stats):
             raise WorkspaceError(f"no run {run_id[:10]}... in workspace {self.path}")
+
+    def session(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
+                seed: int, config: Mapping[str, Any] | None = None,
+                batch: int = DEFAULT_BATCH) -> RunSession:
+        """Start (or resume) a run and return its write session (see :mod:`.session`).
+
+        Parameters are those of :meth:`begin_run`, and ``batch``: variant passes written
+        per transaction. Use it as ``with ws.session(...) as s: s.add(outcome)``.
+        """
+        return RunSession(self, name, spec_json=spec_json, datasets=datasets, seed=seed,
+                          config=config, batch=batch)
 
     @_typed("recording a run's lineage")
     def record_lineage(self, run_id: str, **lineage: str | None) -> None:
@@ -338,6 +344,11 @@ class Workspace:
         """Pipeline passes, optionally of one run."""
         return queries.pipelines(self._reader(), run_id)
 
+    @_typed("querying trials")
+    def trials(self, run_id: str, dataset_hash: str | None = None) -> list[TrialRecord]:
+        """The fine-tuning trials of a run (the ``trials`` table, as records)."""
+        return read_trials(self._reader(), run_id, dataset_hash)
+
     @_typed("querying chains")
     def chains(self, **filters: Any) -> pa.Table:
         """Chains matching equality filters on their columns (see :func:`queries.chains`)."""
@@ -352,6 +363,11 @@ class Workspace:
     def prediction_records(self, **filters: Any) -> list[PredictionRecord]:
         """Stored predictions as :class:`PredictionRecord` objects, arrays included."""
         return queries.prediction_records(self._reader(), **filters)
+
+    @_typed("querying sample flags")
+    def sample_flags(self, **filters: Any) -> pa.Table:
+        """Samples ``exclude``/``tag`` steps flagged (see :func:`_flags.sample_flags`)."""
+        return _flags.sample_flags(self._reader(), **filters)
 
     @_typed("ranking chains")
     def top(self, n: int = 10, *, dataset_hash: str | None = None,

@@ -67,5 +67,6 @@ def test_augmenters_import_from_both_07_paths():
                  "SmoothMagnitudeWarp", "MixupAugmenter", "ScatterSimulationMSC",
                  "Rotate_Translate", "Spline_X_Simplification", "Spline_Y_Perturbations"):
         assert getattr(transforms, name) is getattr(augmentation, name), name
-    for name in ("TemperatureAugmenter", "EMSCDistortionAugmenter"):
+    for name in ("TemperatureAugmenter", "EMSCDistortionAugmenter", "MoistureAugmenter",
+                 "ParticleSizeAugmenter", "Spline_Curve_Simplification"):
         assert hasattr(augmentation, name)

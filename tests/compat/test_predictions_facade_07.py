@@ -61,9 +61,11 @@ def test_group_by_gives_the_best_of_each_group(result):
         Predictions(result).top(1, group_by="colour")
 
 
-def test_repetition_options_say_they_are_not_available_yet(result):
-    with pytest.raises(NotImplementedError, match="repetition"):
+def test_by_repetition_without_a_repetition_column_and_aggregate_are_refused(result):
+    with pytest.raises(ValueError, match="declares its repetition column"):
         Predictions(result).top(1, by_repetition="Sample_ID")
+    with pytest.raises(NotImplementedError, match="aggregate"):
+        Predictions(result).top(1, aggregate="Sample_ID")
     with pytest.raises(TypeError, match="unexpected keyword"):
         Predictions(result).top(1, colour="red")
 

@@ -70,7 +70,8 @@ def test_continue_on_error_records_the_failed_variant_and_goes_on(data, tmp_path
     assert result.best.model_name == "PLSRegression"
     assert result.best.refitted
     with pytest.raises(ExecutionError, match="cannot be fitted"):
-        nirs4all.run(pipeline, data, verbose=0, random_state=0, workspace=None)
+        nirs4all.run(pipeline, data, verbose=0, random_state=0, workspace=None,
+                     continue_on_error=False)
 
 
 def test_log_file_writes_the_run_messages_and_is_detached_after(data, tmp_path):

@@ -42,10 +42,12 @@ from nirs4all.operators.augmentation._physics import (
     TemperatureAugmenter,
 )
 from nirs4all.operators.augmentation._random import Random_X_Operation, Rotate_Translate
+from nirs4all.operators.augmentation._sample_effects import MoistureAugmenter, ParticleSizeAugmenter
 from nirs4all.operators.augmentation._scatter import MultiplicativeScatter
 from nirs4all.operators.augmentation._scatter_models import ScatterSimulationMSC
 from nirs4all.operators.augmentation._shift import BaselineShift, WavelengthShift
 from nirs4all.operators.augmentation._splines import (
+    Spline_Curve_Simplification,
     Spline_Smoothing,
     Spline_X_Perturbations,
     Spline_X_Simplification,
@@ -82,8 +84,10 @@ __all__ = [
     "LocalWavelengthWarp",
     "Mixup",
     "MixupAugmenter",
+    "MoistureAugmenter",
     "MultiplicativeNoise",
     "MultiplicativeScatter",
+    "ParticleSizeAugmenter",
     "PathLengthAugmenter",
     "PolynomialBaselineDrift",
     "Random_X_Operation",
@@ -91,6 +95,7 @@ __all__ = [
     "ScatterSimulationMSC",
     "SmoothMagnitudeWarp",
     "SpikeNoise",
+    "Spline_Curve_Simplification",
     "Spline_Smoothing",
     "Spline_X_Perturbations",
     "Spline_X_Simplification",

@@ -10,6 +10,7 @@ is never used. ``random_state=None`` draws fresh operating-system entropy on eve
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,7 +18,15 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["Augmenter", "check_nonnegative", "check_range"]
+__all__ = [
+    "Augmenter",
+    "check_finite",
+    "check_nonnegative",
+    "check_range",
+    "draw_rows",
+    "for_each_band",
+    "uniform_rows",
+]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
 
@@ -43,6 +52,49 @@ def check_nonnegative(owner: object, name: str, value: object) -> float:
             f"{type(owner).__name__}: {name} must be a finite number >= 0, got {value!r}"
         )
     return float(value)
+
+
+def check_finite(owner: object, name: str, value: object) -> float:
+    """Validate a finite real parameter."""
+    if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+        raise ValueError(f"{type(owner).__name__}: {name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def draw_rows(
+    generators: list[np.random.Generator],
+    draw: Callable[[np.random.Generator], object],
+    size: int | None = None,
+) -> np.ndarray:
+    """``draw(gen)`` for each row's generator, in row order: ``(n,)``, or ``(n, size)``."""
+    values = np.array([draw(gen) for gen in generators], dtype=np.float64)
+    return values if size is None else values.reshape(len(generators), size)
+
+
+def uniform_rows(
+    generators: list[np.random.Generator], bounds: tuple, size: int | None = None
+) -> np.ndarray:
+    """One ``U(low, high)`` draw per row (``size`` draws with ``size``): ``(n,)``/``(n, size)``."""
+    low, high = bounds
+    if size is None:
+        return draw_rows(generators, lambda gen: gen.uniform(low, high))
+    return draw_rows(generators, lambda gen: gen.uniform(low, high, size), size)
+
+
+def for_each_band(
+    X: np.ndarray,
+    generators: list[np.random.Generator],
+    count_range: tuple,
+    edit: Callable[[np.ndarray, np.random.Generator], None],
+) -> np.ndarray:
+    """A float64 copy of ``X`` where each row draws ``m ~ U{count_range}`` (inclusive) and
+    then calls ``edit(row, gen)`` ``m`` times, each call changing the row in place."""
+    low, high = (int(bound) for bound in count_range)
+    out = X.astype(np.float64, copy=True)
+    for row, gen in zip(out, generators, strict=True):
+        for _ in range(int(gen.integers(low, high + 1))):
+            edit(row, gen)
+    return out
 
 
 def _row_keys(X: np.ndarray) -> list[int]:
@@ -142,7 +194,12 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return self._perturb(X, generators, self._axis(wavelengths)).astype(X.dtype, copy=False)
 
     def augment(
-        self, X: object, y: object = None, n_samples: int | None = None
+        self,
+        X: object,
+        y: object = None,
+        n_samples: int | None = None,
+        *,
+        variation_scope: str = "sample",
     ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
         """Create ``n_samples`` new rows, each a perturbed copy of a row of ``X``.
 
@@ -159,6 +216,11 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Targets of the source rows; copies inherit the target of their origin.
         n_samples : int, optional
             Number of rows to create; one per source row by default.
+        variation_scope : {"sample", "batch"}, default="sample"
+            ``"sample"``: each new row draws its own perturbation. ``"batch"``: every new
+            row of the same round (copy ``k`` of the ``k``-th occurrence of its source)
+            draws the same perturbation parameters, as one instrument session would apply
+            one drift to a whole batch; rounds still differ from each other.
 
         Returns
         -------
@@ -179,8 +241,15 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"{type(self).__name__}.augment: n_samples must be a non-negative int, "
                 f"got {n_samples!r}"
             )
+        if variation_scope not in ("sample", "batch"):
+            raise ValueError(
+                f"{type(self).__name__}.augment: variation_scope must be 'sample' or 'batch', "
+                f"got {variation_scope!r}"
+            )
         origin = np.arange(n_samples, dtype=np.intp) % n_rows
-        X_new, y_new = self._augment_rows(X, targets, origin, np.arange(n_samples) // n_rows)
+        X_new, y_new = self._augment_rows(
+            X, targets, origin, np.arange(n_samples) // n_rows, variation_scope == "batch"
+        )
         return X_new.astype(X.dtype, copy=False), y_new, origin
 
     def _targets(self, X: np.ndarray, y: object) -> np.ndarray | None:
@@ -195,20 +264,29 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return targets
 
     def _augment_rows(
-        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+        self,
+        X: np.ndarray,
+        y: np.ndarray | None,
+        origin: np.ndarray,
+        copies: np.ndarray,
+        shared: bool = False,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        generators = self._copy_generators(X, origin, copies)
+        generators = self._copy_generators(X, origin, copies, shared)
         X_new = self._perturb(X[origin], generators, self._axis(None))
         return X_new, None if y is None else y[origin]
 
     def _copy_generators(
-        self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray
+        self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray, shared: bool = False
     ) -> list[np.random.Generator]:
-        """Generators of the copies; identical source rows are told apart by occurrence."""
+        """Generators of the copies; identical source rows are told apart by occurrence.
+
+        ``shared`` (the batch scope) keys every row alike, so rows of one round share draws.
+        """
         keys = _row_keys(X)
         seen: dict[int, int] = {}
         occurrence = np.empty(len(keys), dtype=np.intp)
         for row, key in enumerate(keys):
             occurrence[row] = seen.get(key, 0)
             seen[key] = occurrence[row] + 1
-        return self._generators([keys[row] for row in origin], copies, occurrence[origin])
+        row_keys = [0] * len(origin) if shared else [keys[row] for row in origin]
+        return self._generators(row_keys, copies, occurrence[origin])

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
-from nirs4all.operators.augmentation._local import draw_band, gaussian_smooth
+from nirs4all.operators.augmentation._base import (
+    Augmenter,
+    check_nonnegative,
+    check_range,
+    draw_rows,
+    for_each_band,
+    uniform_rows,
+)
+from nirs4all.operators.augmentation._local import draw_band, smooth_rows
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import unit_position
@@ -59,7 +66,7 @@ class PathLengthAugmenter(Augmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        draws = np.array([gen.standard_normal() for gen in generators])
+        draws = draw_rows(generators, np.random.Generator.standard_normal)
         lengths = np.maximum(1.0 + self.path_length_std * draws, self.min_path_length)
         return lengths[:, None] * X
 
@@ -108,7 +115,7 @@ class BatchEffectAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        e = np.array([gen.standard_normal(3) for gen in generators]).reshape(-1, 3)
+        e = draw_rows(generators, lambda gen: gen.standard_normal(3), 3)
         gain = 1.0 + self.gain_std * e[:, :1]
         offset, slope = self.offset_std * e[:, 1:2], self.slope_std * e[:, 2:3]
         return gain * X + offset + slope * (2.0 * unit_position(axis) - 1.0)[None, :]
@@ -157,12 +164,7 @@ class InstrumentalBroadeningAugmenter(_AxisAugmenter):
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
         low, high = (self.fwhm * (1.0 + sign * self.fwhm_variation) for sign in (-1.0, 1.0))
-        return np.array(
-            [
-                gaussian_smooth(row, axis, gen.uniform(low, high) / _FWHM_PER_SIGMA)
-                for row, gen in zip(X, generators, strict=True)
-            ]
-        ).reshape(X.shape)
+        return smooth_rows(X, axis, uniform_rows(generators, (low, high)) / _FWHM_PER_SIGMA)
 
 
 class HeteroscedasticNoiseAugmenter(Augmenter):
@@ -203,7 +205,7 @@ class HeteroscedasticNoiseAugmenter(Augmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        noise = np.array([gen.standard_normal(X.shape[1]) for gen in generators]).reshape(X.shape)
+        noise = draw_rows(generators, lambda gen: gen.standard_normal(X.shape[1]), X.shape[1])
         return X + (self.noise_base + self.noise_signal_dep * np.abs(X)) * noise
 
 
@@ -252,12 +254,10 @@ class DeadBandAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        low, high = (int(bound) for bound in self.n_bands_range)
-        out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            for _ in range(int(gen.integers(low, high + 1))):
-                band = draw_band(gen, axis, self.width_range)
-                noise = gen.standard_normal(axis.shape[0])
-                if band.any():
-                    row[band] = row[band].mean() + self.noise_std * noise[band]
-        return out
+        def kill_band(row: np.ndarray, gen: np.random.Generator) -> None:
+            band = draw_band(gen, axis, self.width_range)
+            noise = gen.standard_normal(axis.shape[0])
+            if band.any():
+                row[band] = row[band].mean() + self.noise_std * noise[band]
+
+        return for_each_band(X, generators, self.n_bands_range, kill_band)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import (
+    check_nonnegative,
+    check_range,
+    for_each_band,
+    uniform_rows,
+)
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
@@ -16,6 +21,7 @@ __all__ = [
     "UnsharpSpectralMask",
     "draw_band",
     "gaussian_smooth",
+    "smooth_rows",
 ]
 
 
@@ -30,6 +36,13 @@ def gaussian_smooth(row: np.ndarray, axis: np.ndarray, sigma: float) -> np.ndarr
         return row.astype(np.float64, copy=True)
     kernel = np.exp(-0.5 * ((axis[:, None] - axis[None, :]) / sigma) ** 2)
     return kernel @ row / kernel.sum(axis=1)
+
+
+def smooth_rows(X: np.ndarray, axis: np.ndarray, sigmas: np.ndarray) -> np.ndarray:
+    """Row ``i`` of ``X`` smoothed by :func:`gaussian_smooth` with ``sigmas[i]`` (float64)."""
+    return np.array(
+        [gaussian_smooth(row, axis, sigma) for row, sigma in zip(X, sigmas, strict=True)]
+    ).reshape(X.shape)
 
 
 def draw_band(gen: np.random.Generator, axis: np.ndarray, widths: tuple) -> np.ndarray:
@@ -71,12 +84,7 @@ class GaussianSmoothingJitter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        return np.array(
-            [
-                gaussian_smooth(row, axis, gen.uniform(*self.sigma_range))
-                for row, gen in zip(X, generators, strict=True)
-            ]
-        ).reshape(X.shape)
+        return smooth_rows(X, axis, uniform_rows(generators, self.sigma_range))
 
 
 class UnsharpSpectralMask(_AxisAugmenter):
@@ -120,11 +128,8 @@ class UnsharpSpectralMask(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        out = np.empty(X.shape)
-        for target, row, gen in zip(out, X, generators, strict=True):
-            amount = gen.uniform(*self.amount_range)
-            target[:] = row + amount * (row - gaussian_smooth(row, axis, float(self.sigma)))
-        return out
+        amounts = uniform_rows(generators, self.amount_range)[:, None]
+        return X + amounts * (X - smooth_rows(X, axis, np.full(X.shape[0], float(self.sigma))))
 
 
 class BandMasking(_AxisAugmenter):
@@ -241,17 +246,15 @@ class BandPerturbation(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        low, high = (int(bound) for bound in self.n_bands_range)
-        out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            for _ in range(int(gen.integers(low, high + 1))):
-                centre = gen.uniform(axis.min(), axis.max())
-                width = gen.uniform(*self.width_range)
-                gain = gen.uniform(*self.gain_range)
-                offset = gen.uniform(*self.offset_range)
-                window = np.exp(-4.0 * np.log(2.0) * (axis - centre) ** 2 / width**2)
-                row[:] = row * (1.0 + (gain - 1.0) * window) + offset * window
-        return out
+        def perturb_band(row: np.ndarray, gen: np.random.Generator) -> None:
+            centre = gen.uniform(axis.min(), axis.max())
+            width = gen.uniform(*self.width_range)
+            gain = gen.uniform(*self.gain_range)
+            offset = gen.uniform(*self.offset_range)
+            window = np.exp(-4.0 * np.log(2.0) * (axis - centre) ** 2 / width**2)
+            row[:] = row * (1.0 + (gain - 1.0) * window) + offset * window
+
+        return for_each_band(X, generators, self.n_bands_range, perturb_band)
 
 
 class LocalClipping(_AxisAugmenter):
@@ -303,13 +306,11 @@ class LocalClipping(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        low, high = (int(bound) for bound in self.n_regions_range)
-        out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            for _ in range(int(gen.integers(low, high + 1))):
-                band = draw_band(gen, axis, self.width_range)
-                level = gen.uniform(*self.level_range)
-                if band.any():
-                    bottom, top = row[band].min(), row[band].max()
-                    row[band] = np.minimum(row[band], bottom + level * (top - bottom))
-        return out
+        def clip_band(row: np.ndarray, gen: np.random.Generator) -> None:
+            band = draw_band(gen, axis, self.width_range)
+            level = gen.uniform(*self.level_range)
+            if band.any():
+                bottom, top = row[band].min(), row[band].max()
+                row[band] = np.minimum(row[band], bottom + level * (top - bottom))
+
+        return for_each_band(X, generators, self.n_regions_range, clip_band)

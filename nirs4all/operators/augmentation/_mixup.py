@@ -79,9 +79,15 @@ class Mixup(Augmenter):
         return weights, partners
 
     def _augment_rows(
-        self, X: np.ndarray, y: np.ndarray | None, origin: np.ndarray, copies: np.ndarray
+        self,
+        X: np.ndarray,
+        y: np.ndarray | None,
+        origin: np.ndarray,
+        copies: np.ndarray,
+        shared: bool = False,
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        weights, partners = self._partners(X, origin, self._copy_generators(X, origin, copies))
+        generators = self._copy_generators(X, origin, copies, shared)
+        weights, partners = self._partners(X, origin, generators)
         X_new = weights[:, None] * X[origin] + (1.0 - weights[:, None]) * X[partners]
         if y is None:
             return X_new, None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
-from nirs4all.operators.augmentation._base import check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import (
+    check_finite,
+    check_nonnegative,
+    check_range,
+    uniform_rows,
+)
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import resample, unit_position
@@ -137,7 +140,7 @@ class StrayLightAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        fractions = np.array([gen.uniform(*self.stray_light_range) for gen in generators])
+        fractions = uniform_rows(generators, self.stray_light_range)
         s = fractions[:, None]
         # ln(10^-A + s) as logaddexp(-A ln 10, ln s): no overflow for large negative A; a
         # spectrum with s = 0 is returned as it is, to the last bit.
@@ -194,7 +197,7 @@ class DetectorRollOffAugmenter(_AxisAugmenter):
     ) -> np.ndarray:
         low_end, high_end = _edge_profiles(axis, float(self.edge_width))
         profile = low_end + high_end
-        depths = np.array([gen.uniform(*self.depth_range) for gen in generators])
+        depths = uniform_rows(generators, self.depth_range)
         return X - np.log10(1.0 - depths[:, None] * profile[None, :])
 
 
@@ -245,17 +248,13 @@ class TemperatureAugmenter(_AxisAugmenter):
 
     def _check_params(self) -> None:
         check_range(self, "temperature_range", self.temperature_range)
-        for name in ("shift_per_kelvin", "intensity_per_kelvin"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-                raise ValueError(
-                    f"TemperatureAugmenter: {name} must be a finite number, got {value!r}"
-                )
+        check_finite(self, "shift_per_kelvin", self.shift_per_kelvin)
+        check_finite(self, "intensity_per_kelvin", self.intensity_per_kelvin)
 
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        deltas = np.array([gen.uniform(*self.temperature_range) for gen in generators])[:, None]
+        deltas = uniform_rows(generators, self.temperature_range)[:, None]
         shifted = resample(X, axis, axis[None, :] - self.shift_per_kelvin * deltas)
         return (1.0 + self.intensity_per_kelvin * deltas) * shifted
 
@@ -302,6 +301,5 @@ class EdgeArtifactsAugmenter(_AxisAugmenter):
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
         low_end, high_end = _edge_profiles(axis, float(self.edge_width))
-        amplitudes = np.array([gen.uniform(*self.amplitude_range, 2) for gen in generators])
-        amplitudes = amplitudes.reshape(-1, 2)
+        amplitudes = uniform_rows(generators, self.amplitude_range, 2)
         return X + amplitudes[:, :1] * low_end[None, :] + amplitudes[:, 1:] * high_end[None, :]

@@ -7,7 +7,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import (
+    Augmenter,
+    check_nonnegative,
+    check_range,
+    uniform_rows,
+)
 from nirs4all.operators.augmentation._warps import unit_position
 
 __all__ = ["Random_X_Operation", "Rotate_Translate"]
@@ -113,7 +118,7 @@ class Random_X_Operation(Augmenter):  # the 0.x name, kept for user code
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        factors = np.array([gen.uniform(*self.operator_range, X.shape[1]) for gen in generators])
+        factors = uniform_rows(generators, self.operator_range, X.shape[1])
         out = np.asarray(self.operator_func(X, factors.reshape(X.shape)), dtype=np.float64)
         if out.shape != X.shape:
             raise ValueError(

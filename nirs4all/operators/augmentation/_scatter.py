@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import Augmenter, check_range
+from nirs4all.operators.augmentation._base import Augmenter, check_range, uniform_rows
 
 __all__ = ["MultiplicativeScatter"]
 
@@ -54,6 +54,6 @@ class MultiplicativeScatter(Augmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        gains = np.array([gen.uniform(*self.scale_range) for gen in generators])
-        offsets = np.array([gen.uniform(*self.offset_range) for gen in generators])
+        gains = uniform_rows(generators, self.scale_range)
+        offsets = uniform_rows(generators, self.offset_range)
         return gains[:, None] * X + offsets[:, None]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.errors import WavelengthAxisError
-from nirs4all.operators.augmentation._base import Augmenter, check_range
+from nirs4all.operators.augmentation._base import Augmenter, check_range, uniform_rows
 from nirs4all.operators.transforms._base import as_axis
 
 __all__ = ["BaselineShift", "WavelengthShift"]
@@ -111,8 +111,8 @@ class BaselineShift(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
-        offsets = np.array([gen.uniform(*self.offset_range) for gen in generators])
-        slopes = np.array([gen.uniform(*self.slope_range) for gen in generators])
+        offsets = uniform_rows(generators, self.offset_range)
+        slopes = uniform_rows(generators, self.slope_range)
         span = axis.max() - axis.min()
         position = (axis - axis.min()) / span if span > 0 else np.zeros_like(axis)
         return X + offsets[:, None] + slopes[:, None] * position[None, :]

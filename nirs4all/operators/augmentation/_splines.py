@@ -13,6 +13,7 @@ from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._warps import resample
 
 __all__ = [
+    "Spline_Curve_Simplification",
     "Spline_Smoothing",
     "Spline_X_Perturbations",
     "Spline_X_Simplification",
@@ -200,7 +201,38 @@ class Spline_Y_Perturbations(Augmenter):  # the 0.x name, kept for user code
         return X + curves
 
 
-class Spline_X_Simplification(Augmenter):  # the 0.x name, kept for user code
+class _Simplification(Augmenter):
+    """Interpolating spline through kept columns of each row; subclasses choose the columns."""
+
+    def __init__(
+        self, spline_points: int = 20, spline_degree: int = 3, random_state: int | None = 0
+    ) -> None:
+        self.spline_points = spline_points
+        self.spline_degree = spline_degree
+        self.random_state = random_state
+
+    def _check_params(self) -> None:
+        check_int(self, "spline_points", self.spline_points, 2)
+        check_int(self, "spline_degree", self.spline_degree, 1)
+
+    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+        raise NotImplementedError  # abstract hook: the sorted kept columns, both ends included
+
+    def _perturb(
+        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+    ) -> np.ndarray:
+        n = X.shape[1]
+        columns = np.arange(n, dtype=np.float64)
+        out = X.astype(np.float64, copy=True)
+        if int(self.spline_points) >= n:
+            return out
+        for row, gen in zip(out, generators, strict=True):
+            kept = self._kept(row, gen)
+            row[:] = _interpolant(columns[kept], row[kept], int(self.spline_degree), columns)
+        return out
+
+
+class Spline_X_Simplification(_Simplification):  # the 0.x name, kept for user code
     """Resample each spectrum from a random subset of its columns through a spline.
 
     Both end columns and ``min(spline_points, n_features) - 2`` interior columns drawn
@@ -223,29 +255,57 @@ class Spline_X_Simplification(Augmenter):  # the 0.x name, kept for user code
     n_features_in_ : int
     """
 
-    def __init__(
-        self, spline_points: int = 20, spline_degree: int = 3, random_state: int | None = 0
-    ) -> None:
-        self.spline_points = spline_points
-        self.spline_degree = spline_degree
-        self.random_state = random_state
+    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+        n = row.shape[0]
+        interior = gen.choice(np.arange(1, n - 1), size=int(self.spline_points) - 2, replace=False)
+        return np.sort(np.concatenate(([0, n - 1], interior)))
 
-    def _check_params(self) -> None:
-        check_int(self, "spline_points", self.spline_points, 2)
-        check_int(self, "spline_degree", self.spline_degree, 1)
 
-    def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
-    ) -> np.ndarray:
-        n = X.shape[1]
-        columns = np.arange(n, dtype=np.float64)
-        out = X.astype(np.float64, copy=True)
-        if int(self.spline_points) >= n:
-            return out
-        for row, gen in zip(out, generators, strict=True):
-            interior = gen.choice(
-                np.arange(1, n - 1), size=int(self.spline_points) - 2, replace=False
-            )
-            kept = np.sort(np.concatenate(([0, n - 1], interior)))
-            row[:] = _interpolant(columns[kept], row[kept], int(self.spline_degree), columns)
-        return out
+class Spline_Curve_Simplification(_Simplification):  # the 0.x name, kept for user code
+    """Resample each spectrum from points spread at random along its curve length.
+
+    The spectrum is read as a plane curve ``(t_j, v_j)`` with ``t_j = j / (n - 1)`` and
+    ``v_j = (x_j - min x) / (max x - min x)`` (both in [0, 1], so neither axis dominates)
+    and ``L_j`` its cumulative arc length. ``m - 2`` positions ``s ~ U(0, L_{n-1})`` are
+    drawn, each is mapped to the first column with ``L_j >= s``, and these columns plus
+    both ends (duplicates once) are kept; ``x'`` is the interpolating spline of degree
+    ``min(spline_degree, k - 1)`` through the ``k`` kept values, evaluated at every column.
+    Unlike :class:`Spline_X_Simplification`, which keeps columns evenly at random, this
+    keeps more points where the curve is long, at steep flanks and peaks, as a
+    curve-simplification (polyline decimation) would. ``spline_points >= n_features`` is
+    the identity.
+
+    Parameters
+    ----------
+    spline_points : int, default=20
+        Number of drawn points, ends included (>= 2).
+    spline_degree : int, default=3
+        Degree of the interpolating spline (>= 1).
+    random_state : int or None, default=0
+        Seed (see :class:`Spline_Smoothing`).
+
+    Attributes
+    ----------
+    n_features_in_ : int
+
+    References
+    ----------
+    Ramer, U. (1972). An iterative procedure for the polygonal approximation of plane
+    curves. Computer Graphics and Image Processing 1(3), 244-256 (the curve-simplification
+    idea, here randomised along the arc length).
+    """
+
+    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+        length = arc_length(row)
+        drawn = gen.uniform(0.0, length[-1], size=int(self.spline_points) - 2)
+        inner = np.minimum(np.searchsorted(length, drawn, side="left"), row.shape[0] - 1)
+        return np.unique(np.concatenate(([0, row.shape[0] - 1], inner)))
+
+
+def arc_length(row: np.ndarray) -> np.ndarray:
+    """Cumulative length of the curve ``(j / (n - 1), scaled x_j)``, both axes in [0, 1]."""
+    n = row.shape[0]
+    span = row.max() - row.min()
+    values = (row - row.min()) / span if span > 0 else np.zeros_like(row)
+    steps = np.hypot(1.0 / (n - 1), np.diff(values))
+    return np.concatenate(([0.0], np.cumsum(steps)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from nirs4all.operators.augmentation._base import check_nonnegative, check_range
+from nirs4all.operators.augmentation._base import check_nonnegative, check_range, uniform_rows
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
@@ -87,9 +87,7 @@ class PolynomialBaselineDrift(_AxisAugmenter):
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
         powers = (2.0 * unit_position(axis) - 1.0)[None, :] ** np.arange(self.degree + 1)[:, None]
-        coefficients = np.array(
-            [gen.uniform(*self.coefficient_range, size=self.degree + 1) for gen in generators]
-        ).reshape(len(generators), self.degree + 1)
+        coefficients = uniform_rows(generators, self.coefficient_range, self.degree + 1)
         return X + coefficients @ powers
 
 
@@ -131,7 +129,7 @@ class WavelengthStretch(_AxisAugmenter):
         self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
     ) -> np.ndarray:
         centre = (axis.max() + axis.min()) / 2.0
-        factors = np.array([gen.uniform(*self.stretch_range) for gen in generators])
+        factors = uniform_rows(generators, self.stretch_range)
         return resample(X, axis, centre + (axis[None, :] - centre) / factors[:, None])
 
 

@@ -16,6 +16,9 @@ Classification: :class:`PLSDA`, :class:`OPLSDA`.
 Regressors that declare a nested parameter (``_nested_param_ = "n_components"``) predict
 every smaller model from one fit with :meth:`predict_nested`; see ``_latent.py``.
 
+Stacking at the model step: :class:`MetaModel` with :class:`StackingConfig`,
+:class:`CoverageStrategy` and :class:`BranchScope` (``meta.py``).
+
 The 0.x path ``nirs4all.operators.models.sklearn`` re-exports the same classes.
 """
 
@@ -35,6 +38,13 @@ from nirs4all.operators.models._recursive_pls import RecursivePLS
 from nirs4all.operators.models._robust_pls import RobustPLS
 from nirs4all.operators.models._simpls import SIMPLS
 from nirs4all.operators.models._sparse_pls import SparsePLS
+from nirs4all.operators.models.meta import (
+    BranchScope,
+    CoverageStrategy,
+    MetaModel,
+    PredictionCombiner,
+    StackingConfig,
+)
 
 __all__ = [
     "IKPLS",
@@ -47,12 +57,17 @@ __all__ = [
     "PLS",
     "PLSDA",
     "SIMPLS",
+    "BranchScope",
+    "CoverageStrategy",
     "IntervalPLS",
     "KernelPLS",
+    "MetaModel",
     "PLSDiagnosticsMixin",
     "PLSFactors",
+    "PredictionCombiner",
     "RecursivePLS",
     "RobustPLS",
     "SparsePLS",
+    "StackingConfig",
     "nipals_pls",
 ]

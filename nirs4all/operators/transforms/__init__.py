@@ -25,8 +25,12 @@ Families
   :class:`Resampler`, :class:`FlexiblePCA`, :class:`FlexibleSVD`,
   :class:`IntegerKBinsDiscretizer`, :class:`RangeDiscretizer`, :class:`EPO`
 - wavelength selection: :class:`CARS`, :class:`MCUVE`
-- presets (functions returning new lists): :func:`id_preprocessing`, :func:`savgol_only`,
-  :func:`small_set`, :func:`transf_set`, :func:`preset`
+- presets (functions returning new lists; chained entries are :func:`chain` pipelines, the
+  ``*_2D`` ones are lists of ``feature_augmentation`` sets): :func:`id_preprocessing`,
+  :func:`savgol_only`, :func:`haar_only`, :func:`small_set`, :func:`transf_set`,
+  :func:`nicon_set`, :func:`decon_set`, :func:`senseen_set`, :func:`special_set`,
+  :func:`dumb_set`, :func:`dumb_and_dumber_set`, :func:`preprocessing_list`, :func:`fat_set`,
+  :func:`dumb_set_2D`, :func:`optimal_set_2D`, :func:`list_of_2D_sets`, :func:`preset`
 - signal types (also :mod:`nirs4all.operators.transforms.signal_conversion`):
   :class:`ToAbsorbance`, :class:`FromAbsorbance`, :class:`PercentToFraction`,
   :class:`FractionToPercent`, :class:`SignalTypeConverter`
@@ -107,10 +111,23 @@ from nirs4all.operators.transforms._normalization import (
 )
 from nirs4all.operators.transforms._presets import (
     PRESETS,
+    chain,
+    decon_set,
+    dumb_and_dumber_set,
+    dumb_set,
+    dumb_set_2D,
+    fat_set,
+    haar_only,
     id_preprocessing,
+    list_of_2D_sets,
+    nicon_set,
+    optimal_set_2D,
+    preprocessing_list,
     preset,
     savgol_only,
+    senseen_set,
     small_set,
+    special_set,
     transf_set,
 )
 from nirs4all.operators.transforms._pybaselines import (
@@ -226,11 +243,24 @@ __all__ = [
     "WaveletPCA",
     "WaveletSVD",
     "axis_of",
+    "chain",
+    "decon_set",
+    "dumb_and_dumber_set",
+    "dumb_set",
+    "dumb_set_2D",
+    "fat_set",
+    "haar_only",
     "id_preprocessing",
     "is_wavelength_aware",
+    "list_of_2D_sets",
+    "nicon_set",
+    "optimal_set_2D",
+    "preprocessing_list",
     "preset",
     "pybaselines_methods",
     "savgol_only",
+    "senseen_set",
     "small_set",
+    "special_set",
     "transf_set",
 ]

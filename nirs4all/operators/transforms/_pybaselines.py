@@ -31,6 +31,7 @@ __all__ = [
     "ArPLS",
     "PyBaselineCorrection",
     "PyBaselineTransform",
+    "check_iterations",
     "check_tol",
     "pybaselines_methods",
 ]
@@ -62,6 +63,12 @@ def check_tol(estimator: object) -> None:
         raise ValueError(f"{type(estimator).__name__}: tol must be a number >= 0; got {tol!r}")
 
 
+def check_iterations(estimator: object) -> None:
+    """Raise ``ValueError`` unless ``max_iter`` is an int >= 1 and ``tol`` a number >= 0."""
+    check_int(estimator, "max_iter", 1)
+    check_tol(estimator)
+
+
 class PyBaselineTransform(SpectralTransformer):
     """Subtract a pybaselines baseline from every spectrum (template; not exported).
 
@@ -69,17 +76,19 @@ class PyBaselineTransform(SpectralTransformer):
     Whittaker penalties need: their baseline is the spectrum itself and the output is zero,
     for every method, so default-constructed transforms work on any width.
 
-    Subclasses name the pybaselines method in ``_method`` and return its keyword arguments
-    for spectra of ``n_features`` points from ``_method_params``.
+    Subclasses name the pybaselines method in ``_method`` and the estimator parameters it
+    takes as they are in ``_passed``, or override ``_method_params`` to return its keyword
+    arguments for spectra of ``n_features`` points.
     """
 
     _method: ClassVar[str]
+    _passed: ClassVar[tuple[str, ...]] = ()
 
     def _method_name(self) -> str:
         return self._method
 
     def _method_params(self, n_features: int) -> dict[str, Any]:
-        raise NotImplementedError  # abstract hook: each baseline passes its own parameters
+        return {name: getattr(self, name) for name in self._passed}
 
     def _fit(self, X: np.ndarray, y: Any) -> None:
         self._fit_transform(X, y)
@@ -117,18 +126,16 @@ class PyBaselineTransform(SpectralTransformer):
 class _Whittaker(PyBaselineTransform):
     """Penalised least squares baselines whose parameters are ``lam``, ``max_iter``, ``tol``."""
 
+    _passed = ("lam", "max_iter", "tol")
+
     def __init__(self, lam: float = 1e6, max_iter: int = 50, tol: float = 1e-3) -> None:
         self.lam = lam
         self.max_iter = max_iter
         self.tol = tol
 
-    def _method_params(self, n_features: int) -> dict[str, Any]:
-        return {"lam": self.lam, "max_iter": self.max_iter, "tol": self.tol}
-
     def _check_params(self) -> None:
         check_positive(self, "lam")
-        check_int(self, "max_iter", 1)
-        check_tol(self)
+        check_iterations(self)
 
 
 class AirPLS(_Whittaker):
@@ -249,6 +256,7 @@ class IASLS(_Whittaker):
     """
 
     _method = "iasls"
+    _passed = ("lam", "p", "lam_1", "max_iter", "tol")
 
     def __init__(
         self,
@@ -269,15 +277,6 @@ class IASLS(_Whittaker):
         check_positive(self, "lam_1")
         if check_positive(self, "p") >= 1:
             raise ValueError(f"IASLS: p must be in (0, 1); got {self.p!r}")
-
-    def _method_params(self, n_features: int) -> dict[str, Any]:
-        return {
-            "lam": self.lam,
-            "p": self.p,
-            "lam_1": self.lam_1,
-            "max_iter": self.max_iter,
-            "tol": self.tol,
-        }
 
 
 class PyBaselineCorrection(PyBaselineTransform):

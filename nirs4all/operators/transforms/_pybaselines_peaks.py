@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nirs4all.operators.transforms._pybaselines import PyBaselineTransform, check_tol
+from nirs4all.operators.transforms._pybaselines import PyBaselineTransform, check_iterations
 from nirs4all.operators.transforms._transformer import check_int, check_positive
 
 __all__ = ["BEADS", "SNIP", "IModPoly", "ModPoly", "RollingBall", "clamped_half_window"]
@@ -15,8 +15,7 @@ __all__ = ["BEADS", "SNIP", "IModPoly", "ModPoly", "RollingBall", "clamped_half_
 class _Polynomial(PyBaselineTransform):
     def _check_params(self) -> None:
         check_int(self, "poly_order", 0)
-        check_int(self, "max_iter", 1)
-        check_tol(self)
+        check_iterations(self)
 
     def _fit_windows(self, n_features: int) -> None:
         self.poly_order_ = min(self.poly_order, n_features - 1)
@@ -276,6 +275,7 @@ class BEADS(PyBaselineTransform):
     """
 
     _method = "beads"
+    _passed = ("freq_cutoff", "lam_0", "lam_1", "lam_2", "asymmetry", "max_iter", "tol")
 
     def __init__(
         self,
@@ -300,9 +300,4 @@ class BEADS(PyBaselineTransform):
             raise ValueError(f"BEADS: freq_cutoff must be in (0, 0.5); got {self.freq_cutoff!r}")
         for name in ("lam_0", "lam_1", "lam_2", "asymmetry"):
             check_positive(self, name)
-        check_int(self, "max_iter", 1)
-        check_tol(self)
-
-    def _method_params(self, n_features: int) -> dict[str, Any]:
-        names = ("freq_cutoff", "lam_0", "lam_1", "lam_2", "asymmetry", "max_iter", "tol")
-        return {name: getattr(self, name) for name in names}
+        check_iterations(self)

@@ -81,7 +81,9 @@ class WaveletPCA(_LevelComponents):
     """Principal components of each level of a multilevel DWT, concatenated.
 
     For each level of ``pywt.wavedec(x, wavelet, level=level_)`` (Mallat 1989), a
-    ``sklearn.decomposition.PCA`` (exact SVD, ``whiten`` as given) is fitted on the
+    ``sklearn.decomposition.PCA`` (exact: a full SVD, or the eigendecomposition of the
+    covariance for a level with at least 4 times more spectra than coefficients; ``whiten``
+    as given) is fitted on the
     training coefficients; the output is the scores of all levels side by side.
 
     Parameters
@@ -127,7 +129,10 @@ class WaveletPCA(_LevelComponents):
         self.whiten = whiten
 
     def _fit_level(self, block: np.ndarray, n_components: int) -> PCA:
-        return PCA(n_components=n_components, svd_solver="full").fit(block)
+        # Both solvers are exact; for a level with many more spectra than coefficients the
+        # eigendecomposition of the covariance costs a small fraction of the full SVD.
+        solver = "covariance_eigh" if block.shape[0] >= 4 * block.shape[1] else "full"
+        return PCA(n_components=n_components, svd_solver=solver).fit(block)
 
     def _project(self, block: np.ndarray, fitted: PCA) -> np.ndarray:
         scores = fitted.transform(block)

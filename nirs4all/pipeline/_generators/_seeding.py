@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
+
+from nirs4all.utils.seeding import child_rng, fresh_seed, stable_key
 
 __all__ = ["RandomSource", "path_key"]
 
 
 def path_key(path: str) -> tuple[int, ...]:
     """Fold a node path into four 32-bit words, usable as a ``SeedSequence`` spawn key."""
-    digest = hashlib.sha256(path.encode("utf-8")).digest()
-    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+    return stable_key(path)
 
 
 class RandomSource:
@@ -37,9 +36,8 @@ class RandomSource:
     def generator(self, path: str, node_seed: int | None) -> np.random.Generator:
         """Return a fresh generator for the node at ``path``."""
         if node_seed is not None:
-            return np.random.default_rng(np.random.SeedSequence(node_seed))
+            return child_rng(node_seed)
         if self._random_state is None:
-            self._random_state = int(np.random.SeedSequence().entropy)
+            self._random_state = fresh_seed()
         self.seed_used = self._random_state
-        sequence = np.random.SeedSequence(self._random_state, spawn_key=path_key(path))
-        return np.random.default_rng(sequence)
+        return child_rng(self._random_state, *path_key(path))

@@ -20,8 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
-import numpy as np
-
 from nirs4all.pipeline._generators._seeding import RandomSource
 from nirs4all.pipeline._generators._walk import GENERATOR_KEYWORDS, build_spec
 from nirs4all.pipeline.generators import (
@@ -30,6 +28,7 @@ from nirs4all.pipeline.generators import (
     count_variants,
     expand,
 )
+from nirs4all.utils.seeding import child_rng
 
 __all__ = [
     "ARRANGE_KEYWORD",
@@ -208,7 +207,7 @@ def sample_with_seed(node: Any, n: int, seed: int = 0) -> list[Any]:
     if n >= variants.size:
         indices = range(variants.size)
     else:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x5A,)))
+        rng = child_rng(seed, 0x5A)
         indices = sorted(int(i) for i in rng.choice(variants.size, size=n, replace=False))
     return [variants.item(i)[0] for i in indices]
 

@@ -61,7 +61,7 @@ def test_frozen_steps_survive_cloning() -> None:
 
 def test_unknown_mode(source) -> None:
     with pytest.raises(ValueError, match="mode must be one of"):
-        retrain(source[1], source[0], mode="finetune")
+        retrain(source[1], source[0], mode="continue")
 
 
 def test_transfer_refuses_branched_chains() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
+from executor_helpers import RecordingRegressor, grouped_dataset
+from executor_helpers import execute as _execute
 from sklearn.cross_decomposition import PLSRegression
-from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -15,33 +16,7 @@ import nirs4all
 from nirs4all.data import FeatureSource, SpectroDataset
 from nirs4all.operators.augmentation import GaussianNoise
 from nirs4all.operators.transforms import SNV, CropWavelengths
-from nirs4all.pipeline.canonical import identity
-from nirs4all.pipeline.execute import VariantExecutor
-from nirs4all.pipeline.outcome import build_records
-from nirs4all.pipeline.spec import SpecError, parse_pipeline
-from nirs4all.pipeline.state import StepCache
-
-
-class RecordingRegressor(RegressorMixin, BaseEstimator):
-    """Linear least squares that keeps the matrix it was fitted on."""
-
-    def fit(self, X, y):
-        self.X_fit_ = np.array(X)
-        self.model_ = LinearRegression().fit(X, y)
-        return self
-
-    def predict(self, X):
-        return self.model_.predict(X)
-
-
-def _execute(pipeline, dataset, *, cv=True, final=True):
-    pipeline_id = identity(pipeline)
-    executor = VariantExecutor(dataset, parse_pipeline(pipeline), pipeline_id=pipeline_id,
-                               seed=7, with_cv=cv, with_final=final, cache=StepCache())
-    models = executor.run()
-    chains, predictions, _ = build_records(models, pipeline_id=pipeline_id, dataset=dataset,
-                                              rows=executor.rows, emit_cv=cv, emit_final=final)
-    return executor, chains, predictions
+from nirs4all.pipeline.spec import SpecError
 
 
 @pytest.fixture(scope="module")
@@ -102,27 +77,41 @@ def test_y_processing_predictions_are_in_original_units(dataset) -> None:
         np.testing.assert_allclose(a.y_pred, b.y_pred, rtol=1e-9, atol=1e-12)
 
 
-def test_stacking_meta_model_never_sees_in_sample_base_predictions() -> None:
+_BASES = {"branch": [[KNeighborsRegressor(1)], [Ridge()]]}
+STACKING_FORMS = {
+    "merge_predictions": [_BASES, {"merge": "predictions"}],
+    "merge_all": [_BASES, {"merge": "all"}],
+    "merge_dict": [_BASES, {"merge": {"features": [1], "include_original": True,
+                                      "predictions": [0, {"branch": 1, "select": "best"}]}}],
+    "merge_predictions_keyword": [KNeighborsRegressor(1), Ridge(),
+                                  {"merge_predictions": "all"}],
+    "meta_model": [KNeighborsRegressor(1), Ridge()],
+    "impute_mean": [_BASES, {"merge": {"predictions": "all", "coverage": "impute_mean"}}],
+}
+
+
+@pytest.mark.parametrize("form", sorted(STACKING_FORMS))
+def test_stacking_meta_model_never_sees_in_sample_base_predictions(form: str) -> None:
+    from nirs4all.operators.models import MetaModel
+
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 5))
     y = X @ rng.normal(size=5) + rng.normal(scale=0.1, size=60)
     dataset = SpectroDataset(FeatureSource("X", X), y,
                              partition=["train"] * 48 + ["test"] * 12)
-    pipeline = [KFold(4), {"branch": [[KNeighborsRegressor(1)], [Ridge()]]},
-                {"merge": "predictions"}, RecordingRegressor()]
+    meta_step = MetaModel(RecordingRegressor()) if form == "meta_model" else RecordingRegressor()
+    pipeline = [KFold(4), *STACKING_FORMS[form], meta_step]
     executor, chains, _ = _execute(pipeline, dataset)
     meta = chains[-1]
     assert len(meta.source_chains) == 2
     train = executor.rows.train
-    own_y = y[train]
     for key, ref in meta.steps[-1].artifacts.items():
         fitted = executor.artifacts[ref]
         rows = train if key == "final" else executor.rows.fit[key]
-        knn_feature = fitted.X_fit_[:, 0]
+        knn_feature = fitted.X_fit_[:, -2]  # the base predictions are the last columns
         # A 1-NN model fitted on a row predicts that row's own target exactly.
         assert not np.any(np.isclose(knn_feature, y[rows], rtol=0, atol=1e-12))
         assert knn_feature.shape[0] == rows.shape[0]
-    assert own_y.shape == (48,)
 
 
 def test_branches_share_the_parent_state_and_produce_one_chain_each(dataset) -> None:
@@ -190,11 +179,7 @@ def test_user_objects_are_never_fitted_or_changed(dataset) -> None:
 
 
 def test_group_column_keeps_groups_together() -> None:
-    rng = np.random.default_rng(3)
-    X = rng.normal(size=(40, 6))
-    groups = np.repeat(np.arange(10), 4)
-    dataset = SpectroDataset(FeatureSource("X", X), rng.normal(size=40),
-                             metadata={"sample": groups})
+    dataset, groups = grouped_dataset(10, 4, "sample")
     executor, _, _ = _execute([{"split": KFold(3), "group": "sample"}, Ridge()], dataset)
     for key, fit in executor.rows.fit.items():
         assert not set(groups[fit]) & set(groups[executor.rows.val[key]])

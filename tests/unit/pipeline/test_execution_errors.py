@@ -81,4 +81,5 @@ def test_an_execution_error_survives_pickling_with_its_fields() -> None:
 def test_a_failure_in_a_worker_process_comes_back_as_execution_error(dataset) -> None:
     pipeline = [KFold(3), {"model": {"_or_": [PLSRegression(2), FailsOnFold(20)]}}]
     with pytest.raises(ExecutionError, match=r"fold 0"):
-        nirs4all.run(pipeline, dataset, random_state=0, verbose=0, workspace=None, n_jobs=2)
+        nirs4all.run(pipeline, dataset, random_state=0, verbose=0, workspace=None, n_jobs=2,
+                     continue_on_error=False)

@@ -124,11 +124,12 @@ def test_log_loss_rejects_probabilities_that_do_not_fit_the_classes() -> None:
 
 def test_score_all_computes_every_metric_of_the_task() -> None:
     regression = metrics.score_all("regression", Y_TRUE, Y_PRED)
-    assert set(regression) == set(HAND)
-    for name, value in regression.items():
-        assert value == pytest.approx(HAND[name], abs=1e-12)
+    assert set(regression) == set(HAND) | {"rpiq", "mape"}
+    for name, value in HAND.items():
+        assert regression[name] == pytest.approx(value, abs=1e-12)
     labels = metrics.score_all("multiclass", LABELS_TRUE, LABELS_PRED)
-    assert set(labels) == {"accuracy", "balanced_accuracy", "f1"}
+    assert set(labels) == {"accuracy", "balanced_accuracy", "precision", "recall",
+                           "specificity", "f1", "f1_macro", "f1_weighted"}
     proba = np.full((6, 3), 1 / 3)
     with_proba = metrics.score_all("multiclass", LABELS_TRUE, LABELS_PRED, proba)
     assert with_proba["log_loss"] == pytest.approx(math.log(3), abs=1e-12)
@@ -142,12 +143,11 @@ def test_default_metrics_and_directions() -> None:
         "binary": "balanced_accuracy",
         "multiclass": "balanced_accuracy",
     }
-    assert {"r2", "rpd", "accuracy", "balanced_accuracy", "f1"} == metrics.HIGHER_IS_BETTER
+    assert {"r2", "rpd", "rpiq", "accuracy", "balanced_accuracy", "precision", "recall",
+            "specificity", "f1", "f1_macro", "f1_weighted", "roc_auc"} == metrics.HIGHER_IS_BETTER
     assert set(metrics.available_metrics()) == set(HAND) | {
-        "accuracy",
-        "balanced_accuracy",
-        "f1",
-        "log_loss",
+        "rpiq", "mape", "accuracy", "balanced_accuracy", "precision", "recall", "specificity",
+        "f1", "f1_macro", "f1_weighted", "roc_auc", "log_loss",
     }
 
 

@@ -252,3 +252,18 @@ def test_the_global_random_generator_is_never_used(spectra):
 def test_the_0_7_names_are_aliases():
     assert LinearBaselineDrift is BaselineShift
     assert MixupAugmenter is Mixup
+
+
+def test_batch_scope_shares_draws_within_a_round_and_checks_its_value():
+    from nirs4all.operators.augmentation import BaselineShift, Mixup
+
+    X = np.random.default_rng(0).normal(size=(6, 4))
+    shift = BaselineShift(offset_range=(-1, 1), slope_range=(0, 0)).fit(X)
+    X_new, _, origin = shift.augment(X, n_samples=12, variation_scope="batch")
+    offsets = (X_new - X[origin])[:, 0].reshape(2, 6)
+    np.testing.assert_allclose(offsets, offsets[:, :1].repeat(6, axis=1), atol=1e-12)
+    assert offsets[0, 0] != offsets[1, 0]
+    mixed, _, _ = Mixup().fit(X).augment(X, n_samples=6, variation_scope="batch")
+    assert mixed.shape == (6, 4)
+    with pytest.raises(ValueError, match="variation_scope"):
+        shift.augment(X, variation_scope="global")

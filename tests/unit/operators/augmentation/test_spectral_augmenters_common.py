@@ -21,7 +21,9 @@ from nirs4all.operators.augmentation import (
     InstrumentalBroadeningAugmenter,
     LocalClipping,
     LocalWavelengthWarp,
+    MoistureAugmenter,
     MultiplicativeNoise,
+    ParticleSizeAugmenter,
     PathLengthAugmenter,
     PolynomialBaselineDrift,
     Random_X_Operation,
@@ -29,6 +31,7 @@ from nirs4all.operators.augmentation import (
     ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
+    Spline_Curve_Simplification,
     Spline_Smoothing,
     Spline_X_Perturbations,
     Spline_X_Simplification,
@@ -82,6 +85,9 @@ CASES = [
     (DetectorRollOffAugmenter, {"depth_range": (0.05, 0.1)}, {"depth_range": (0, 0)}),
     (TemperatureAugmenter, {"shift_per_kelvin": -3.0}, {"temperature_range": (0, 0)}),
     (EdgeArtifactsAugmenter, {}, {"amplitude_range": (0, 0)}),
+    (MoistureAugmenter, {"moisture_range": (0.05, 0.1)}, {"moisture_range": (0, 0)}),
+    (ParticleSizeAugmenter, {}, {"size_ratio_range": (1, 1)}),
+    (Spline_Curve_Simplification, {"spline_points": 8}, {"spline_points": 50}),
 ]
 WITHOUT_AXIS = (
     GaussianAdditiveNoise,
@@ -95,6 +101,7 @@ WITHOUT_AXIS = (
     Spline_X_Perturbations,
     Spline_Y_Perturbations,
     Spline_X_Simplification,
+    Spline_Curve_Simplification,
     PathLengthAugmenter,
     HeteroscedasticNoiseAugmenter,
 )

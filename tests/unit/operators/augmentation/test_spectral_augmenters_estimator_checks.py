@@ -20,7 +20,9 @@ from nirs4all.operators.augmentation import (
     LocalClipping,
     LocalMixupAugmenter,
     LocalWavelengthWarp,
+    MoistureAugmenter,
     MultiplicativeNoise,
+    ParticleSizeAugmenter,
     PathLengthAugmenter,
     PolynomialBaselineDrift,
     Random_X_Operation,
@@ -28,6 +30,7 @@ from nirs4all.operators.augmentation import (
     ScatterSimulationMSC,
     SmoothMagnitudeWarp,
     SpikeNoise,
+    Spline_Curve_Simplification,
     Spline_Smoothing,
     Spline_X_Perturbations,
     Spline_X_Simplification,
@@ -76,6 +79,11 @@ from nirs4all.operators.augmentation import (
         Spline_X_Perturbations(perturbation_range=(-1, 1)),
         Spline_Y_Perturbations(),
         Spline_X_Simplification(spline_points=3),
+        Spline_Curve_Simplification(spline_points=3),
+        MoistureAugmenter(),
+        MoistureAugmenter(unit="cm-1"),
+        ParticleSizeAugmenter(),
+        ParticleSizeAugmenter(unit="cm-1"),
     ]
 )
 def test_spectral_augmenter_passes_sklearn_check(estimator, check):

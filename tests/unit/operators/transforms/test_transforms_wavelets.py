@@ -211,3 +211,17 @@ def test_wavelet_pca_of_rank_one_training_levels_gives_finite_scores() -> None:
     X[:, 0] += np.arange(5.0)
     out = WaveletPCA("haar", max_level=1, n_components_per_level=2).fit_transform(X)
     assert np.all(np.isfinite(out))
+
+
+def test_wavelet_pca_on_many_spectra_matches_the_full_svd_pca() -> None:
+    rng = np.random.default_rng(3)
+    axis = np.linspace(0, 1, 64)
+    spectra = rng.normal(size=(400, 3)) @ np.stack([np.sin(k * 3 * axis) for k in (1, 2, 3)])
+    spectra += 0.01 * rng.normal(size=spectra.shape)
+    transform = WaveletPCA(max_level=2, n_components_per_level=3).fit(spectra)
+    expected = [
+        PCA(n_components=3, whiten=True, svd_solver="full").fit(level).transform(level)
+        for level in _levels(spectra, "db4", 2)
+    ]
+    np.testing.assert_allclose(transform.transform(spectra), np.hstack(expected), rtol=0,
+                               atol=1e-8)

@@ -1,0 +1,117 @@
+"""Reassembling a separation branch (``merge: concat``): rows back in their original order.
+
+Every row belongs to exactly one branch, so the reassembled predictions of a fold cover the
+fold's rows once, and each row's value is the one its own branch's model made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from nirs4all.errors import SpecError
+from nirs4all.pipeline.apply import readonly
+from nirs4all.pipeline.folds import FINAL
+from nirs4all.pipeline.state import SHARED, Block, FittedModel, Rows, chain_key
+
+if TYPE_CHECKING:
+    from nirs4all.pipeline.spec import Step
+    from nirs4all.pipeline.state import Lane
+
+__all__ = ["concat_features", "reassemble"]
+
+Prediction = tuple[np.ndarray, np.ndarray | None]
+
+
+def _join(pieces: list[tuple[np.ndarray, Prediction]], expected: np.ndarray,
+          what: str) -> Prediction:
+    """Predictions of the branches put in the order of ``expected`` (every row once)."""
+    rows = np.concatenate([r for r, _ in pieces])
+    order = np.argsort(rows, kind="stable")
+    if not np.array_equal(rows[order], expected):
+        raise SpecError(f"merge 'concat': the branches' predictions for {what} do not cover "
+                        "its rows exactly once")
+    pred = np.concatenate([p[0] for _, p in pieces])[order]
+    probas = [p[1] for _, p in pieces]
+    proba = None if any(p is None for p in probas) else np.concatenate(probas)[order]
+    return pred, proba
+
+
+def reassemble(parts: list[FittedModel], rows: Rows, step: Step,
+               group: list[Lane]) -> FittedModel:
+    """One chain whose predictions are each branch's model on that branch's own rows."""
+    from nirs4all.pipeline._branching import merged_chain
+
+    labels = list(dict.fromkeys(p.step.label for p in parts))
+    model_step = parts[0].step if len(labels) == 1 else replace(parts[0].step,
+                                                                name=" | ".join(labels))
+    chain_id = chain_key(parts[0].chain_id, *(p.chain_id for p in parts[1:]), step.spec_json)
+    out = FittedModel(chain_id, model_step, group[0].path[:-1], merged_chain(group, step), ())
+    part_rows = [p.rows if p.rows is not None else rows for p in parts]
+    for key in sorted({k for p in parts for k in p.val}):
+        pieces = [(r.val[key], p.val[key]) for p, r in zip(parts, part_rows, strict=True)
+                  if key in p.val]
+        out.val[key] = _join(pieces, rows.val[key], f"fold {key}")
+    for key in sorted({k for p in parts for k in p.test}):
+        pieces = [(r.test_rows(key), p.test[key]) for p, r in zip(parts, part_rows,
+                                                                   strict=True)
+                  if key in p.test]
+        out.test[key] = _join(pieces, rows.test_rows(key), f"the test rows of fold {key}")
+    if any(FINAL in p.train for p in parts):
+        pieces = [(r.train, p.train[FINAL]) for p, r in zip(parts, part_rows, strict=True)
+                  if FINAL in p.train]
+        out.train[FINAL] = _join(pieces, rows.train, "the training rows")
+    return out
+
+
+def _owner(masks: list[dict[str, np.ndarray]], key: str, n: int) -> np.ndarray:
+    owner = np.full(n, -1)
+    for b, per_key in enumerate(masks):
+        mask = per_key.get(key, per_key.get(FINAL, per_key.get(SHARED)))
+        owner[mask] = b
+    return owner
+
+
+def concat_features(step: Step, group: list[Lane],
+                    masks: list[dict[str, np.ndarray]]) -> dict[str, Block]:
+    """Each row's features from its own branch, for every fold key of the branches."""
+    first = group[0].blocks
+    if any(set(lane.blocks) != set(first) for lane in group):
+        raise SpecError(f"{step.path}: the branches have different fold keys")
+    out = {}
+    for key, block in first.items():
+        blocks = [lane.blocks[key] for lane in group]
+        _check_compatible(step, blocks)
+        owner = _owner(masks, key, block.n_base)[block.origin]
+        sources = []
+        for s, x in enumerate(block.X):
+            merged = np.empty_like(x)
+            for b, other in enumerate(blocks):
+                take = owner == b
+                merged[take] = other.X[s][take]
+            sources.append(readonly(merged))
+        out[key] = block.evolve(X=tuple(sources),
+                                key=chain_key(*(b.key for b in blocks), step.spec_json))
+    return out
+
+
+def _check_compatible(step: Step, blocks: list[Block]) -> None:
+    first = blocks[0]
+    for other in blocks[1:]:
+        if [x.shape for x in other.X] != [x.shape for x in first.X] or not all(
+                np.array_equal(a[0], b[0]) for a, b in zip(other.axes, first.axes,
+                                                           strict=True)):
+            raise SpecError(f"{step.path}: merge 'concat' puts each row's features back from "
+                            "its branch, so every branch must give the same features "
+                            f"(got {[x.shape for x in first.X]} and "
+                            f"{[x.shape for x in other.X]}); end the branches with a model "
+                            "and put nothing after the merge, or use 'predictions'")
+        if len(other.y_steps) != len(first.y_steps) or any(
+                a is not b for a, b in zip(other.y_steps, first.y_steps, strict=True)):
+            raise SpecError(f"{step.path}: the branches apply different y_processing; put "
+                            "y_processing before the branch to merge the rows")
+        if not np.array_equal(other.origin, first.origin):
+            raise SpecError(f"{step.path}: sample augmentation inside a separation branch "
+                            "cannot be reassembled; augment before the branch")
