@@ -29,6 +29,7 @@ A step may be:
                                                 (exclude) or are only recorded (tag)
   ============================================  =============================================
 
+``{"concat_transform": [T1, T2]}`` (0.x) is ``{"feature_augmentation": [T1, T2]}``.
 ``feature_augmentation`` takes the 0.x ``action``: ``"replace"`` (the listed preprocessings
 only; the default), ``"add"`` (the input kept first, then each preprocessing of it) or
 ``"extend"`` (as ``add``, each distinct preprocessing once).
@@ -76,6 +77,7 @@ KEYWORDS = (
     "merge_predictions",
     "merge_sources",
     "exclude", "tag",
+    "concat_transform",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
@@ -283,6 +285,13 @@ class _Parser(_merge_spec.MergeKeywords):
             raise SpecError(f"{path}.feature_augmentation: no preprocessing given")
         return [self._step("feature_augmentation", path, item,
                            operators=_with_action(ops, action))]
+
+    def _kw_concat_transform(self, item: Mapping, path: str) -> list[Step]:
+        # 0.x: several transforms of the same input, their outputs side by side - what a
+        # feature_augmentation in "replace" mode computes here.
+        self._only(item, {"concat_transform"}, path)
+        return self._kw_feature_augmentation(
+            {"feature_augmentation": item["concat_transform"]}, path)
 
     def _kw_sample_augmentation(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"sample_augmentation"}, path)

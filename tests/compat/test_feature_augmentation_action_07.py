@@ -75,3 +75,12 @@ def test_the_kept_input_is_labelled_input():
     step = parse_pipeline([{"feature_augmentation": [FirstDerivative()], "action": "add"},
                            {"model": PLSRegression(2)}])[0]
     assert step.label == "feature_augmentation[input, FirstDerivative]"
+
+
+def test_concat_transform_is_the_listed_preprocessings_side_by_side(data):
+    ops = [FirstDerivative(), MultiplicativeScatterCorrection()]
+    _same(_predictions(data, {"concat_transform": ops}),
+          _predictions(data, {"feature_augmentation": ops}))
+    with pytest.raises(SpecError, match=r"unknown key\(s\) \['source_processing'\]"):
+        parse_pipeline([{"concat_transform": ops, "source_processing": "raw"},
+                        {"model": PLSRegression(2)}])

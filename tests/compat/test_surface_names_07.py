@@ -67,16 +67,11 @@ SURFACE = {
 }
 
 EXPECTED_FROM_ANOTHER_BRANCH = {
-    # tuning (issue 16): explain / SHAP
-    ("nirs4all", "explain"), ("nirs4all", "ExplainResult"),
-    # samples (issue 14 items 1, 2, 5): sample filters
-    ("nirs4all.operators.filters", "YOutlierFilter"),
-    ("nirs4all.operators.filters", "XOutlierFilter"),
+    # the rest of tuning (issue 16), samples (issue 14 items 1, 2, 5) and branches (issue 14
+    # items 3, 4): names at their 0.7 paths that main does not export yet
+    ("nirs4all", "ExplainResult"),
     ("nirs4all.operators.filters.base", "CompositeFilter"),
-    # branches (issue 14 items 3, 4): MetaModel stacking
-    ("nirs4all.operators.models", "MetaModel"), ("nirs4all.operators.models", "StackingConfig"),
-    ("nirs4all.operators.models", "StackingLevel"), ("nirs4all.operators.models", "BranchScope"),
-    ("nirs4all.operators.models", "CoverageStrategy"),
+    ("nirs4all.operators.models", "StackingLevel"),
 }
 """Delivered by another engineer this iteration; the lead empties this set at merge."""
 
@@ -86,9 +81,6 @@ NOT_SUPPORTED = {
        for fw in ("tensorflow", "pytorch", "jax")
        for name in ("nicon", "decon", "customizable_nicon")},
     ("nirs4all.operators.models.jax", "JaxMLPRegressor"): "no JAX integration",
-    ("nirs4all.operators.augmentation", "MoistureAugmenter"): "physics augmenter not ported",
-    ("nirs4all.operators.augmentation", "ParticleSizeAugmenter"): "physics augmenter not "
-                                                                   "ported",
     ("nirs4all.synthesis", "SyntheticNIRSGenerator"): "the generator is reached through "
                                                       "nirs4all.generate and its builder",
     ("nirs4all.synthesis", "RealDataFitter"): "fitting a generator to real spectra is not "
