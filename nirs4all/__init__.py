@@ -14,6 +14,7 @@ logging.getLogger("nirs4all").addHandler(logging.NullHandler())
 # Public name -> the module defining it (one line each, alphabetical).
 _EXPORTS = {
     "CONTROLLER_REGISTRY": "nirs4all.controllers",
+    "ExplainResult": "nirs4all.explanation",
     "PipelineConfigs": "nirs4all.api.runner_compat",
     "PipelineRunner": "nirs4all.api.runner_compat",
     "PredictResult": "nirs4all.api.predict",
