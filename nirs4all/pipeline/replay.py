@@ -97,6 +97,7 @@ class _Replayer:
                              state[2], classes=self.target.classes,
                              n_targets=self.target.n_targets)
 
+    # long: one dispatch over every step kind, so that replay mirrors the executor kind by kind
     def run(self, chain: ChainRecord, sources: tuple[np.ndarray, ...],
             axes: tuple[Axis, ...]) -> tuple[np.ndarray, np.ndarray | None]:
         # state per branch path: (sources, axes, fitted y transformers so far)

@@ -138,15 +138,23 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
     trials of the variant's CV pass, which a refit pass fits the best of.
     """
     start = time.perf_counter()
-    if continue_on_error:
-        try:
-            return execute_variant(variant, dataset, seed=seed, phase=phase,
-                                   with_final=with_final, cache=cache, trace=trace,
-                                   nested=nested, charts=charts, tuned=tuned)
-        except ExecutionError as exc:
-            logger.warning("variant %s failed and is skipped (continue_on_error): %s",
-                           variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
-            return _failed(variant, dataset, seed, phase, exc, start)
+    try:
+        return _execute(variant, dataset, seed=seed, phase=phase, with_final=with_final,
+                        cache=cache, trace=trace, nested=nested, charts=charts, tuned=tuned,
+                        start=start)
+    except ExecutionError as exc:
+        if not continue_on_error:
+            raise
+        logger.warning("variant %s failed and is skipped (continue_on_error): %s",
+                       variant.name, exc, extra={"pipeline_id": variant.pipeline_id})
+        return _failed(variant, dataset, seed, phase, exc, start)
+
+
+def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, phase: str,
+             with_final: bool, cache: StepCache, trace: bool,
+             nested: dict[int, SweepMember] | None, charts: Renderer | None,
+             tuned: tuple[TrialRecord, ...], start: float) -> VariantOutcome:
+    """One pass of one variant (:func:`execute_variant` without the failure policy)."""
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
@@ -251,6 +259,7 @@ def _never(variant: PreparedVariant, phase: str, with_final: bool) -> None:
     return None
 
 
+# long: the CV pass, the refit of the winner and the run's counters, read in that order
 def run_variants(
     variants: list[PreparedVariant],
     dataset: SpectroDataset,
@@ -315,30 +324,48 @@ def run_variants(
     if continue_on_error is None:
         _raise_if_all_failed(outcomes, "every variant")
     restored = sum(o.restored for o in outcomes)
-    for chunk_stat in chunk_stats:
-        for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
-            stats[name] += chunk_stat()[name]
+    _add_cache_stats(stats, chunk_stats)
     if refit == "best":
-        ranked = rank_chains(c for o in outcomes for c in o.chains)
-        if ranked:
-            winner = next(v for v in variants if v.pipeline_id == ranked[0].pipeline_id)
-            if winner.has_split:
-                refitted = restore(winner, "refit", True)
-                if refitted is None:
-                    tuned = tuple(t for o in outcomes if o.pipeline_id == winner.pipeline_id
-                                  for t in o.trials)
-                    with threadpool_limits(limits=1):
-                        refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
-                                                   with_final=True,
-                                                   cache=StepCache(CACHE_BYTES), trace=trace,
-                                                   continue_on_error=go_on, tuned=tuned,
-                                                   charts=charts)
-                restored += refitted.restored
-                if on_progress is not None:
-                    on_progress(refitted)
-                collect(refitted)
-                if continue_on_error is None:  # a winner without its final model is no result
-                    _raise_if_all_failed([refitted], "the refit of the best variant")
+        refitted = _refit_winner(variants, outcomes, dataset, seed=seed, restore=restore,
+                                 trace=trace, go_on=go_on, charts=charts)
+        if refitted is not None:
+            restored += refitted.restored
+            if on_progress is not None:
+                on_progress(refitted)
+            collect(refitted)
+            if continue_on_error is None:  # a winner without its final model is no result
+                _raise_if_all_failed([refitted], "the refit of the best variant")
     stats["fits"] = sum(o.n_fits for o in outcomes)
     stats["restored"] = restored
     return outcomes, stats
+
+
+def _refit_winner(variants: list[PreparedVariant], outcomes: list[VariantOutcome],
+                  dataset: SpectroDataset, *, seed: int, restore: Restore, trace: bool,
+                  go_on: bool, charts: Renderer | None) -> VariantOutcome | None:
+    """The refit pass of the best variant by CV (restored when stored), or None when
+    there is nothing to refit (no chain, or a winner without a splitter, fitted already)."""
+    ranked = rank_chains(c for o in outcomes for c in o.chains)
+    if not ranked:
+        return None
+    winner = next(v for v in variants if v.pipeline_id == ranked[0].pipeline_id)
+    if not winner.has_split:
+        return None
+    refitted = restore(winner, "refit", True)
+    if refitted is None:
+        tuned = tuple(t for o in outcomes if o.pipeline_id == winner.pipeline_id
+                      for t in o.trials)
+        with threadpool_limits(limits=1):
+            refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
+                                       with_final=True, cache=StepCache(CACHE_BYTES),
+                                       trace=trace, continue_on_error=go_on, tuned=tuned,
+                                       charts=charts)
+    return refitted
+
+
+def _add_cache_stats(stats: dict[str, int],
+                     chunk_stats: list[Callable[[], dict[str, int]]]) -> None:
+    """Add the step-cache counters of every computed chunk of the CV pass to ``stats``."""
+    for chunk_stat in chunk_stats:
+        for name in ("cache_hits", "cache_misses", "cache_bytes_saved"):
+            stats[name] += chunk_stat()[name]
