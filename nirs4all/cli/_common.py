@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 __all__ = ["EXIT_BAD_INPUT", "EXIT_BUSY", "EXIT_INTEGRITY", "EXIT_OK", "add_json", "emit",
            "fail", "plain", "to_json"]
 
@@ -27,10 +25,9 @@ def plain(value: Any) -> Any:
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
+    if type(value).__module__ == "numpy" and hasattr(value, "tolist"):
+        # arrays and numpy scalars, without importing numpy (``--help`` stays fast)
         return plain(value.tolist())
-    if isinstance(value, (np.floating, np.integer, np.bool_)):
-        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, Path):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from nirs4all.cli._common import EXIT_OK, add_json, emit
-from nirs4all.data import SpectroDataset, load_dataset
+
+if TYPE_CHECKING:
+    from nirs4all.data import SpectroDataset
 
 __all__ = ["add_commands", "describe"]
 
@@ -17,6 +17,8 @@ NO_TARGETS = "unknown (no targets)"
 
 def describe(dataset: SpectroDataset) -> dict[str, Any]:
     """What ``dataset inspect`` reports, as plain data."""
+    import numpy as np  # here, not at import: ``nirs4all --help`` loads no numpy
+
     sources = []
     for source in dataset.sources:
         axis = source.wavelengths
@@ -63,6 +65,8 @@ def _lines(info: dict[str, Any]) -> list[str]:
 
 
 def _inspect(args: argparse.Namespace) -> int:
+    from nirs4all.data import load_dataset
+
     info = describe(load_dataset(args.data, na_policy="keep"))
     emit(info, args.json, _lines(info))
     return EXIT_OK

@@ -7,8 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from nirs4all.api._tables import format_table
 from nirs4all.cli._common import EXIT_OK, add_json, emit
+
+
+def format_table(*args: Any, **kwargs: Any) -> list[str]:
+    """:func:`nirs4all.api._tables.format_table`, imported on use (``--help`` stays fast)."""
+    from nirs4all.api._tables import format_table as render
+
+    return render(*args, **kwargs)
 
 __all__ = ["add_commands"]
 
