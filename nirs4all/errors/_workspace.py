@@ -25,6 +25,7 @@ __all__ = [
     "LegacyImportError",
     "PredictionConflictError",
     "ReadOnlyQueryError",
+    "RunNotFoundError",
     "UntrustedArtifactError",
     "UntrustedBundleError",
     "WorkspaceCorruptError",
@@ -263,3 +264,7 @@ class ReadOnlyQueryError(WorkspaceError, ValueError):
             "one SELECT (or WITH ... SELECT) query in a read-only transaction; the store "
             "changes only through nirs4all.run, retrain, Workspace.persist and Workspace.gc"
         )
+
+
+class RunNotFoundError(WorkspaceError, LookupError):
+    """No run of the workspace has the id given (``nirs4all workspace runs`` lists them)."""

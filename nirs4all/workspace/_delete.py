@@ -14,19 +14,16 @@ from dataclasses import dataclass
 
 import duckdb
 
-from nirs4all.errors import WorkspaceError
+from nirs4all.errors import RunNotFoundError
 from nirs4all.workspace._persist import rollback
+from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
 
-__all__ = ["DeleteReport", "RunNotFoundError", "delete_run_rows"]
+__all__ = ["DeleteReport", "GcReport", "RunNotFoundError", "collect_garbage", "delete_run_rows"]
 
 # Rows of `table` whose (pipeline_id, dataset_hash) no pipelines row names any more.
 _ORPHANS = ("DELETE FROM {table} AS t WHERE NOT EXISTS (SELECT 1 FROM pipelines AS p "
             "WHERE p.pipeline_id = t.pipeline_id AND p.dataset_hash IS NOT DISTINCT FROM "
             "t.dataset_hash)")
-
-
-class RunNotFoundError(WorkspaceError, LookupError):
-    """No run of the workspace has the id given (``nirs4all workspace runs`` lists them)."""
 
 
 @dataclass(frozen=True)
@@ -70,3 +67,37 @@ def delete_run_rows(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, i
         rollback(con)
         raise
     return pipelines, chains, predictions
+
+
+@dataclass(frozen=True)
+class GcReport:
+    """What :meth:`Workspace.gc` removed."""
+
+    rows_removed: int
+    files_removed: int
+    bytes_freed: int
+
+
+def collect_garbage(con: duckdb.DuckDBPyConnection, files: ArtifactFiles) -> GcReport:
+    """Remove artifacts no chain references (their rows, in one transaction), then every
+    file that is not a kept artifact (theirs, stray or temporary files); report the bytes."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        removed = con.execute(
+            "DELETE FROM artifacts WHERE artifact_id NOT IN "
+            "(SELECT DISTINCT unnest(artifact_ids) FROM chains) RETURNING artifact_id"
+        ).fetchall()
+        con.execute("COMMIT")
+    except BaseException:
+        rollback(con)
+        raise
+    kept = {a for (a,) in con.execute("SELECT artifact_id FROM artifacts").fetchall()}
+    count = freed = 0
+    for path in list(files.files()):
+        stem = path.name.split(".", 1)[0]
+        if stem in kept and not path.name.startswith(TEMP_PREFIX):
+            continue
+        freed += path.stat().st_size
+        path.unlink()
+        count += 1
+    return GcReport(rows_removed=len(removed), files_removed=count, bytes_freed=freed)

@@ -91,7 +91,7 @@ class RunSession:
     def __init__(self, workspace: SessionStore, name: str, *, spec_json: str,
                  datasets: Sequence[SpectroDataset], seed: int,
                  config: Mapping[str, Any] | None = None, batch: int = DEFAULT_BATCH,
-                 artifacts: str = "refit") -> None:
+                 artifacts: str = "all") -> None:
         if batch < 1:
             raise ValueError(f"batch must be at least 1 variant pass; got {batch}")
         self.workspace = workspace

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -37,11 +36,11 @@ from nirs4all.pipeline.records import (
 )
 from nirs4all.workspace import _flags, queries
 from nirs4all.workspace import runs as _runs
-from nirs4all.workspace._delete import DeleteReport, delete_run_rows
+from nirs4all.workspace._delete import DeleteReport, GcReport, collect_garbage, delete_run_rows
 from nirs4all.workspace._faults import typed_method
-from nirs4all.workspace._persist import PersistResult, persist_outcomes, rollback
+from nirs4all.workspace._persist import PersistResult, persist_outcomes
 from nirs4all.workspace._trials import read_trials
-from nirs4all.workspace.artifacts import TEMP_PREFIX, ArtifactFiles
+from nirs4all.workspace.artifacts import ArtifactFiles
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
 from nirs4all.workspace.lock import WriterLock, open_store
 from nirs4all.workspace.queries import ReadOnlyConnection
@@ -54,15 +53,6 @@ __all__ = ["GcReport", "Workspace"]
 
 logger = logging.getLogger("nirs4all.workspace")
 _typed = typed_method(lambda ws: ws.path / STORE_FILE)
-
-
-@dataclass(frozen=True)
-class GcReport:
-    """What :meth:`Workspace.gc` removed."""
-
-    rows_removed: int
-    files_removed: int
-    bytes_freed: int
 
 
 class Workspace:
@@ -179,11 +169,12 @@ class Workspace:
 
     def session(self, name: str, *, spec_json: str, datasets: Sequence[SpectroDataset],
                 seed: int, config: Mapping[str, Any] | None = None,
-                batch: int = DEFAULT_BATCH, artifacts: str = "refit") -> RunSession:
+                batch: int = DEFAULT_BATCH, artifacts: str = "all") -> RunSession:
         """Start (or resume) a run and return its write session (see :mod:`.session`).
 
         Parameters are those of :meth:`begin_run`, ``batch`` (variant passes written per
-        transaction) and ``artifacts`` (the fitted objects kept:
+        transaction) and ``artifacts`` (the fitted objects kept, by default all those given;
+        ``nirs4all.run`` passes its ``save_artifacts``:
         :mod:`nirs4all.pipeline.artifact_policy`). Use it as
         ``with ws.session(...) as s: s.add(outcome)``.
         """
@@ -313,27 +304,7 @@ class Workspace:
         -------
         GcReport
         """
-        con = self._writable()
-        con.execute("BEGIN TRANSACTION")
-        try:
-            removed = con.execute(
-                "DELETE FROM artifacts WHERE artifact_id NOT IN "
-                "(SELECT DISTINCT unnest(artifact_ids) FROM chains) RETURNING artifact_id"
-            ).fetchall()
-            con.execute("COMMIT")
-        except BaseException:
-            rollback(con)
-            raise
-        kept = {a for (a,) in con.execute("SELECT artifact_id FROM artifacts").fetchall()}
-        files = freed = 0
-        for path in list(self.files.files()):
-            stem = path.name.split(".", 1)[0]
-            if stem in kept and not path.name.startswith(TEMP_PREFIX):
-                continue
-            freed += path.stat().st_size
-            path.unlink()
-            files += 1
-        return GcReport(rows_removed=len(removed), files_removed=files, bytes_freed=freed)
+        return collect_garbage(self._writable(), self.files)
 
     @_typed("deleting a run")
     def delete_run(self, run_id: str) -> DeleteReport:

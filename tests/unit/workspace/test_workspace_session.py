@@ -112,3 +112,11 @@ def test_a_failing_write_of_a_completed_run_raises(ws, dataset):
 def test_batch_below_one_is_refused(ws, dataset):
     with pytest.raises(ValueError, match="batch must be at least 1"):
         RunSession(ws, "s", spec_json=spec_json(1), datasets=[dataset], seed=0, batch=0)
+
+
+def test_the_refit_policy_keeps_only_the_objects_of_refitted_chains(ws, dataset):
+    with ws.session("s", spec_json=spec_json(1), datasets=[dataset], seed=0,
+                    artifacts="refit") as session:
+        session.add(make_outcome(dataset, variant=0))  # CV folds only: nothing to keep
+    assert session.written["artifacts_written"] == 0
+    assert ws.sql("SELECT count(*) AS n FROM chains").to_pylist()[0]["n"] > 0
