@@ -354,6 +354,8 @@ class RunResult(ResultPlots, LegacyResultMixin):
     def trials(self) -> list[records.TrialRecord]:
         """Every fine-tuning trial of the run (``finetune_params``), in execution order."""
         return [t for o in self.outcomes for t in o.trials]
+
+    @property
     def exclusions(self) -> list[dict[str, Any]]:
         """Rows ``exclude`` steps removed from fits: a mapping per variant, fold, sample, tag."""
         return records.flag_rows(self.outcomes, "exclude")

@@ -47,7 +47,7 @@ DEFAULT_ALLOWED: tuple[str, ...] = ("sklearn.", "nirs4all.")
 """Module prefixes from which :func:`resolve_class` imports without registration."""
 
 _REGISTERED: list[str] = []
-_OPERATOR_PACKAGES = ("transforms", "models", "splitters", "augmentation")
+_OPERATOR_PACKAGES = ("transforms", "models", "splitters", "augmentation", "filters")
 _SHORT_NAMES: dict[str, type | tuple[str, ...]] = {}
 
 
@@ -183,7 +183,7 @@ def step_registry() -> dict[str, type]:
     """The step classes a bare name resolves to, by name (built on first use).
 
     It holds the public estimators, transforms, splitters and augmenters exported by
-    ``nirs4all.operators.transforms|models|splitters|augmentation`` and scikit-learn's
+    ``nirs4all.operators.transforms|models|splitters|augmentation|filters`` and scikit-learn's
     estimators (``sklearn.utils.discovery.all_estimators``) and ``sklearn.model_selection``
     splitters. Names that two different classes share are left out: write their path.
     """

@@ -26,7 +26,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline.artifact_policy import artifact_policy, keep_artifacts
+from nirs4all.pipeline.artifact_policy import ARTIFACT_POLICIES, keep_artifacts
 from nirs4all.pipeline.records import VariantOutcome
 
 if TYPE_CHECKING:
@@ -96,7 +96,10 @@ class RunSession:
             raise ValueError(f"batch must be at least 1 variant pass; got {batch}")
         self.workspace = workspace
         self.batch = int(batch)
-        self.artifacts = artifact_policy(artifacts)  # which fitted objects are kept
+        if artifacts not in ARTIFACT_POLICIES:
+            raise ValueError(f"artifacts must be one of {ARTIFACT_POLICIES} (see "
+                             f"nirs4all.pipeline.artifact_policy); got {artifacts!r}")
+        self.artifacts = artifacts  # which fitted objects are kept
         self.run_id = workspace.begin_run(name or "run", spec_json=spec_json,
                                           datasets=datasets, seed=seed, config=config)
         self.written: dict[str, Any] = dict.fromkeys(WRITE_COUNTERS, 0)
