@@ -46,7 +46,7 @@ from typing import Any
 
 from sklearn.base import clone
 
-from nirs4all.errors import SpecError
+from nirs4all.errors import DisallowedClassError, SpecError
 from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
 from nirs4all.pipeline import _spec_samples as samples
 from nirs4all.pipeline._building import (
@@ -140,9 +140,12 @@ class _Parser(_merge_spec.MergeKeywords):
             return [Step(kind="chart", index=-1, path=path, spec_json=canonical_json(item),
                          name=kind, options=options)]
         if isinstance(item, str) and "." not in item:
-            raise SpecError(f"{path}: unknown step {item!r}; a string step is a dotted class "
-                            "path ('sklearn.preprocessing.StandardScaler') or a chart keyword "
-                            f"{_charts.CHART_KINDS}")
+            try:  # a short name from the operator registry (pipeline/imports.py)
+                return self.classify(_build(item, path), path, item)
+            except DisallowedClassError as exc:
+                raise SpecError(f"{exc}; a string step is a step name, a dotted class path "
+                                "('sklearn.preprocessing.StandardScaler') or a chart keyword "
+                                f"{_charts.CHART_KINDS}") from None
         if isinstance(item, Mapping) and "class" not in item:
             return self.parse_keyword(item, path)
         obj = _build(item, path)
