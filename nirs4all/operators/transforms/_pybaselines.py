@@ -82,6 +82,8 @@ class PyBaselineTransform(SpectralTransformer):
     """
 
     _method: ClassVar[str]
+    #: Narrowest spectrum the method takes; narrower ones get themselves as baseline.
+    _min_points: ClassVar[int] = MIN_POINTS
     _passed: ClassVar[tuple[str, ...]] = ()
 
     def _method_name(self) -> str:
@@ -110,7 +112,7 @@ class PyBaselineTransform(SpectralTransformer):
         """Return the float64 baseline of each row of validated ``X`` and the most
         iterations pybaselines recorded (``tol_history``) for one row."""
         spectra = X.astype(np.float64, copy=False)
-        if X.shape[1] < MIN_POINTS:
+        if X.shape[1] < self._min_points:
             return spectra.copy(), 1
         fitter = Baseline(x_data=self.wavelengths_, check_finite=False)
         method = getattr(fitter, self._method_name())

@@ -246,7 +246,8 @@ class BEADS(PyBaselineTransform):
     + lam_2 * ||D_2 p||_1`` (``H`` a high-pass filter of cut-off ``freq_cutoff``, ``theta`` an
     asymmetric penalty), by majorisation-minimisation for at most ``max_iter`` iterations or
     until the relative change is below ``tol``. The baseline is ``x - p - noise``; ``x``
-    minus it is returned. Computed by ``pybaselines.Baseline.beads``.
+    minus it is returned. Computed by ``pybaselines.Baseline.beads``; a spectrum of fewer
+    than 5 points (the filter's width) is its own baseline, so its output is zero.
 
     Parameters
     ----------
@@ -275,6 +276,9 @@ class BEADS(PyBaselineTransform):
     """
 
     _method = "beads"
+    # pybaselines' banded solver (used when numba is installed) needs 4 * d + 1 points for
+    # its filter of order d = 1; a narrower spectrum is its own baseline, as for MIN_POINTS.
+    _min_points = 5
     _passed = ("freq_cutoff", "lam_0", "lam_1", "lam_2", "asymmetry", "max_iter", "tol")
 
     def __init__(
