@@ -132,7 +132,8 @@ def _check_params(node: Any, where: str) -> None:
             _check_params(value, f"{where}.{key}")
 
 
-def _read(path: Path) -> tuple[Any, dict[str, int]]:
+def _read(path: Path) -> tuple[Any, dict[str, int]] | FileProblem:
+    """The file's data and line map, or the problem that it does not parse."""
     text = path.read_text(encoding="utf-8")
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
@@ -140,15 +141,8 @@ def _read(path: Path) -> tuple[Any, dict[str, int]]:
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = getattr(exc, "lineno", None) or (mark.line + 1 if mark is not None else None)
-        raise _ParseFailure(FileProblem(str(path), "pipeline", line,
-                                        f"cannot parse the file: {exc}")) from None
+        return FileProblem(str(path), "pipeline", line, f"cannot parse the file: {exc}")
     return data, lines
-
-
-class _ParseFailure(Exception):
-    def __init__(self, problem: FileProblem) -> None:
-        super().__init__(str(problem))
-        self.problem = problem
 
 
 def validate_pipeline_file(path: str | Path, *, max_variants: int = 10_000,
@@ -166,10 +160,10 @@ def validate_pipeline_file(path: str | Path, *, max_variants: int = 10_000,
     from nirs4all.pipeline.runner import prepare_variants
 
     path = Path(path)
-    try:
-        data, lines = _read(path)
-    except _ParseFailure as failure:
-        return failure.problem, 0
+    read = _read(path)
+    if isinstance(read, FileProblem):
+        return read, 0
+    data, lines = read
     try:
         steps = data.get("pipeline", data) if isinstance(data, dict) else data
         _check_params(steps, f"{path}: steps")

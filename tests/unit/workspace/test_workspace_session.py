@@ -120,3 +120,11 @@ def test_the_refit_policy_keeps_only_the_objects_of_refitted_chains(ws, dataset)
         session.add(make_outcome(dataset, variant=0))  # CV folds only: nothing to keep
     assert session.written["artifacts_written"] == 0
     assert ws.sql("SELECT count(*) AS n FROM chains").to_pylist()[0]["n"] > 0
+
+
+def test_an_unknown_artifact_policy_is_refused_before_the_run_starts(ws, dataset):
+    with pytest.raises(ValueError, match="artifacts must be one of"):
+        ws.session("s", spec_json=spec_json(1), datasets=[dataset], seed=0,
+                   artifacts="sometimes")
+    assert _passes(ws) == 0
+    assert ws.runs().num_rows == 0
