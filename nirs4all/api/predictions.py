@@ -239,8 +239,9 @@ class Predictions:
         for option, what in _NOT_YET.items():
             if options.pop(option, None) not in (None, False):
                 # A 0.x option whose feature is not built yet: refused, never silently ignored.
-                raise NotImplementedError(f"{option}= needs {what}, which this release does "
-                                          "not have yet; rank per spectrum instead")
+                refused = (f"{option}= needs {what}, which this release does not have yet; "
+                           "rank per spectrum instead")
+                raise NotImplementedError(refused)  # a 0.x option refused, never ignored
         if options:
             raise TypeError(f"top() got unexpected keyword(s) {sorted(options)}")
         if rank_partition not in ("val", "test") or display_partition not in ("val", "test"):

@@ -63,7 +63,8 @@ class OperatorController:
     def build(self, step: Any, operator: Any, keyword: str) -> Any:
         """The ordinary step(s) ``step`` stands for: an estimator, a splitter, a keyword
         dict, or a list of those."""
-        raise NotImplementedError(f"{type(self).__name__} must implement build()")
+        missing = f"{type(self).__name__} must implement build()"
+        raise NotImplementedError(missing)  # abstract hook: each controller builds its steps
 
 
 def _name(cls: type) -> str:

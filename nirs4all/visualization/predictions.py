@@ -58,8 +58,9 @@ class PredictionAnalyzer:
                  None, *, dpi: int = DEFAULT_DPI) -> None:
         if default_aggregate is not None:
             # Repetitions arrive with issue 14: refused rather than silently ignored.
-            raise NotImplementedError("default_aggregate= needs repetition aggregation, which "
-                                      "this release does not have yet; plot per spectrum")
+            refused = ("default_aggregate= needs repetition aggregation, which this release "
+                       "does not have yet; plot per spectrum")
+            raise NotImplementedError(refused)  # a 0.x option refused, never ignored
         result = getattr(predictions, "_result", predictions)
         if not isinstance(result, RunResult):
             raise TypeError("PredictionAnalyzer takes a RunResult or its .predictions; got "
