@@ -14,7 +14,6 @@ import numpy as np
 import yaml
 
 from nirs4all.api import _legacy_kwargs as legacy
-from nirs4all.api._console import console
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
@@ -33,6 +32,7 @@ from nirs4all.pipeline.runner import (
 )
 from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
+from nirs4all.utils.console import console
 from nirs4all.utils.seeding import fresh_seed
 
 if TYPE_CHECKING:

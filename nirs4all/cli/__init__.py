@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _handle(args: argparse.Namespace) -> int:
-    from nirs4all.api._console import rewritten
+    from nirs4all.utils.console import rewritten
     from nirs4all.workspace.errors import WorkspaceLockedError
 
     try:

@@ -41,7 +41,7 @@ import numpy as np
 from nirs4all.errors import BundleIntegrityError, Nirs4allError, UntrustedBundleError
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord, ChainStep, TrainingInfo
-from nirs4all.workspace import _strictzip, serialization
+from nirs4all.workspace import _skops_audit, _strictzip, serialization
 from nirs4all.workspace._bundle_verify import (
     DEFAULT_MAX_BYTES,
     KEY_VARIABLE,
@@ -204,15 +204,20 @@ def _write_zip(path: Path, members: Mapping[str, bytes]) -> None:
 
 @cache
 def _skops_protocol() -> int:
-    """The skops protocol this library writes (read from a file skops writes now)."""
+    """The skops protocol this library writes (read from a file skops writes now, unless its
+    source says it: ``skops.io`` imports scikit-learn)."""
+    protocol = _skops_audit.installed_protocol()
+    if protocol is not None:
+        return protocol
     import skops.io
 
     with zipfile.ZipFile(io.BytesIO(skops.io.dumps(0))) as archive:
         return int(json.loads(archive.read("schema.json"))["protocol"])
 
 
-def _artifact_protocol(data: bytes, where: str) -> int:
-    """Check an artifact's own zip (canonical: stored members) and return its protocol."""
+def _artifact_schema(data: bytes, where: str) -> tuple[int, dict, frozenset[str]]:
+    """Check an artifact's own zip (canonical: stored members); return its protocol, its
+    parsed ``schema.json`` and its member names."""
     try:
         members = _strictzip.read_directory(io.BytesIO(data), len(data),
                                             methods=(_strictzip.STORED,), where=where)
@@ -224,15 +229,15 @@ def _artifact_protocol(data: bytes, where: str) -> int:
         raise BundleIntegrityError(f"{where}: the artifact has no schema.json, so it is not "
                                    "a skops file")
     try:
-        protocol = json.loads(data[schema.data_offset:schema.data_offset + schema.size])
-        protocol = protocol["protocol"]
+        parsed = json.loads(data[schema.data_offset:schema.data_offset + schema.size])
+        protocol = parsed["protocol"]
     except (ValueError, TypeError, KeyError):
         raise BundleIntegrityError(f"{where}: the artifact's schema.json is not a skops "
                                    "schema") from None
     if not isinstance(protocol, int) or isinstance(protocol, bool):
         raise BundleIntegrityError(f"{where}: the artifact's skops protocol {protocol!r} is "
                                    "not a number")
-    return protocol
+    return protocol, parsed, frozenset(members)
 
 
 @dataclass(frozen=True, eq=False)
@@ -288,7 +293,10 @@ class Bundle:
 
     def _audit(self, digest: str, data: bytes) -> list[str]:
         where = f"{self.path}: {artifact_name(digest)}"
-        protocol = _artifact_protocol(data, where)
+        protocol, schema, members = _artifact_schema(data, where)
+        quick = _skops_audit.quick_audit(schema, members, protocol)
+        if quick is not None:  # decided without importing skops and scikit-learn
+            return quick
         try:
             found = serialization.audit(data)
         except Nirs4allError:

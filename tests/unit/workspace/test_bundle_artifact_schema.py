@@ -10,7 +10,7 @@ import pytest
 
 from nirs4all.errors import BundleIntegrityError
 from nirs4all.workspace import _strictzip
-from nirs4all.workspace.bundle import _artifact_protocol, _skops_protocol
+from nirs4all.workspace.bundle import _artifact_schema, _skops_protocol
 
 
 def _stored_zip(members: dict[str, bytes]) -> bytes:
@@ -25,7 +25,7 @@ def _stored_zip(members: dict[str, bytes]) -> bytes:
 
 def test_the_current_skops_protocol_is_read_back():
     data = _stored_zip({"schema.json": json.dumps({"protocol": _skops_protocol()}).encode()})
-    assert _artifact_protocol(data, "artifacts/x.skops") == _skops_protocol()
+    assert _artifact_schema(data, "artifacts/x.skops")[0] == _skops_protocol()
 
 
 @pytest.mark.parametrize(("members", "message"), [
@@ -37,4 +37,4 @@ def test_the_current_skops_protocol_is_read_back():
 ])
 def test_an_artifact_without_a_valid_skops_schema_is_refused(members, message):
     with pytest.raises(BundleIntegrityError, match=message):
-        _artifact_protocol(_stored_zip(members), "artifacts/x.skops")
+        _artifact_schema(_stored_zip(members), "artifacts/x.skops")
