@@ -3,7 +3,7 @@
 The schema is the ordered list of SQL files ``NNNN_<name>.sql`` shipped in the package
 folder ``nirs4all/workspace/migrations/`` (package data, inside the wheel). Opening a
 workspace for writing applies the files it has not seen, in order, each in its own
-transaction, and records each one in
+transaction (a new store: all in one), and records each one in
 ``schema_migrations`` with the SHA-256 of the file, the nirs4all version and the DuckDB
 version that applied it. A store that records a migration this library does not have (it
 was written by a newer nirs4all), or whose recorded checksum differs from the shipped file,
@@ -171,8 +171,9 @@ def check_current(con: duckdb.DuckDBPyConnection, where: str) -> None:
 def migrate(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
     """Apply the pending migrations to a store opened for writing.
 
-    Each migration runs in its own transaction with its ``schema_migrations`` row; the
-    store is checkpointed afterwards so that no schema change waits in the write-ahead log.
+    Each migration runs in its own transaction with its ``schema_migrations`` row (on a new
+    store, all of them in one); the store is checkpointed afterwards so that no schema
+    change waits in the write-ahead log.
 
     Parameters
     ----------
@@ -195,9 +196,22 @@ def migrate(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
     _refuse_foreign(con, applied, where)
     con.execute(_BOOTSTRAP)
     pending = _pending(applied, where)
-    for migration in pending:
-        con.execute("BEGIN TRANSACTION")
-        try:
+    # A new store takes every migration in one transaction: the same statements in the same
+    # order, so the same schema (tests/unit/workspace/test_workspace_migrations.py), with one
+    # commit to wait for instead of one per file. A stored one keeps a commit per file.
+    steps = [pending] if not applied else [[m] for m in pending]
+    for group in steps:
+        _apply(con, group)
+    if pending:
+        con.execute("CHECKPOINT")
+    return [m.version for m in pending]
+
+
+def _apply(con: duckdb.DuckDBPyConnection, migrations: list[Migration]) -> None:
+    """Run ``migrations`` and record them, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for migration in migrations:
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?, ?, ?, ?)",
@@ -205,10 +219,7 @@ def migrate(con: duckdb.DuckDBPyConnection, where: str) -> list[int]:
                  datetime.now(UTC).replace(tzinfo=None), library_version(),
                  duckdb.__version__],
             )
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
-    if pending:
-        con.execute("CHECKPOINT")
-    return [m.version for m in pending]
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")

@@ -17,8 +17,10 @@ from legacy_factories import build_legacy_workspace
 import nirs4all.workspace
 from nirs4all.workspace import WorkspaceVersionError
 from nirs4all.workspace.migrate import (
+    _BOOTSTRAP,
     MIGRATIONS_FOLDER,
     MIGRATIONS_PACKAGE,
+    Migration,
     available_migrations,
     migrate,
     schema_version,
@@ -138,6 +140,41 @@ def test_a_0x_workspace_is_refused_with_the_way_to_import_it(tmp_path, read_only
     build_legacy_workspace(old)
     with pytest.raises(WorkspaceVersionError, match="migrate_legacy"):
         nirs4all.workspace.open(old, read_only=read_only)
+
+
+def _one_transaction_per_file(path: Path) -> str:
+    con = duckdb.connect(str(path))
+    con.execute(_BOOTSTRAP)
+    for m in available_migrations():
+        con.execute("BEGIN TRANSACTION")
+        con.execute(m.sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, now(), '0.8.0', ?)",
+                    [m.version, m.name, m.checksum, duckdb.__version__])
+        con.execute("COMMIT")
+    dump = dump_schema(con)
+    con.close()
+    return dump
+
+
+def test_a_new_store_has_the_schema_of_every_migration_applied_on_its_own(tmp_path):
+    with nirs4all.workspace.open(tmp_path / "ws") as ws:
+        bootstrapped = dump_schema(ws.connection)
+    assert bootstrapped == _one_transaction_per_file(tmp_path / "by_file.duckdb")
+
+
+def test_a_new_store_whose_bootstrap_fails_keeps_no_migration(tmp_path, monkeypatch):
+    # One transaction for every file of a new store: a failing last file leaves nothing of
+    # the others (one commit per file used to leave the first ones applied).
+    broken = Migration(len(available_migrations()) + 1, "broken", "SELECT * FROM nowhere",
+                       "0" * 64)
+    shipped = (*available_migrations(), broken)
+    monkeypatch.setattr("nirs4all.workspace.migrate.available_migrations", lambda: shipped)
+    con = duckdb.connect(str(tmp_path / "store.duckdb"))
+    with pytest.raises(duckdb.CatalogException):
+        migrate(con, "store.duckdb")
+    assert con.execute("SELECT count(*) FROM schema_migrations").fetchall() == [(0,)]
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == {"schema_migrations"}
 
 
 if __name__ == "__main__":
