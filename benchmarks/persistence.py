@@ -12,11 +12,14 @@
 
 Rows per second of bulk prediction writes: ``benchmarks/store.py``.
 
-Run alone: ``nice python benchmarks/persistence.py``.
+Run alone: ``nice python benchmarks/persistence.py``; ``--w2-only [--repeat N]`` measures only
+the W2 ratio: in memory and into a new default workspace alternately, best of N each, with
+the time the run spent in ``Workspace.persist`` and in opening (creating) the store.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import tempfile
 import time
@@ -78,6 +81,30 @@ def w2_overhead(tmp: Path) -> Path:
     return tmp / "w2_0"
 
 
+def w2_ratio(tmp: Path, repeat: int) -> None:
+    """W2 in memory against W2 into a new default workspace, runs alternating."""
+    dataset = engine.w2_dataset()
+    pipeline = engine.w2_pipeline
+    nirs4all.run(pipeline(), dataset, random_state=0, verbose=0, workspace=None)  # warm-up
+    nirs4all.run(pipeline(), dataset, random_state=0, verbose=0, workspace=tmp / "warm")
+    memory, stored, persist, opening = [], [], [], []
+    for i in range(repeat):
+        memory.append(timed(lambda: nirs4all.run(pipeline(), dataset, random_state=0,
+                                                 verbose=0, workspace=None)))
+        start = time.perf_counter()
+        result = nirs4all.run(pipeline(), dataset, random_state=0, verbose=0,
+                              workspace=tmp / f"ratio_{i}")
+        stored.append(time.perf_counter() - start)
+        persist.append(result.stats["persist_s"])
+        opening.append(timed(lambda i=i: nirs4all.workspace.open(tmp / f"open_{i}").close()))
+    best_memory, best_stored = min(memory), min(stored)
+    print(f"W2 in memory {best_memory:.2f} s, into a new default workspace {best_stored:.2f} s:"
+          f" {best_stored / best_memory:.2f}x (target <= 1.2x); best of {repeat}")
+    print(f"  of which Workspace.persist {min(persist):.2f} s; creating an empty store "
+          f"{min(opening):.2f} s; every pair: " + ", ".join(
+              f"{s / m:.2f}x" for m, s in zip(memory, stored, strict=True)))
+
+
 def sweep_bytes(tmp: Path) -> Path:
     folder = tmp / "sweep"
     seconds = timed(lambda: nirs4all.run(parallel.sweep_pipeline(), parallel.sweep_dataset(),
@@ -132,6 +159,14 @@ def compression(folder: Path) -> None:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--w2-only", action="store_true", help="only the W2 ratio")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.w2_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            w2_ratio(Path(tmp), args.repeat)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         w2 = w2_overhead(Path(tmp))
         sweep = sweep_bytes(Path(tmp))

@@ -165,3 +165,9 @@ def test_run_filter_selects_the_rows_a_run_wrote(ws, dataset):
     assert ws.resolve_chain({"run_id": first}).model_name == "PLS-0-0"
     assert ws.completed_variants(first) == {
         (make_outcome(dataset, variant=0).pipeline_id, dataset.content_hash(), "cv")}
+
+
+@pytest.mark.parametrize("path", [[0, "1"], [True], [1.0]])
+def test_a_branch_path_of_anything_but_integers_is_refused(ws, path):
+    with pytest.raises(TypeError, match="list of ints"):
+        ws.resolve_chain({"branch_path": path})
