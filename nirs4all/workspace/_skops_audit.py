@@ -54,7 +54,7 @@ def _is_node(value: Any) -> bool:
 
 
 def _nodes(state: Any) -> Iterator[dict]:
-    """Every mapping with a ``__loader__`` anywhere in ``state``, outermost first."""
+    """Every mapping with a ``__loader__`` anywhere in ``state`` (each one, repeated ids too)."""
     stack = [state]
     while stack:
         item = stack.pop()
