@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from nirs4all.pipeline.spec import Step
     from nirs4all.pipeline.state import Lane
 
-__all__ = ["concat_features", "reassemble"]
+__all__ = ["concat_features", "concat_label", "reassemble"]
 
 Prediction = tuple[np.ndarray, np.ndarray | None]
+_LABELLED = ("transform", "feature_augmentation", "y_processing", "merge_features",
+             "merge_predictions")
 
 
 def _join(pieces: list[tuple[np.ndarray, Prediction]], expected: np.ndarray,
@@ -115,3 +117,16 @@ def _check_compatible(step: Step, blocks: list[Block]) -> None:
         if not np.array_equal(other.origin, first.origin):
             raise SpecError(f"{step.path}: sample augmentation inside a separation branch "
                             "cannot be reassembled; augment before the branch")
+
+
+def concat_label(group: list[Lane]) -> str:
+    """``concat[instrument=a > SNV | instrument=b > SNV]``: each branch's steps."""
+    parts = []
+    for lane in group:
+        n = len(lane.path)
+        labels = [step.label for step, path, _ in lane.chain
+                  if (step.kind == "branch" and step.separation is not None
+                      and path == lane.path[:-1])
+                  or (path[:n] == lane.path and step.kind in _LABELLED)]
+        parts.append(" > ".join(labels))
+    return f"concat[{' | '.join(parts)}]"
