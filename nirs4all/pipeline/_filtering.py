@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nirs4all.pipeline.records import SampleFlag
-from nirs4all.pipeline.spec import Step, describe
+from nirs4all.pipeline.spec import Step, describe, iter_steps
 from nirs4all.pipeline.state import SHARED, Lane, chain_key
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class FilterSteps:
 
     dataset: SpectroDataset
     rows: Rows
+    steps: tuple[Step, ...]
     cache: StepCache
     tags: dict[str, dict[str, np.ndarray]]
     flags: list[SampleFlag]
@@ -92,9 +93,12 @@ class FilterSteps:
         return by_key.get(key, by_key.get(SHARED))
 
     def _filter_step(self, step: Step, lanes: list[Lane], *, exclude: bool) -> list[Lane]:
+        # a by_tag branch routes new rows by these flags: keep the fitted filters for replay
+        routed = any(s.separation is not None and s.separation.by == "tag"
+                     for s in iter_steps(self.steps))
         out = []
         for lane in lanes:
-            blocks = {}
+            blocks, refs = {}, {}
             for key, block in lane.blocks.items():
                 self._fold = "all training rows (before the splitter)" if key == SHARED \
                     else key
@@ -107,7 +111,9 @@ class FilterSteps:
                     self.cache.put(ck, hit, sum(m.nbytes for _, m in hit))
                 self._record(step, key, hit, exclude=exclude, path=lane.path)
                 blocks[key] = block.evolve(key=ck)
-            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, {})),
+                if routed:
+                    refs[key] = self._artifact(step, lane.path, key, [f for f, _ in hit])
+            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, refs)),
                             lane.models, lane.sources))
         return out
 

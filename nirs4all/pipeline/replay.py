@@ -108,6 +108,7 @@ class _Replayer:
         states: dict[tuple[int, ...], tuple] = {(): (sources, axes, ())}
         routes: dict[tuple[int, ...], tuple] = {}  # separation branch -> (router, state)
         preds: dict[tuple[int, ...], list] = {}  # separated branch -> its models' predictions
+        tagged: dict[str, Any] = {}  # tag name -> flags of the rows, for by_tag routing
         concat_at = {step.branch_path for step in chain.steps if step.kind == "merge_concat"}
         for step in chain.steps:
             path = step.branch_path
@@ -162,9 +163,14 @@ class _Replayer:
                                      n_targets=self.target.n_targets)
             elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag"):
                 states[path] = current
+                if kind in ("exclude", "tag") and step.artifacts:  # flags a by_tag reads
+                    tagged.update(separation_replay.flag_rows(
+                        self._fitted(chain, step.index, step.artifacts), current,
+                        self.metadata))
                 if kind == "branch" and step.artifacts:  # a separation: how rows are routed
-                    routes[path] = [self._fitted(chain, step.index, step.artifacts), current,
-                                    None]
+                    router = self._fitted(chain, step.index, step.artifacts)
+                    routes[path] = [router, current,
+                                    separation_replay.tag_owner(router, tagged)]
             else:
                 raise ReplayError(f"unknown step kind {kind!r}")
         raise ReplayError(f"chain {chain.chain_id[:10]} has no model step")
