@@ -381,12 +381,14 @@ def test_stacking_separated_models_directly_asks_for_concat_first() -> None:
                  {"merge": "predictions"}, Ridge()], make_dataset())
 
 
-def test_a_by_tag_chain_replays_from_its_bundle_like_the_run(tmp_path) -> None:
+@pytest.mark.parametrize("tag_first", [False, True])
+def test_a_by_tag_chain_replays_from_its_bundle_like_the_run(tmp_path, tag_first) -> None:
     from nirs4all.errors import ReplayError
     from nirs4all.operators.filters import XOutlierFilter, YOutlierFilter
 
     data = nirs4all.generate(90, random_state=4, test_fraction=0.25)
-    tagged = [KFold(3), {"tag": XOutlierFilter(method="isolation_forest", contamination=0.3)},
+    tag = {"tag": XOutlierFilter(method="isolation_forest", contamination=0.3)}
+    tagged = [*([tag, KFold(3)] if tag_first else [KFold(3), tag]),
               {"branch": {"by_tag": "x_outlier", "steps": [PLSRegression(3)]}},
               {"merge": "concat"}]
     result = nirs4all.run(tagged, data, random_state=0, verbose=0)
