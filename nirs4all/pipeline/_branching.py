@@ -29,6 +29,7 @@ class BranchSteps:
     _run_steps: Callable[..., list[Lane]]  # the executor's step loop
     _separate: Callable[..., list[Lane]]  # separation branches (pipeline/_separation.py)
     _chosen_lanes: Callable[..., list[Lane]]  # a merge's branches (pipeline/_merge.py)
+    _merged_features: Callable[..., Lane]
     _remember_input: Callable[[Lane], None]
     _models_before: Callable[..., tuple]
 
@@ -61,6 +62,9 @@ class BranchSteps:
     def _do_merge_features(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         out = []
         for group in self._groups(lanes):
+            if step.merge is not None:  # the dict form: sources, output_as (_merge.py)
+                out.append(self._merged_features(step, group))
+                continue
             first = group[0]
             chosen = self._chosen_lanes(step, group)
             blocks = {key: feature_block(step, [lane.blocks[key] for lane in chosen])

@@ -15,6 +15,7 @@ merge step's artifact, so replay combines base predictions exactly as training d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,8 @@ import numpy as np
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline import _stacking
-from nirs4all.pipeline._branching import merged_chain
+from nirs4all.pipeline._branching import feature_block, merged_chain
+from nirs4all.pipeline._merge_layout import arrange_parts, pick_sources
 from nirs4all.pipeline._merge_spec import MergeSpec, PredictionSource
 from nirs4all.pipeline.apply import readonly
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, HIGHER_IS_BETTER, score_all, sort_key
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MergeSteps"]
 
+logger = logging.getLogger("nirs4all.pipeline.execute")
 _DEFAULT = MergeSpec()
 
 
@@ -117,8 +120,8 @@ class MergeSteps:
             picked = [m for m in models if m.step.label in entry.select]
             missing = set(entry.select) - {m.step.label for m in picked}
             if missing:
-                raise SpecError(f"{step.path}: no model named {sorted(missing)}; the models "
-                                f"are {[m.step.label for m in models]}")
+                self._missing(step, f"no model named {sorted(missing)}; the models are "
+                              f"{[m.step.label for m in models]}")
         elif entry.select == "all":
             picked = list(models)
         else:
@@ -136,6 +139,8 @@ class MergeSteps:
                 raise SpecError(f"{step.path}: stacking needs a model before it in each "
                                 "branch it stacks")
             picked, scores = self._select(step, entry, candidates)
+            if not picked:
+                continue
             start = len(models)
             models.extend(picked)
             if entry.aggregate == "separate":
@@ -159,6 +164,65 @@ class MergeSteps:
                             "averages probabilities, and a stacked model has no "
                             "predict_proba; use 'separate'")
 
+    def _missing(self, step: Step, what: str) -> None:
+        """A branch lacks the output a merge asks for: ``on_missing`` decides."""
+        policy = (step.merge or _DEFAULT).on_missing
+        if policy == "error":
+            raise SpecError(f"{step.path}: {what}; set 'on_missing': 'warn' or 'skip' to merge "
+                            "without it")
+        (logger.warning if policy == "warn" else logger.debug)(
+            "%s: %s; merged without it (on_missing=%s)", step.path, what, policy,
+            extra={"step": step.path, "on_missing": policy})
+
+    # -- layout: sources and output_as (pipeline/_merge_layout.py) ----------------------
+
+    def _layout(self, step: Step, chosen: list[Lane], parent: tuple[int, ...]) -> dict:
+        """What replay needs to lay the parts out as training did: the branches whose
+        features are kept (by index), the original, the sources (indices), output_as."""
+        spec = step.merge or _DEFAULT
+        sources = None
+        if spec.sources is not None:
+            names = [s.name for s in self.dataset.sources]
+            sources = []
+            for ref in spec.sources:
+                if isinstance(ref, int) and 0 <= ref < len(names):
+                    sources.append(ref)
+                elif isinstance(ref, str) and ref in names:
+                    sources.append(names.index(ref))
+                else:
+                    raise SpecError(f"{step.path}.merge.sources: no source {ref!r}; the "
+                                    f"dataset's sources are {names} (indices 0.."
+                                    f"{len(names) - 1})")
+        return {"features": [lane.path[-1] for lane in chosen if lane.path != parent],
+                "original": spec.include_original, "sources": sources,
+                "output_as": spec.output_as}
+
+    def _parts(self, step: Step, chosen: list[Lane], key: str, layout: dict) -> list:
+        parts = []
+        for lane in chosen:
+            block = lane.blocks[key]
+            if layout["sources"] is not None and len(block.X) != len(self.dataset.sources):
+                raise SpecError(f"{step.path}.merge.sources picks sources of the dataset, "
+                                f"but a branch gives {len(block.X)} feature block(s) for its "
+                                f"{len(self.dataset.sources)} sources (merge_sources inside "
+                                "it?)")
+            parts.append(pick_sources((block.X, block.axes), layout["sources"], "a branch"))
+        return parts
+
+    def _merged_features(self, step: Step, group: list[Lane]) -> Lane:
+        """``merge: {"features": ..., "sources", "output_as"}`` (the dict form)."""
+        parent = group[0].path[:-1]
+        chosen = self._chosen_lanes(step, group)
+        layout = self._layout(step, chosen, parent)
+        blocks, refs = {}, {}
+        for key in group[0].blocks:
+            merged = feature_block(step, [lane.blocks[key] for lane in chosen])
+            X, axes = arrange_parts(self._parts(step, chosen, key, layout), layout["output_as"])
+            blocks[key] = merged.evolve(X=X, axes=axes)
+            refs[key] = self._artifact(step, parent, key, layout)
+        models = (*self._models_before(parent), *(m for lane in group for m in lane.models))
+        return Lane(parent, blocks, merged_chain(group, step, refs), models, group[0].sources)
+
     # -- handlers -------------------------------------------------------------------------
 
     def _do_merge_predictions(self, step: Step, lanes: list[Lane]) -> list[Lane]:
@@ -171,9 +235,12 @@ class MergeSteps:
             for entry in spec.predictions:
                 if entry.branch is None:  # every branch that ends with a model
                     entries.extend((entry, list(lane.models)) for lane in group if lane.models)
-                else:
-                    lane = self._lane_named(step, group, entry.branch)
+                    continue
+                lane = self._lane_named(step, group, entry.branch)
+                if lane.models:
                     entries.append((entry, list(lane.models)))
+                else:
+                    self._missing(step, f"branch {entry.branch!r} has no model to stack")
             if not entries:
                 raise SpecError(f"{step.path}: merge 'predictions' needs a model at the end "
                                 "of a branch")
@@ -205,22 +272,27 @@ class MergeSteps:
         models, combiner = self._combiner(step, entries)
         meta, allowed = _stacking.meta_blocks(models, combiner, list(like), self.rows,
                                               self.dataset, step, spec.coverage)
+        layout = self._layout(step, features, path)
         blocks = {}
         for key, block in meta.items():
             parts = [lane.blocks[key] for lane in features]
             if any(p.origin.shape != block.origin.shape for p in parts):
                 raise SpecError(f"{step.path}: merging features with predictions needs the "
                                 "same rows; sample augmentation inside the branches adds rows")
-            blocks[key] = block.evolve(
-                X=(*(x for p in parts for x in p.X), *block.X),
-                axes=(*(a for p in parts for a in p.axes), *block.axes),
-                key=chain_key(block.key, *(p.key for p in parts)))
+            X, axes = arrange_parts([*self._parts(step, features, key, layout),
+                                     (block.X, block.axes)], layout["output_as"])
+            blocks[key] = block.evolve(X=X, axes=axes,
+                                       key=chain_key(block.key, *(p.key for p in parts)))
         if not allowed.all():
             owner = self._members().get(path)
             keep = {k: allowed if owner is None else allowed & owner.get(k, allowed)
                     for k in [*blocks, "final"]}
             self._members()[path] = keep
-        refs = {key: self._artifact(step, path, key, combiner) for key in blocks}
+        spec_layout = spec.sources is not None or spec.output_as is not None or (
+            isinstance(spec.features, tuple) and any(isinstance(r, str) for r in spec.features))
+        # the combiner alone unless replay needs the layout too (then both, in one mapping)
+        stored = {"combiner": combiner, **layout} if spec_layout else combiner
+        refs = {key: self._artifact(step, path, key, stored) for key in blocks}
         return models, blocks, refs
 
     def _do_merge_sources(self, step: Step, lanes: list[Lane]) -> list[Lane]:

@@ -7,7 +7,11 @@
 ``{"merge": "concat"}``                                reassemble a separation branch
 ``{"merge": {"features": [0], "predictions": [...],    per branch; a prediction entry is a
 "include_original": True, "coverage": "strict"}}``     branch (index or name) or ``{"branch",
-                                                       "select", "metric", "aggregate"}``
+                                                       "select", "metric", "aggregate"}``;
+                                                       also ``on_missing``, ``output_as``,
+                                                       ``sources``
+``{"merge": {"concat": True,                           reassemble, padding or cutting branch
+"on_shape_mismatch": "pad"}}``                         features of different widths
 ``{"merge_predictions": "all"}`` or ``{...}``          stack the models so far, no branch
 ``{"merge_sources": "concat"}``                        the sources as one feature block
 =====================================================  ========================================
@@ -29,10 +33,15 @@ __all__ = ["AGGREGATES", "COVERAGE", "MergeKeywords", "MergeSpec", "PredictionSo
 # the values of nirs4all.operators.models.meta's enums (not imported here: spec parsing
 # stays free of the model package until a pipeline uses a MetaModel)
 AGGREGATES = ("separate", "mean", "weighted_mean", "proba_mean")
-COVERAGE = ("strict", "drop_incomplete", "impute_mean", "impute_fold_mean")
+COVERAGE = ("strict", "drop_incomplete", "impute_zero", "impute_mean", "impute_fold_mean")
 SCOPES = ("current_only", "all_branches", "specified")
+ON_MISSING = ("error", "warn", "skip")
+ON_SHAPE_MISMATCH = ("error", "allow", "pad", "truncate")
+OUTPUT_AS = ("features", "sources")
 _ENTRY_KEYS = {"branch", "select", "metric", "aggregate"}
-_MERGE_KEYS = {"features", "predictions", "include_original", "coverage"}
+_MERGE_KEYS = {"features", "predictions", "include_original", "coverage", "on_missing",
+               "output_as", "source_names", "sources"}  # source_names: refused with a reason
+_CONCAT_KEYS = {"concat", "on_shape_mismatch"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,16 @@ class MergeSpec:
     late: bool = False
     scope: str = "current_only"
     names: tuple[str, ...] = ()
+    #: a prediction entry whose branch lacks the models asked for: refuse, or leave it out
+    #: (with a warning, or silently)
+    on_missing: str = "error"
+    #: None: each source of each branch stays a source; "features": one block; "sources":
+    #: one source per part (the original, each branch, the predictions)
+    output_as: str | None = None
+    #: which sources of the dataset each branch's features give (None: every source)
+    sources: tuple[int | str, ...] | None = None
+    #: ``concat`` of branches whose features differ in width (see _separation_merge.py)
+    on_shape_mismatch: str = "error"
 
 
 def closes_branch(step: Any) -> bool:
@@ -141,6 +160,12 @@ def parse_merge(value: Any, path: str) -> tuple[str, MergeSpec | None]:
         return f"merge_{value}", None
     if value == "all":
         return "merge_predictions", MergeSpec(features="all")
+    if isinstance(value, Mapping) and "concat" in value:
+        return "merge_concat", _concat_spec(value, f"{path}.merge")
+    if isinstance(value, Mapping) and "on_shape_mismatch" in value:
+        raise SpecError(f"{path}.merge.on_shape_mismatch: it is for a row-wise merge "
+                        "({'concat': True, 'on_shape_mismatch': ...}); a features merge puts "
+                        "the branches side by side whatever their widths")
     _checked_dict(value, _MERGE_KEYS, f"{path}.merge", "expected one of 'features', "
                   "'predictions', 'all', 'concat' or a dict")
     predictions = value.get("predictions")
@@ -156,11 +181,53 @@ def parse_merge(value: Any, path: str) -> tuple[str, MergeSpec | None]:
                      predictions=entries,
                      include_original=bool(value.get("include_original", False)),
                      coverage=_coverage(value.get("coverage", "strict"),
-                                        f"{path}.merge.coverage"))
+                                        f"{path}.merge.coverage"),
+                     on_missing=_choice(value, "on_missing", ON_MISSING, "error", path),
+                     **_output(value, f"{path}.merge"))
     if not entries and spec.features is None and not spec.include_original:
         raise SpecError(f"{path}.merge: nothing to merge; give 'features', 'predictions' or "
                         "'include_original'")
     return ("merge_predictions" if entries else "merge_features"), spec
+
+
+def _choice(value: Mapping, key: str, allowed: tuple[str, ...], default: str,
+            path: str) -> str:
+    chosen = value.get(key, default)
+    if chosen not in allowed:
+        raise SpecError(f"{path}.merge.{key} must be one of {allowed}; got {chosen!r}")
+    return chosen
+
+
+def _concat_spec(value: Mapping, path: str) -> MergeSpec:
+    _checked_dict(value, _CONCAT_KEYS, path, "a row-wise merge takes")
+    if value["concat"] is not True:
+        raise SpecError(f"{path}.concat: expected True; got {value['concat']!r}")
+    return MergeSpec(predictions=(), on_shape_mismatch=_choice(
+        value, "on_shape_mismatch", ON_SHAPE_MISMATCH, "error", path[:-len(".merge")]))
+
+
+def _output(value: Mapping, path: str) -> dict[str, Any]:
+    """``output_as``, ``source_names`` and ``sources`` of a merge dict."""
+    output_as = value.get("output_as")
+    if output_as == "dict":
+        raise SpecError(f"{path}.output_as: 'dict' gives a keyed input for multi-input "
+                        "models, which the models here do not take; use 'sources' (one "
+                        "source per branch) or 'features' (one block)")
+    if output_as is not None and output_as not in OUTPUT_AS:
+        raise SpecError(f"{path}.output_as must be one of {OUTPUT_AS}; got {output_as!r}")
+    if "source_names" in value:
+        raise SpecError(f"{path}.source_names: the sources a merge makes are not read by "
+                        "name by any later step (a by_source branch names the dataset's "
+                        "sources), so names would change nothing; remove source_names")
+    sources = value.get("sources", "all")
+    if sources != "all":
+        items = sources if isinstance(sources, (list, tuple)) else [sources]
+        if not items or not all(isinstance(v, (int, str)) and not isinstance(v, bool)
+                                for v in items):
+            raise SpecError(f"{path}.sources: expected 'all' or a list of source names or "
+                            f"indices; got {sources!r}")
+        sources = tuple(items)
+    return {"output_as": output_as, "sources": None if sources == "all" else sources}
 
 
 def parse_merge_predictions(value: Any, path: str) -> MergeSpec:

@@ -25,6 +25,7 @@ import numpy as np
 from sklearn.base import clone
 
 from nirs4all.errors import SpecError
+from nirs4all.pipeline._filtering import with_exclusions
 from nirs4all.pipeline._separation_spec import FILTER_BRANCHES, TAG_BRANCHES, Separation
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.spec import describe
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["BranchRows", "SeparationSteps", "restrict_rows"]
 
 logger = logging.getLogger(__name__)
-_LABELLED = ("transform", "feature_augmentation", "y_processing", "merge_features",
-             "merge_predictions")
 Masks = dict[str, np.ndarray]  # fold key -> bool over the dataset rows (True: in the branch)
 
 
@@ -68,8 +67,10 @@ def restrict_rows(base: Rows, masks: Masks) -> BranchRows:
         test=base.test[final[base.test]],
         fit={k: f[_mask_for(masks, k)[f]] for k, f in base.fit.items()},
         val={k: v[_mask_for(masks, k)[v]] for k, v in base.val.items()},
+        excluded=base.excluded,  # rows an exclude before the branch removed stay out
         tests=tests,
     )
+
 
 
 def _digest(mask: np.ndarray) -> str:
@@ -88,6 +89,9 @@ class SeparationSteps:
     _run_branch: Callable[..., list[Lane]]
     _remember_input: Callable[[Lane], None]
     _models_before: Callable[..., tuple]
+    _branch_excluded: Callable[[], dict]  # exclusions inside branches (_filtering.py)
+    close_branches: Callable[[list[tuple[int, ...]]], None]
+    tags_in_scope: Callable[..., dict | None]
 
     # -- row routing --------------------------------------------------------------------
 
@@ -96,6 +100,11 @@ class SeparationSteps:
         if members is None:
             members = self.__dict__["_separation_members"] = {}
         return members
+
+    def _member_mask(self, path: tuple[int, ...], key: str) -> np.ndarray | None:
+        """The rows of the separation branch ``path`` is in, for ``key`` (None: every row)."""
+        owner = self._owner(path) if path else None
+        return None if owner is None else _mask_for(self._members()[owner], key)
 
     def _owner(self, path: tuple[int, ...]) -> tuple[int, ...] | None:
         members = self._members()
@@ -106,34 +115,42 @@ class SeparationSteps:
 
     def _dispatch(self, handler: Callable[..., list[Lane]], step: Step, lanes: list[Lane],
                   last: bool) -> list[Lane]:
-        """Run ``handler`` with ``self.rows`` set to the rows of each lane's branch."""
+        """Run ``handler`` with ``self.rows`` set to the rows of each lane's branch: a
+        separation branch's own rows, minus what ``exclude`` steps inside the branches the
+        lane is in removed."""
         def call(group: list[Lane]) -> list[Lane]:
             if step.kind in ("branch", "merge_concat"):
                 return handler(step, group, tail=last)
             return handler(step, group)
 
-        members = self._members()
-        if not members:
+        members, excluded = self._members(), self._branch_excluded()
+        if not members and not excluded:
             return call(lanes)
         merging = step.kind.startswith("merge_")
-        groups: dict[tuple[int, ...] | None, list[Lane]] = {}
+        groups: dict[tuple, list[Lane]] = {}
         for lane in lanes:
-            groups.setdefault(self._owner(lane.path[:-1] if merging else lane.path),
-                              []).append(lane)
+            at = lane.path[:-1] if merging else lane.path
+            scope = tuple(at[:cut] for cut in range(1, len(at) + 1) if at[:cut] in excluded)
+            groups.setdefault((self._owner(at), scope), []).append(lane)
         base, out = self.rows, []
-        for owner, group in groups.items():
-            if owner is None:
+        for (owner, scope), group in groups.items():
+            if owner is None and not scope:
                 out.extend(call(group))
                 continue
-            self.rows = restrict_rows(base, members[owner])
+            rows = base if owner is None else restrict_rows(base, members[owner])
+            self.rows = with_exclusions(rows, [excluded[p] for p in scope])
             first = len(self.models)
             try:
                 out.extend(call(group))
             finally:
                 for model in self.models[first:]:
-                    if model.rows is None:
+                    if model.rows is None and owner is not None:
                         model.rows = self.rows
                 self.rows = base
+        if merging and step.merge is not None and step.merge.late:
+            return out
+        if merging and step.kind != "merge_sources":
+            self.close_branches([lane.path for lane in lanes])
         return out
 
     # -- separation ---------------------------------------------------------------------
@@ -198,7 +215,7 @@ class SeparationSteps:
             values = [members for _, _, members in named]
             routers = {k: {"by": "metadata", "column": sep.key, "values": values} for k in keys}
         elif sep.by == "tag":
-            branches = self._tag_masks(step, keys)
+            branches = self._tag_masks(step, keys, lane.path)
             routers = {k: {"by": "tag", "tag": sep.key} for k in keys}
         else:
             branches, fitted = self._filter_masks(step, lane)
@@ -255,9 +272,10 @@ class SeparationSteps:
                             "'values' so every sample goes to one branch")
         return named
 
-    def _tag_masks(self, step: Step, keys: list[str]) -> list[tuple[str, Masks]]:
+    def _tag_masks(self, step: Step, keys: list[str],
+                   path: tuple[int, ...]) -> list[tuple[str, Masks]]:
         name = step.separation.key
-        tags = getattr(self, "tags", {}).get(name)
+        tags = self.tags_in_scope(name, path)
         if tags is None:
             raise SpecError(f"{step.path}.branch.by_tag: no tag {name!r}; add a "
                             f"{{'tag': <filter>}} step naming it before {step.path}")
@@ -298,6 +316,7 @@ class SeparationSteps:
     def _do_merge_concat(self, step: Step, lanes: list[Lane], *, tail: bool = False,
                          ) -> list[Lane]:
         from nirs4all.pipeline._branching import merged_chain
+        from nirs4all.pipeline._separation_merge import concat_label
 
         out = []
         for group in _siblings(lanes):
@@ -310,25 +329,12 @@ class SeparationSteps:
                 out.extend(self._do_merge_features(step, group))
                 continue
             masks = [self._members().pop(lane.path) for lane in group]
-            named = replace(step, name=_concat_label(group))
+            named = replace(step, name=concat_label(group))
             models = _reassembled(self, named, group, masks)
             blocks = _concat_blocks(step, group, masks, tail=tail)
             out.append(Lane(group[0].path[:-1], blocks, merged_chain(group, named),
                             (*self._models_before(group[0].path[:-1]), *models), ()))
         return out
-
-
-def _concat_label(group: list[Lane]) -> str:
-    """``concat[instrument=a > SNV | instrument=b > SNV]``: each branch's steps."""
-    parts = []
-    for lane in group:
-        n = len(lane.path)
-        labels = [step.label for step, path, _ in lane.chain
-                  if (step.kind == "branch" and step.separation is not None
-                      and path == lane.path[:-1])
-                  or (path[:n] == lane.path and step.kind in _LABELLED)]
-        parts.append(" > ".join(labels))
-    return f"concat[{' | '.join(parts)}]"
 
 
 def _branch_label(sep: Separation, name: str) -> str:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from nirs4all.errors import SpecError
+from nirs4all.pipeline._merge_layout import fit_widths, same_layout
 from nirs4all.pipeline.apply import readonly
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.state import SHARED, Block, FittedModel, Rows, chain_key
@@ -20,9 +21,11 @@ if TYPE_CHECKING:
     from nirs4all.pipeline.spec import Step
     from nirs4all.pipeline.state import Lane
 
-__all__ = ["concat_features", "reassemble"]
+__all__ = ["concat_features", "concat_label", "reassemble"]
 
 Prediction = tuple[np.ndarray, np.ndarray | None]
+_LABELLED = ("transform", "feature_augmentation", "y_processing", "merge_features",
+             "merge_predictions")
 
 
 def _join(pieces: list[tuple[np.ndarray, Prediction]], expected: np.ndarray,
@@ -80,34 +83,50 @@ def concat_features(step: Step, group: list[Lane],
     first = group[0].blocks
     if any(set(lane.blocks) != set(first) for lane in group):
         raise SpecError(f"{step.path}: the branches have different fold keys")
+    policy = "error" if step.merge is None else step.merge.on_shape_mismatch
     out = {}
     for key, block in first.items():
         blocks = [lane.blocks[key] for lane in group]
-        _check_compatible(step, blocks)
+        _check_rows(step, blocks)
         owner = _owner(masks, key, block.n_base)[block.origin]
-        sources = []
-        for s, x in enumerate(block.X):
-            merged = np.empty_like(x)
-            for b, other in enumerate(blocks):
-                take = owner == b
-                merged[take] = other.X[s][take]
-            sources.append(readonly(merged))
-        out[key] = block.evolve(X=tuple(sources),
+        if same_layout([(b.X, b.axes) for b in blocks]):
+            sources, axes = tuple(_by_row(owner, [b.X[s] for b in blocks])
+                                  for s in range(len(block.X))), block.axes
+        elif policy == "error":
+            raise _mismatch(step, blocks)
+        else:
+            try:
+                flat = fit_widths([b.features() for b in blocks], policy, step.path)
+            except ValueError as exc:
+                raise SpecError(str(exc)) from None
+            sources = (_by_row(owner, flat),)
+            axes = ((np.arange(sources[0].shape[1], dtype=np.float64), "index"),)
+        out[key] = block.evolve(X=sources, axes=axes,
                                 key=chain_key(*(b.key for b in blocks), step.spec_json))
     return out
 
 
-def _check_compatible(step: Step, blocks: list[Block]) -> None:
+def _by_row(owner: np.ndarray, per_branch: list[np.ndarray]) -> np.ndarray:
+    """Row ``r`` from ``per_branch[owner[r]]``."""
+    merged = np.empty_like(per_branch[0])
+    for b, x in enumerate(per_branch):
+        take = owner == b
+        merged[take] = x[take]
+    return readonly(merged)
+
+
+def _mismatch(step: Step, blocks: list[Block]) -> SpecError:
+    shapes = [[x.shape[1] for x in b.X] for b in blocks]
+    return SpecError(f"{step.path}: merge 'concat' puts each row's features back from its "
+                     f"branch, and the branches give features of widths {shapes} (or on "
+                     "different axes); set {'merge': {'concat': True, 'on_shape_mismatch': "
+                     "'pad' | 'truncate' | 'allow'}}, end the branches with a model and put "
+                     "nothing after the merge, or use 'predictions'")
+
+
+def _check_rows(step: Step, blocks: list[Block]) -> None:
     first = blocks[0]
     for other in blocks[1:]:
-        if [x.shape for x in other.X] != [x.shape for x in first.X] or not all(
-                np.array_equal(a[0], b[0]) for a, b in zip(other.axes, first.axes,
-                                                           strict=True)):
-            raise SpecError(f"{step.path}: merge 'concat' puts each row's features back from "
-                            "its branch, so every branch must give the same features "
-                            f"(got {[x.shape for x in first.X]} and "
-                            f"{[x.shape for x in other.X]}); end the branches with a model "
-                            "and put nothing after the merge, or use 'predictions'")
         if len(other.y_steps) != len(first.y_steps) or any(
                 a is not b for a, b in zip(other.y_steps, first.y_steps, strict=True)):
             raise SpecError(f"{step.path}: the branches apply different y_processing; put "
@@ -115,3 +134,16 @@ def _check_compatible(step: Step, blocks: list[Block]) -> None:
         if not np.array_equal(other.origin, first.origin):
             raise SpecError(f"{step.path}: sample augmentation inside a separation branch "
                             "cannot be reassembled; augment before the branch")
+
+
+def concat_label(group: list[Lane]) -> str:
+    """``concat[instrument=a > SNV | instrument=b > SNV]``: each branch's steps."""
+    parts = []
+    for lane in group:
+        n = len(lane.path)
+        labels = [step.label for step, path, _ in lane.chain
+                  if (step.kind == "branch" and step.separation is not None
+                      and path == lane.path[:-1])
+                  or (path[:n] == lane.path and step.kind in _LABELLED)]
+        parts.append(" > ".join(labels))
+    return f"concat[{' | '.join(parts)}]"

@@ -3,6 +3,9 @@
 The branch step of a separation stores a router per fold key: the metadata values of each
 branch, the fitted filter, or the source order. Replay runs each branch's steps on the rows
 given, and ``merge: concat`` keeps, for each row, its own branch's features and predictions.
+A ``by_tag`` separation routes by the flags of the ``tag``/``exclude`` steps before it: in
+a variant that has one, those steps store their fitted filters, which replay applies to the
+new rows (:func:`flag_rows`) as training did.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 from nirs4all.errors import ReplayError
 from nirs4all.pipeline import apply
 
-__all__ = ["assign_rows", "join_rows", "narrow_to_source"]
+__all__ = ["assign_rows", "flag_rows", "join_rows", "narrow_to_source", "tag_owner"]
 
 
 def assign_rows(router: Mapping[str, Any], state: tuple, metadata: Mapping[str, Any] | None,
@@ -38,6 +41,35 @@ def assign_rows(router: Mapping[str, Any], state: tuple, metadata: Mapping[str, 
         return np.where(kept, 0, 1)
     raise ReplayError(f"this chain separates samples by the tag {router.get('tag')!r}, which "
                       "new data does not carry; predict with the chain of a branch instead")
+
+
+def flag_rows(filters: list[Any], state: tuple,
+              metadata: Mapping[str, Any] | None) -> dict[str, np.ndarray | str]:
+    """The flags (True: flagged) of each fitted filter on the rows of ``state``, by tag
+    name; a filter that cannot judge new rows (one that needs targets) gives its reason."""
+    X = apply.model_input(state[0])
+    out: dict[str, np.ndarray | str] = {}
+    for fitted in filters:
+        try:
+            kept = fitted.get_mask(X, None, metadata=metadata or {})
+        except ValueError as exc:
+            out[str(fitted.tag_name)] = str(exc)
+            continue
+        out[str(fitted.tag_name)] = ~np.asarray(kept, dtype=bool)
+    return out
+
+
+def tag_owner(router: Mapping[str, Any], tagged: Mapping[str, Any]) -> np.ndarray | None:
+    """The branch of every row of a ``by_tag`` separation (0 untagged, 1 tagged), from the
+    flags replayed so far; None for another router, or a tag replay did not compute."""
+    if router["by"] != "tag" or router["tag"] not in tagged:
+        return None
+    flags = tagged[router["tag"]]
+    if isinstance(flags, str):
+        raise ReplayError(f"this chain separates samples by the tag {router['tag']!r}, whose "
+                          f"filter cannot judge new rows ({flags}); predict with the chain "
+                          "of a branch instead")
+    return np.where(flags, 1, 0)
 
 
 def narrow_to_source(router: Mapping[str, Any], parent: tuple, index: int) -> tuple:

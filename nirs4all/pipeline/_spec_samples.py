@@ -7,15 +7,14 @@ importing it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sklearn.base import clone
 
 from nirs4all.errors import SpecError
 
-__all__ = ["check_splitters", "exclude_filters", "is_holdout", "refuse_in_branches",
-           "sample_filters"]
+__all__ = ["check_splitters", "exclude_filters", "is_holdout", "sample_filters"]
 
 
 def sample_filters(value: Any, path: str, build: Callable[[Any, str], Any]) -> list[Any]:
@@ -47,23 +46,14 @@ def exclude_filters(item: Mapping, path: str, build: Callable[[Any, str], Any]) 
     return filters
 
 
-def refuse_in_branches(nested: Iterable[Any]) -> None:
-    """``exclude``/``tag`` steps change the rows of every later fit: not inside a branch."""
-    for step in nested:
-        if step.kind in ("exclude", "tag"):
-            raise SpecError(f"{step.path}: {step.kind} inside a branch is not supported; put "
-                            "it before the branch (its flags then hold for every branch)")
-
-
 def check_splitters(steps: Sequence[Any], every_step: Sequence[Any]) -> list[Any]:
     """The top-level splitters: one, or a hold-out followed by the CV splitter; no
-    splitter inside a branch, no filter step inside a branch."""
+    splitter inside a branch."""
     splits = [s for s in steps if s.kind == "split"]
     nested = [s for s in every_step if s.kind == "split" and s not in splits]
     if nested:
         raise SpecError(f"{nested[0].path}: a splitter inside a branch is not supported; put "
                         "the splitter before the branch so every branch sees the same folds")
-    refuse_in_branches(s for s in every_step if s not in steps)
     if len(splits) > 2 or (len(splits) == 2 and not is_holdout(splits[0].operator)):
         raise SpecError(f"{splits[1].path}: only one splitter per pipeline (the first is at "
                         f"{splits[0].path}), or a hold-out splitter (one split, e.g. "

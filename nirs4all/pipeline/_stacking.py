@@ -9,8 +9,9 @@ meta-model).
 A splitter whose folds do not hold every training row out (``ShuffleSplit``) leaves rows
 without an out-of-fold prediction; the coverage policy decides what happens to them:
 ``strict`` refuses, ``drop_incomplete`` leaves them out of the meta-model's fit,
-``impute_mean`` gives them the mean out-of-fold value of the covered training rows, and
-``impute_fold_mean`` the mean over the covered rows each fold's meta-model is fitted on.
+``impute_zero`` gives them 0, ``impute_mean`` the mean out-of-fold value of the covered
+training rows, and ``impute_fold_mean`` the mean over the covered rows each fold's
+meta-model is fitted on.
 """
 
 from __future__ import annotations
@@ -58,16 +59,20 @@ def _uncovered_error(step: Step, n: int) -> SpecError:
         f"{step.path}: {n} training row(s) were never held out by the splitter, so they have "
         "no out-of-fold prediction; use a splitter whose folds cover every row (KFold, "
         "RepeatedKFold, LeaveOneOut...) or set a coverage policy: {'merge': {'predictions': "
-        "'all', 'coverage': 'drop_incomplete' | 'impute_mean' | 'impute_fold_mean'}}")
+        "'all', 'coverage': 'drop_incomplete' | 'impute_zero' | 'impute_mean' | "
+        "'impute_fold_mean'}}")
 
 
 def _fill(X: np.ndarray, rows: np.ndarray, covered: np.ndarray, fit: np.ndarray,
           coverage: str) -> None:
     """Impute the uncovered training rows of ``X`` in place."""
     missing = rows[~covered]
+    if coverage in ("drop_incomplete", "impute_zero"):  # dropped rows are never fitted on
+        X[missing] = 0.0
+        return
     pool = np.intersect1d(fit, rows[covered]) if coverage == "impute_fold_mean" \
         else rows[covered]
-    X[missing] = X[pool].mean(axis=0) if coverage != "drop_incomplete" else 0.0
+    X[missing] = X[pool].mean(axis=0)
 
 
 def meta_blocks(models: list[FittedModel], combiner: PredictionCombiner, keys: list[str],

@@ -214,6 +214,8 @@ class SampleFlag:
 
     ``action`` is ``"exclude"`` (the row left that fold's fits: only training rows of the
     fold are recorded) or ``"tag"`` (marked only: every flagged row is recorded).
+    ``branch_path`` is the branch the step ran in (``()`` outside any branch): a flag inside
+    a branch holds for that branch's fits only.
     """
 
     step_index: int
@@ -224,6 +226,15 @@ class SampleFlag:
     filter: str
     tag_name: str
     reason: str
+    branch_path: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        # the store keeps the path as text ("0.1"): a key column, which DuckDB cannot index
+        # as a list
+        path = self.branch_path
+        if isinstance(path, str):
+            path = tuple(int(p) for p in path.split(".")) if path else ()
+        object.__setattr__(self, "branch_path", tuple(int(i) for i in path))
 
 
 def flag_rows(outcomes: Iterable[VariantOutcome], action: str) -> list[dict[str, Any]]:
@@ -235,8 +246,8 @@ def flag_rows(outcomes: Iterable[VariantOutcome], action: str) -> list[dict[str,
             if f.action == action:
                 row = {"pipeline_id": o.pipeline_id, "dataset_hash": o.dataset_hash,
                        **{k: getattr(f, k) for k in f.__dataclass_fields__}}
-                rows.setdefault((o.pipeline_id, o.dataset_hash, f.step_index, f.fold_id,
-                                 f.sample_index, f.tag_name), row)
+                rows.setdefault((o.pipeline_id, o.dataset_hash, f.step_index, f.branch_path,
+                                 f.fold_id, f.sample_index, f.tag_name), row)
     return list(rows.values())
 
 

@@ -71,6 +71,10 @@ class _Replayer:
         preds = [self.run(self.chains[c], sources, axes) for c in chain.source_chains]
         features = [apply.prediction_features(p, self.target.classes) for p in preds]
         combiner = self._fitted(chain, step.index, step.artifacts) if step.artifacts else None
+        if isinstance(combiner, Mapping):  # with the layout of its parts (_merge_layout.py)
+            meta = combiner["combiner"].combine(features)
+            part = ((meta,), ((np.arange(meta.shape[1], dtype=np.float64), "index"),))
+            return (*_laid_out(combiner, states, step.branch_path, part), ())
         meta = combiner.combine(features) if combiner is not None else np.hstack(features)
         parts_x: list = []
         parts_ax: list = []
@@ -104,6 +108,7 @@ class _Replayer:
         states: dict[tuple[int, ...], tuple] = {(): (sources, axes, ())}
         routes: dict[tuple[int, ...], tuple] = {}  # separation branch -> (router, state)
         preds: dict[tuple[int, ...], list] = {}  # separated branch -> its models' predictions
+        tagged: dict[str, Any] = {}  # tag name -> flags of the rows, for by_tag routing
         concat_at = {step.branch_path for step in chain.steps if step.kind == "merge_concat"}
         for step in chain.steps:
             path = step.branch_path
@@ -123,6 +128,9 @@ class _Replayer:
             elif kind == "y_processing":
                 op = self._fitted(chain, step.index, step.artifacts)
                 states[path] = (X, ax, (*y_steps, op))
+            elif kind == "merge_features" and step.artifacts:  # the dict form
+                layout = self._fitted(chain, step.index, step.artifacts)
+                states[path] = (*_laid_out(layout, states, path), y_steps)
             elif kind == "merge_features":
                 children = sorted(p for p in states if len(p) == len(path) + 1
                                   and p[:len(path)] == path)
@@ -155,9 +163,14 @@ class _Replayer:
                                      n_targets=self.target.n_targets)
             elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag"):
                 states[path] = current
+                if kind in ("exclude", "tag") and step.artifacts:  # flags a by_tag reads
+                    tagged.update(separation_replay.flag_rows(
+                        self._fitted(chain, step.index, step.artifacts), current,
+                        self.metadata))
                 if kind == "branch" and step.artifacts:  # a separation: how rows are routed
-                    routes[path] = [self._fitted(chain, step.index, step.artifacts), current,
-                                    None]
+                    router = self._fitted(chain, step.index, step.artifacts)
+                    routes[path] = [router, current,
+                                    separation_replay.tag_owner(router, tagged)]
             else:
                 raise ReplayError(f"unknown step kind {kind!r}")
         raise ReplayError(f"chain {chain.chain_id[:10]} has no model step")
@@ -184,6 +197,9 @@ def _owner(routes: dict, path: tuple[int, ...],
 def _concat(chain: ChainRecord, step: Any, states: dict, routes: dict, preds: dict,
             metadata: Mapping[str, Any] | None) -> tuple:
     """``merge: concat``: each row's features, or its model's predictions, from its branch."""
+    from nirs4all.pipeline._merge_layout import fit_widths, same_layout
+    from nirs4all.pipeline._merge_spec import parse_merge
+
     path = step.branch_path
     router, parent, _ = routes[path]
     depth = len(path) + 1
@@ -204,10 +220,36 @@ def _concat(chain: ChainRecord, step: Any, states: dict, routes: dict, preds: di
                         if len(preds.get(p, [])) > j and preds[p][j][1] is not None},
                 "a model", compact=True)
     first = child_states[min(child_states)]
+    if not same_layout([s[:2] for s in child_states.values()]):  # on_shape_mismatch
+        order = sorted(child_states)
+        spec = parse_merge(json.loads(step.spec)["merge"], "merge")[1]
+        if spec is None:
+            raise ReplayError("merge 'concat': the branches give features of different widths "
+                              "on these spectra")
+        policy = spec.on_shape_mismatch
+        flat = fit_widths([apply.model_input(child_states[i][0]) for i in order], policy,
+                          "merge")
+        joined = separation_replay.join_rows(owner, dict(zip(order, flat, strict=True)),
+                                             "features")
+        return (joined,), ((np.arange(joined.shape[1], dtype=np.float64), "index"),), parent[2]
     sources = tuple(separation_replay.join_rows(
         owner, {i: s[0][k] for i, s in child_states.items()}, "features")
         for k in range(len(first[0])))
     return sources, first[1], parent[2]
+
+
+def _laid_out(layout: Mapping[str, Any], states: dict, path: tuple[int, ...],
+              meta: tuple | None = None) -> tuple:
+    """A merge's parts (the original, the branches kept, the meta-features ``meta``) laid
+    out as at training."""
+    from nirs4all.pipeline._merge_layout import arrange_parts, pick_sources
+
+    parts = [states[path][:2]] if layout["original"] else []
+    for i in layout["features"]:
+        state = states.get((*path, i)) or _parent_state(states, (*path, i))
+        parts.append(state[:2])
+    parts = [pick_sources(p, layout["sources"], "the spectra given") for p in parts]
+    return arrange_parts([*parts, *([meta] if meta is not None else [])], layout["output_as"])
 
 
 def _feature_children(spec: Any, states: dict, path: tuple[int, ...],

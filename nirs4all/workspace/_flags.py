@@ -18,16 +18,18 @@ from nirs4all.workspace.queries import arrow
 
 __all__ = ["FLAG_KEY", "sample_flags", "write_flags"]
 
-FLAG_KEY = ("pipeline_id", "dataset_hash", "seed", "step_index", "fold_id", "sample_index",
-            "tag_name")
+FLAG_KEY = ("pipeline_id", "dataset_hash", "seed", "step_index", "branch_path", "fold_id",
+            "sample_index", "tag_name")
 _SCHEMA = pa.schema([
     ("run_id", pa.string()), ("pipeline_id", pa.string()), ("dataset_hash", pa.string()),
-    ("seed", pa.int64()), ("step_index", pa.int32()), ("fold_id", pa.string()),
+    ("seed", pa.int64()), ("step_index", pa.int32()), ("branch_path", pa.string()),
+    ("fold_id", pa.string()),
     ("action", pa.string()), ("sample_index", pa.int64()), ("sample_id", pa.string()),
     ("filter", pa.string()), ("tag_name", pa.string()), ("reason", pa.string()),
     ("created_at", pa.timestamp("us")),
 ])
-_FILTERS = ("run_id", "pipeline_id", "dataset_hash", "action", "fold_id", "tag_name")
+_FILTERS = ("run_id", "pipeline_id", "dataset_hash", "action", "fold_id", "tag_name",
+            "branch_path")
 
 
 def _rows(run_id: str, outcomes: Sequence[VariantOutcome], now: datetime,
@@ -38,6 +40,8 @@ def _rows(run_id: str, outcomes: Sequence[VariantOutcome], now: datetime,
             row = {"run_id": run_id, "pipeline_id": o.pipeline_id,
                    "dataset_hash": o.dataset_hash, "seed": int(o.seed),
                    "step_index": f.step_index, "fold_id": f.fold_id, "action": f.action,
+                   # "0.1" (a key column: DuckDB indexes no list); "" outside any branch
+                   "branch_path": ".".join(map(str, f.branch_path)),
                    "sample_index": f.sample_index, "sample_id": f.sample_id,
                    "filter": f.filter, "tag_name": f.tag_name, "reason": f.reason,
                    "created_at": now}
@@ -67,7 +71,8 @@ def write_flags(con: duckdb.DuckDBPyConnection, run_id: str,
 
 def sample_flags(con: duckdb.DuckDBPyConnection, **filters: Any) -> pa.Table:
     """Stored flags, filtered by equality on ``run_id``, ``pipeline_id``, ``dataset_hash``,
-    ``action``, ``fold_id`` or ``tag_name``; in key order."""
+    ``action``, ``fold_id``, ``tag_name`` or ``branch_path`` (``"0.1"``; ``""`` outside any
+    branch); in key order."""
     unknown = set(filters) - set(_FILTERS)
     if unknown:
         raise ValueError(f"unknown filter(s) {sorted(unknown)}; sample_flags filters on "

@@ -29,13 +29,16 @@ class CoverageStrategy(StrEnum):
     """What to do with training rows that no fold held out (no out-of-fold prediction).
 
     ``STRICT`` refuses them (the default); ``DROP_INCOMPLETE`` fits the meta-model without
-    them; ``IMPUTE_MEAN`` gives them the mean out-of-fold prediction over every covered
+    them; ``IMPUTE_ZERO`` gives them 0 for every meta-feature (no value from any row; zero
+    means "no evidence" for class probabilities but is a real value for most regression
+    targets); ``IMPUTE_MEAN`` gives them the mean out-of-fold prediction over every covered
     training row; ``IMPUTE_FOLD_MEAN`` gives them, for each fold, the mean over the covered
     rows that fold's meta-model is fitted on (no value from the fold's held-out rows).
     """
 
     STRICT = "strict"
     DROP_INCOMPLETE = "drop_incomplete"
+    IMPUTE_ZERO = "impute_zero"
     IMPUTE_MEAN = "impute_mean"
     IMPUTE_FOLD_MEAN = "impute_fold_mean"
 

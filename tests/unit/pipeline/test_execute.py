@@ -9,11 +9,10 @@ from executor_helpers import execute as _execute
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import KFold
-from sklearn.neighbors import KNeighborsRegressor
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 import nirs4all
-from nirs4all.data import FeatureSource, SpectroDataset
+from nirs4all.data import SpectroDataset
 from nirs4all.operators.augmentation import GaussianNoise
 from nirs4all.operators.transforms import SNV, CropWavelengths
 from nirs4all.pipeline.spec import SpecError
@@ -75,43 +74,6 @@ def test_y_processing_predictions_are_in_original_units(dataset) -> None:
                             dataset)
     for a, b in zip(plain, scaled, strict=True):
         np.testing.assert_allclose(a.y_pred, b.y_pred, rtol=1e-9, atol=1e-12)
-
-
-_BASES = {"branch": [[KNeighborsRegressor(1)], [Ridge()]]}
-STACKING_FORMS = {
-    "merge_predictions": [_BASES, {"merge": "predictions"}],
-    "merge_all": [_BASES, {"merge": "all"}],
-    "merge_dict": [_BASES, {"merge": {"features": [1], "include_original": True,
-                                      "predictions": [0, {"branch": 1, "select": "best"}]}}],
-    "merge_predictions_keyword": [KNeighborsRegressor(1), Ridge(),
-                                  {"merge_predictions": "all"}],
-    "meta_model": [KNeighborsRegressor(1), Ridge()],
-    "impute_mean": [_BASES, {"merge": {"predictions": "all", "coverage": "impute_mean"}}],
-}
-
-
-@pytest.mark.parametrize("form", sorted(STACKING_FORMS))
-def test_stacking_meta_model_never_sees_in_sample_base_predictions(form: str) -> None:
-    from nirs4all.operators.models import MetaModel
-
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(60, 5))
-    y = X @ rng.normal(size=5) + rng.normal(scale=0.1, size=60)
-    dataset = SpectroDataset(FeatureSource("X", X), y,
-                             partition=["train"] * 48 + ["test"] * 12)
-    meta_step = MetaModel(RecordingRegressor()) if form == "meta_model" else RecordingRegressor()
-    pipeline = [KFold(4), *STACKING_FORMS[form], meta_step]
-    executor, chains, _ = _execute(pipeline, dataset)
-    meta = chains[-1]
-    assert len(meta.source_chains) == 2
-    train = executor.rows.train
-    for key, ref in meta.steps[-1].artifacts.items():
-        fitted = executor.artifacts[ref]
-        rows = train if key == "final" else executor.rows.fit[key]
-        knn_feature = fitted.X_fit_[:, -2]  # the base predictions are the last columns
-        # A 1-NN model fitted on a row predicts that row's own target exactly.
-        assert not np.any(np.isclose(knn_feature, y[rows], rtol=0, atol=1e-12))
-        assert knn_feature.shape[0] == rows.shape[0]
 
 
 def test_branches_share_the_parent_state_and_produce_one_chain_each(dataset) -> None:

@@ -15,6 +15,7 @@ import nirs4all
 from nirs4all.data import FeatureSource, SpectroDataset
 from nirs4all.operators.augmentation import GaussianNoise
 from nirs4all.operators.filters import MetadataFilter, XOutlierFilter, YOutlierFilter
+from nirs4all.operators.transforms import SNV
 from nirs4all.pipeline.spec import SpecError, parse_pipeline
 
 
@@ -163,8 +164,126 @@ def test_a_random_filter_is_seeded_from_the_run(dataset) -> None:
     ({"exclude": []}, "no sample filter given"),
     ({"exclude": YOutlierFilter(), "mode": "most"}, "expected 'any' or 'all'"),
     ({"tag": YOutlierFilter(), "mode": "all"}, "unknown key"),
-    ({"branch": [[{"exclude": YOutlierFilter()}], []]}, "inside a branch is not supported"),
 ])
 def test_bad_filter_steps_are_refused_with_their_position(step, match) -> None:
     with pytest.raises(SpecError, match=match):
         parse_pipeline([KFold(3), step, LinearRegression()])
+
+
+# -- exclude / tag inside branches ----------------------------------------------------------
+
+
+def _model_rows(executor, chain, key):
+    return _row_hashes(executor.artifacts[chain.steps[-1].artifacts[key]].X_fit_)
+
+
+def _expected_flags(dataset, fit):
+    """What a YOutlierFilter fitted on ``fit`` flags over every row."""
+    return ~YOutlierFilter().fit(dataset.x()[fit], dataset.y[fit]).get_mask(dataset.x(),
+                                                                            dataset.y)
+
+
+def test_an_exclude_inside_a_branch_removes_rows_from_that_branchs_fits_only(dataset) -> None:
+    pipeline = [KFold(3, shuffle=True, random_state=0),
+                {"branch": [[{"exclude": YOutlierFilter()}, RecordingRegressor()],
+                            [RecordingRegressor()]]}]
+    executor, chains, predictions = _execute(pipeline, dataset)
+    X = dataset.x()
+    for key in ("0", "1", "2", "final"):
+        fit = executor.rows.train if key == "final" else executor.rows.fit[key]
+        flagged = _expected_flags(dataset, fit)
+        assert flagged[fit].any()
+        assert _model_rows(executor, chains[0], key) == _row_hashes(X[fit[~flagged[fit]]])
+        assert _model_rows(executor, chains[1], key) == _row_hashes(X[fit])  # untouched
+        recorded = {f.sample_index for f in executor.flags if f.fold_id == key}
+        assert recorded == set(fit[flagged[fit]].tolist())
+    assert {f.branch_path for f in executor.flags} == {(0,)}
+    assert not executor.rows.excluded  # nothing outside the branch
+    for chain in chains:  # excluded rows are still predicted, in every branch
+        val = np.concatenate([p.sample_ids for p in predictions
+                              if p.chain_id == chain.chain_id and p.partition == "val"])
+        assert sorted(val.tolist()) == sorted(dataset.sample_ids[executor.rows.train].tolist())
+
+
+def test_an_exclude_inside_a_separation_branch_is_fitted_on_that_branchs_rows(dataset) -> None:
+    pipeline = [KFold(3, shuffle=True, random_state=1),
+                {"branch": {"by_metadata": "site",
+                            "steps": [{"exclude": YOutlierFilter()}, RecordingRegressor()]}},
+                {"merge": "concat"}]
+    executor, chains, predictions = _execute(pipeline, dataset)
+    site = np.asarray(dataset.metadata["site"])
+    X = dataset.x()
+    per_branch = {(0,): "A", (1,): "B"}
+    for chain in chains[:2]:
+        own = site == per_branch[chain.branch_path]
+        for key in ("0", "1", "2", "final"):
+            fit = executor.rows.train if key == "final" else executor.rows.fit[key]
+            fit = fit[own[fit]]
+            flagged = _expected_flags(dataset, fit)
+            kept = fit[~flagged[fit]]
+            assert _model_rows(executor, chain, key) == _row_hashes(X[kept])
+            recorded = {f.sample_index for f in executor.flags
+                        if f.fold_id == key and f.branch_path == chain.branch_path}
+            assert recorded == set(fit[flagged[fit]].tolist())
+    assert any(f.branch_path == (1,) for f in executor.flags)
+    reassembled = chains[-1]
+    val = np.concatenate([p.sample_ids for p in predictions
+                          if p.chain_id == reassembled.chain_id and p.partition == "val"])
+    assert sorted(val.tolist()) == sorted(dataset.sample_ids[executor.rows.train].tolist())
+
+
+def test_a_tag_inside_a_separation_branch_marks_only_its_own_rows(dataset) -> None:
+    pipeline = [KFold(3), {"branch": {"by_metadata": "site", "steps": [
+        {"tag": YOutlierFilter()}, RecordingRegressor()]}}]
+    executor, chains, _ = _execute(pipeline, dataset)
+    site = np.asarray(dataset.metadata["site"])
+    for f in executor.flags:
+        assert f.action == "tag"
+        assert site[f.sample_index] == ("A" if f.branch_path == (0,) else "B")
+    for chain in chains:  # a tag removes nothing
+        fit = executor.rows.fit["0"]
+        own = fit[site[fit] == ("A" if chain.branch_path == (0,) else "B")]
+        assert executor.artifacts[chain.steps[-1].artifacts["0"]].X_fit_.shape[0] == own.size
+
+
+def test_a_by_tag_branch_inside_a_branch_reads_that_branchs_tag(dataset) -> None:
+    pipeline = [KFold(3), {"branch": [
+        [{"tag": YOutlierFilter(tag_name="y_far")},
+         {"branch": {"by_tag": "y_far", "steps": [RecordingRegressor()]}},
+         {"merge": "concat"}],
+        [RecordingRegressor()]]}]
+    executor, chains, _ = _execute(pipeline, dataset)
+    for key in ("0", "1", "2", "final"):
+        fit = executor.rows.train if key == "final" else executor.rows.fit[key]
+        flagged = _expected_flags(dataset, fit)
+        tagged = next(c for c in chains if c.branch_path == (0, 1))
+        assert executor.artifacts[tagged.steps[-1].artifacts[key]].X_fit_.shape[0] == \
+            int(flagged[fit].sum())
+    with pytest.raises(SpecError, match="no tag 'y_far'"):  # not seen from the other branch
+        _execute([KFold(3), {"branch": [[{"tag": YOutlierFilter(tag_name="y_far")}],
+                                        [{"branch": {"by_tag": "y_far",
+                                                     "steps": [RecordingRegressor()]}},
+                                         {"merge": "concat"}]]},
+                  {"merge": "features"}, RecordingRegressor()], dataset)
+
+
+def test_a_branch_exclusion_ends_with_the_merge_that_closes_the_branch(dataset) -> None:
+    pipeline = [KFold(3), {"branch": [[{"exclude": YOutlierFilter()}, SNV()], [SNV()]]},
+                {"merge": "features"}, RecordingRegressor()]
+    executor, chains, _ = _execute(pipeline, dataset)
+    for key, fit in executor.rows.fit.items():
+        assert executor.artifacts[chains[0].steps[-1].artifacts[key]].X_fit_.shape[0] == fit.size
+    assert not executor._branch_excluded()
+
+
+def test_an_exclude_before_a_separation_branch_holds_inside_it(dataset) -> None:
+    pipeline = [KFold(3), {"exclude": YOutlierFilter()},
+                {"branch": {"by_metadata": "site", "steps": [RecordingRegressor()]}}]
+    executor, chains, _ = _execute(pipeline, dataset)
+    site = np.asarray(dataset.metadata["site"])
+    for chain in chains:
+        own = site == ("A" if chain.branch_path == (0,) else "B")
+        for key in ("0", "1", "2", "final"):
+            kept = executor.rows.fit_rows(key)
+            fitted = executor.artifacts[chain.steps[-1].artifacts[key]].X_fit_
+            assert fitted.shape[0] == int(own[kept].sum())

@@ -183,6 +183,29 @@ def test_impute_policies_fill_uncovered_rows_with_a_covered_mean(dataset, covera
                                                                     .shape), atol=1e-12)
 
 
+def test_impute_zero_gives_uncovered_rows_zero_and_keeps_the_out_of_fold_values(
+        dataset) -> None:
+    executor, chains, predictions = execute(_shuffle_stack("impute_zero"), dataset)
+    train = executor.rows.train
+    covered = np.isin(train, _covered(executor))
+    final = _final(executor, chains[-1]).X_fit_
+    assert final.shape[0] == train.size
+    np.testing.assert_array_equal(final[~covered], 0.0)
+    for col, base in enumerate(chains[:2]):
+        oof = {}
+        for p in predictions:
+            if p.chain_id == base.chain_id and p.partition == "val":
+                for i, v in zip(p.sample_ids, p.y_pred[:, 0], strict=True):
+                    oof.setdefault(i, []).append(v)
+        expected = [np.mean(oof[i]) for i in dataset.sample_ids[train[covered]]]
+        np.testing.assert_allclose(final[covered, col], expected, atol=1e-12)
+    meta = MetaModel(RecordingRegressor(), stacking_config=StackingConfig(
+        coverage_strategy=CoverageStrategy.IMPUTE_ZERO))
+    executor, chains, _ = execute([ShuffleSplit(3, test_size=0.2, random_state=0), Ridge(),
+                                   meta], dataset)
+    np.testing.assert_array_equal(_final(executor, chains[-1]).X_fit_[~covered], 0.0)
+
+
 def test_merge_predictions_keyword_stacks_the_models_so_far_without_a_branch(dataset) -> None:
     _, chains, _ = execute([KFold(3), Ridge(), PLSRegression(2), {"merge_predictions": "all"},
                             LinearRegression()], dataset)

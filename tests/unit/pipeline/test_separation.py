@@ -379,3 +379,32 @@ def test_stacking_separated_models_directly_asks_for_concat_first() -> None:
     with pytest.raises(SpecError, match=r"reassemble them first with \{'merge': 'concat'\}"):
         execute([KFold(3), {"branch": {"by_metadata": "instrument"}}, Ridge(),
                  {"merge": "predictions"}, Ridge()], make_dataset())
+
+
+@pytest.mark.parametrize("tag_first", [False, True])
+def test_a_by_tag_chain_replays_from_its_bundle_like_the_run(tmp_path, tag_first) -> None:
+    from nirs4all.errors import ReplayError
+    from nirs4all.operators.filters import XOutlierFilter, YOutlierFilter
+
+    data = nirs4all.generate(90, random_state=4, test_fraction=0.25)
+    tag = {"tag": XOutlierFilter(method="isolation_forest", contamination=0.3)}
+    tagged = [*([tag, KFold(3)] if tag_first else [KFold(3), tag]),
+              {"branch": {"by_tag": "x_outlier", "steps": [PLSRegression(3)]}},
+              {"merge": "concat"}]
+    result = nirs4all.run(tagged, data, random_state=0, verbose=0)
+    joined = next(c for c in result.chains if not c.branch_path)
+    stored = result.predictions(chain_id=joined.chain_id, fold_id="final",
+                                partition="test")[0]
+    replayed = nirs4all.predict(result.export(tmp_path / "tag.n4a", joined.chain_id),
+                                data.test)
+    np.testing.assert_array_equal(np.asarray(replayed.y_pred).reshape(stored.y_pred.shape),
+                                  stored.y_pred)
+    by_y = [KFold(3), {"tag": YOutlierFilter(method="percentile", lower_percentile=20,
+                                             upper_percentile=80)},
+            {"branch": {"by_tag": "y_outlier", "steps": [PLSRegression(3)]}},
+            {"merge": "concat"}]
+    result = nirs4all.run(by_y, data, random_state=0, verbose=0)
+    joined = next(c for c in result.chains if not c.branch_path)
+    bundle = result.export(tmp_path / "y.n4a", joined.chain_id)
+    with pytest.raises(ReplayError, match=r"cannot judge new rows.*needs y"):
+        nirs4all.predict(bundle, data.test)

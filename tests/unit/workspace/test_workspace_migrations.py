@@ -48,9 +48,10 @@ def test_migrations_ship_as_package_data_numbered_without_gaps():
     names = sorted(e.name for e in folder.iterdir() if e.name.endswith(".sql"))
     assert names == ["0001_initial.sql", "0002_legacy_import.sql", "0003_run_stats.sql",
                      "0004_run_lineage.sql", "0005_dataset_description.sql",
-                     "0006_tuning_failures_trials.sql", "0007_sample_flags.sql"]
-    assert [m.version for m in available_migrations()] == [1, 2, 3, 4, 5, 6, 7]
-    assert schema_version() == 7
+                     "0006_tuning_failures_trials.sql", "0007_sample_flags.sql",
+                     "0008_sample_flags_branch_path.sql"]
+    assert [m.version for m in available_migrations()] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert schema_version() == 8
     assert "nirs4all/workspace/migrations" in (REPO / "migrations" / "README.md").read_text()
 
 
@@ -63,7 +64,8 @@ def test_new_store_records_each_migration_with_checksum_and_versions(tmp_path):
                                                          (3, "run_stats"), (4, "run_lineage"),
                                                          (5, "dataset_description"),
                                                          (6, "tuning_failures_trials"),
-                                                         (7, "sample_flags")]
+                                                         (7, "sample_flags"),
+                                                         (8, "sample_flags_branch_path")]
     assert [r["checksum"] for r in rows] == [m.checksum for m in available_migrations()]
     assert all(re.fullmatch(r"[0-9a-f]{64}", r["checksum"]) for r in rows)
     assert {r["duckdb_version"] for r in rows} == {duckdb.__version__}
@@ -117,9 +119,29 @@ def test_older_store_is_migrated_on_open_and_keeps_its_rows(tmp_path):
         versions = ws.sql("SELECT version FROM schema_migrations ORDER BY 1").to_pydict()
         marker = ws.sql("SELECT value FROM store_info WHERE key = 'marker'").to_pylist()
         dump = dump_schema(ws.connection)
-    assert versions["version"] == [1, 2, 3, 4, 5, 6, 7]
+    assert versions["version"] == [1, 2, 3, 4, 5, 6, 7, 8]
     assert marker == [{"value": "kept"}]
     assert dump == _fresh_schema()
+
+
+def test_version_7_sample_flags_keep_their_rows_outside_any_branch(tmp_path):
+    folder = tmp_path / "v7"
+    folder.mkdir()
+    con = duckdb.connect(str(folder / STORE_FILE))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR "
+                "NOT NULL, checksum VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL, "
+                "nirs4all_version VARCHAR NOT NULL, duckdb_version VARCHAR NOT NULL)")
+    for m in available_migrations()[:7]:
+        con.execute(m.sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, now(), '0.9.0', ?)",
+                    [m.version, m.name, m.checksum, duckdb.__version__])
+    con.execute("INSERT INTO sample_flags VALUES ('r', ?, ?, 7, 2, 'exclude', '0', 5, 's5', "
+                "'YOutlierFilter()', 'y_outlier', 'iqr', now())", ["a" * 64, "b" * 64])
+    con.close()
+    with nirs4all.workspace.open(folder) as ws:
+        rows = ws.sample_flags().to_pylist()
+    assert [(r["branch_path"], r["sample_index"], r["step_index"]) for r in rows] == \
+        [("", 5, 2)]
 
 
 def test_older_store_opened_read_only_asks_for_a_migration(tmp_path):
