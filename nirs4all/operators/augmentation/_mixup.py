@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.utils import Tags
 
 from nirs4all.operators.augmentation._base import Augmenter
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["Mixup"]
 
@@ -64,19 +65,16 @@ class Mixup(Augmenter):
         return self._validated(X).copy()
 
     def _partners(
-        self, X: np.ndarray, origin: np.ndarray, generators: list[np.random.Generator]
+        self, X: np.ndarray, origin: np.ndarray, generators: RowDraws
     ) -> tuple[np.ndarray, np.ndarray]:
         """The weight ``lam`` and the partner row of each new row (a hook for local mixup)."""
         n_rows = X.shape[0]
-        weights = np.empty(len(origin))
+        lam = generators.beta(self.alpha, self.alpha)
         partners = origin.copy()
-        for k, (source, gen) in enumerate(zip(origin, generators, strict=True)):
-            lam = gen.beta(self.alpha, self.alpha)
-            weights[k] = max(lam, 1.0 - lam)
-            if n_rows > 1:
-                partner = int(gen.integers(n_rows - 1))
-                partners[k] = partner + (partner >= source)
-        return weights, partners
+        if n_rows > 1:
+            drawn = generators.integers(n_rows - 1)
+            partners = drawn + (drawn >= origin)
+        return np.maximum(lam, 1.0 - lam), partners
 
     def _augment_rows(
         self,
