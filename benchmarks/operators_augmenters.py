@@ -2,10 +2,10 @@
 
 Signal conversions, the wavelet PCA/SVD and the augmenters (``fit`` then ``transform``, and
 ``augment`` for one copy per row). The plain column computes the same formula vectorised
-with one ``numpy.random.Generator`` for all rows; ours draws from one generator per row,
-seeded by ``(random_state, row hash, copy)`` so that a row's perturbation does not depend on
-the other rows: that seeding is the price the ratio shows. Best of ``--repeat`` runs each,
-the two run alternately; ratio = ours / plain.
+with one ``numpy.random.Generator`` for all rows; ours draws from a counter-based stream per
+row, keyed by ``(random_state, row values, copy)`` so that a row's perturbation does not
+depend on the other rows (``nirs4all.utils.seeding.row_uniforms``, computed for all rows at
+once). Best of ``--repeat`` runs each, the two run alternately; ratio = ours / plain.
 
     python benchmarks/operators_augmenters.py            # 10,000 spectra x 2,000 wavelengths
     python benchmarks/operators_augmenters.py --quick    # 1,000 x 500

@@ -17,7 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import Tags
+from sklearn.utils import Tags, assert_all_finite
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
@@ -34,6 +34,7 @@ __all__ = [
 ]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
+_BLOCK = 1 << 15  # values per block of checked_keys: a block stays in the CPU cache
 
 
 def check_range(owner: object, name: str, value: object, lowest: float = -np.inf) -> tuple:
@@ -86,6 +87,23 @@ def for_each_band(
         for _ in range(gen.integers(low, high + 1)):
             edit(row, gen)
     return out
+
+
+def checked_keys(X: np.ndarray) -> np.ndarray:
+    """The value key of each row (:func:`value_keys`), checking ``X`` finite on the way.
+
+    Each block of rows is checked right after it is hashed, while it is in cache, which
+    spares ``validate_data`` a pass over ``X``; scikit-learn's check (for its message) runs
+    only on a block whose sum is not finite.
+    """
+    keys = np.empty(X.shape[0], dtype=np.uint64)
+    step = max(1, _BLOCK // max(X.shape[1], 1))
+    for start in range(0, X.shape[0], step):
+        block = X[start:start + step]
+        keys[start:start + step] = value_keys(block)
+        if not np.isfinite(block.sum()):
+            assert_all_finite(block, input_name="X")
+    return keys
 
 
 class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -150,7 +168,8 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _validated(self, X: object) -> np.ndarray:
         check_is_fitted(self, "n_features_in_")
-        return validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        # finiteness is checked by checked_keys (or by the subclass), block by block
+        return validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES, ensure_all_finite=False)
 
     def transform(self, X: object) -> np.ndarray:
         """Return a perturbed copy of every row of ``X`` (same shape and dtype).
@@ -168,7 +187,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _transform(self, X: object, wavelengths: object) -> np.ndarray:
         X = self._validated(X)
-        generators = self._generators(value_keys(X), np.zeros(X.shape[0], dtype=np.intp))
+        generators = self._generators(checked_keys(X), np.zeros(X.shape[0], dtype=np.intp))
         return self._perturb(X, generators, self._axis(wavelengths)).astype(X.dtype, copy=False)
 
     def augment(
@@ -260,7 +279,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
         ``shared`` (the batch scope) keys every row alike, so rows of one round share draws.
         """
-        keys = value_keys(X)
+        keys = checked_keys(X)
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         starts = np.r_[0, np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]

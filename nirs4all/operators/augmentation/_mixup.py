@@ -5,7 +5,7 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.utils import Tags
+from sklearn.utils import Tags, assert_all_finite
 
 from nirs4all.operators.augmentation._base import Augmenter
 from nirs4all.operators.augmentation._draws import RowDraws
@@ -62,7 +62,9 @@ class Mixup(Augmenter):
             )
 
     def _transform(self, X: object, wavelengths: object) -> np.ndarray:
-        return self._validated(X).copy()
+        X = self._validated(X)
+        assert_all_finite(X, input_name="X")  # no keys are drawn here to check it on the way
+        return X.copy()
 
     def _partners(
         self, X: np.ndarray, origin: np.ndarray, generators: RowDraws

@@ -72,3 +72,19 @@ def test_choice_takes_distinct_entries_uniformly():
     assert stats.chisquare(np.bincount(firsts)).pvalue > 1e-3
     with pytest.raises(ValueError, match="cannot take 6 of 5"):
         gen.choice(5, 6)
+
+
+@pytest.mark.parametrize("bad", [np.nan, -np.inf])
+def test_a_non_finite_value_in_any_block_is_refused_by_transform_and_augment(bad):
+    from nirs4all.operators.augmentation import GaussianNoise, Mixup
+
+    X = np.random.default_rng(0).normal(size=(60, 3000))  # several blocks of rows
+    spoiled = X.copy()
+    spoiled[-1, -1] = bad
+    match = "NaN" if np.isnan(bad) else "infinity"
+    for augmenter in (GaussianNoise(), Mixup()):
+        fitted = augmenter.fit(X)
+        with pytest.raises(ValueError, match=match):
+            fitted.transform(spoiled)
+        with pytest.raises(ValueError, match=match):
+            fitted.augment(spoiled)
