@@ -4,7 +4,9 @@ Every augmenter offers ``augment(X, y, n_samples) -> (X_new, y_new, origin)``, w
 new rows linked to the row they came from (the pipeline calls it on training rows only),
 and ``transform(X)``, which perturbs every row of ``X`` (Mixup: returns ``X`` unchanged).
 With the default ``random_state=0`` the output is reproducible and each row's perturbation
-depends only on the seed and that row. Augmenters with parameters in axis units (nm or
+depends only on the seed and that row: each row draws from its own counter-based stream
+(``_draws.RowDraws``, keyed through :mod:`nirs4all.utils.seeding`), computed for all rows at
+once. Augmenters with parameters in axis units (nm or
 cm-1) take the axis through ``fit(X, y=None, wavelengths=None)``.
 
 ``LinearBaselineDrift`` and ``MixupAugmenter`` are the names used by nirs4all 0.7 and remain

@@ -1,36 +1,40 @@
 """Shared machinery of the augmenters: validation, per-row random generators, ``augment``.
 
-Randomness. Every output row draws from its own :class:`numpy.random.Generator`, seeded by
-``(random_state, hash of the source row's values, copy number)``. A row's perturbation thus
-depends on nothing but the seed and the row itself: transforming a subset, or the rows in
-another order, gives the same rows, and results are reproducible. The global NumPy generator
-is never used. ``random_state=None`` draws fresh operating-system entropy on every call.
+Randomness. Every output row draws from its own counter-based stream (:class:`RowDraws`),
+keyed by ``(random_state, a 64-bit key of the source row's values, copy number,
+occurrence)``. A row's perturbation thus depends on nothing but the seed and the row itself:
+transforming a subset, or the rows in another order, gives the same rows, and results are
+reproducible. The streams are drawn for all rows at once with numpy ``uint64`` arithmetic
+(:mod:`nirs4all.utils.seeding`), which is what keeps this per-row independence cheap. The
+global NumPy generator is never used. ``random_state=None`` draws fresh operating-system
+entropy on every call.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
-from sklearn.utils import Tags
+from sklearn.utils import Tags, assert_all_finite
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from nirs4all.utils.seeding import child_rng, fresh_seed
+from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
+from nirs4all.utils.seeding import fresh_seed, row_keys, value_keys
 
 __all__ = [
     "Augmenter",
+    "RowDraws",
     "check_finite",
     "check_nonnegative",
     "check_range",
-    "draw_rows",
     "for_each_band",
     "uniform_rows",
 ]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
+_BLOCK = 1 << 15  # values per block of checked_keys: a block stays in the CPU cache
 
 
 def check_range(owner: object, name: str, value: object, lowest: float = -np.inf) -> tuple:
@@ -63,56 +67,51 @@ def check_finite(owner: object, name: str, value: object) -> float:
     return float(value)
 
 
-def draw_rows(
-    generators: list[np.random.Generator],
-    draw: Callable[[np.random.Generator], object],
-    size: int | None = None,
-) -> np.ndarray:
-    """``draw(gen)`` for each row's generator, in row order: ``(n,)``, or ``(n, size)``."""
-    values = np.array([draw(gen) for gen in generators], dtype=np.float64)
-    return values if size is None else values.reshape(len(generators), size)
-
-
-def uniform_rows(
-    generators: list[np.random.Generator], bounds: tuple, size: int | None = None
-) -> np.ndarray:
+def uniform_rows(generators: RowDraws, bounds: tuple, size: int | None = None) -> np.ndarray:
     """One ``U(low, high)`` draw per row (``size`` draws with ``size``): ``(n,)``/``(n, size)``."""
     low, high = bounds
-    if size is None:
-        return draw_rows(generators, lambda gen: gen.uniform(low, high))
-    return draw_rows(generators, lambda gen: gen.uniform(low, high, size), size)
+    return generators.uniform(low, high, size)
 
 
 def for_each_band(
     X: np.ndarray,
-    generators: list[np.random.Generator],
+    generators: RowDraws,
     count_range: tuple,
-    edit: Callable[[np.ndarray, np.random.Generator], None],
+    edit: Callable[[np.ndarray, RowDraw], None],
 ) -> np.ndarray:
     """A float64 copy of ``X`` where each row draws ``m ~ U{count_range}`` (inclusive) and
     then calls ``edit(row, gen)`` ``m`` times, each call changing the row in place."""
     low, high = (int(bound) for bound in count_range)
     out = X.astype(np.float64, copy=True)
     for row, gen in zip(out, generators, strict=True):
-        for _ in range(int(gen.integers(low, high + 1))):
+        for _ in range(gen.integers(low, high + 1)):
             edit(row, gen)
     return out
 
 
-def _row_keys(X: np.ndarray) -> list[int]:
-    """A 64-bit hash of each row's values (as float64, so float32 input hashes alike)."""
-    rows = np.ascontiguousarray(X, dtype=np.float64)
-    return [
-        int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "little")
-        for row in rows
-    ]
+def checked_keys(X: np.ndarray) -> np.ndarray:
+    """The value key of each row (:func:`value_keys`), checking ``X`` finite on the way.
+
+    Each block of rows is checked right after it is hashed, while it is in cache, which
+    spares ``validate_data`` a pass over ``X``; scikit-learn's check (for its message) runs
+    only on a block whose sum is not finite.
+    """
+    keys = np.empty(X.shape[0], dtype=np.uint64)
+    step = max(1, _BLOCK // max(X.shape[1], 1))
+    for start in range(0, X.shape[0], step):
+        block = X[start:start + step]
+        keys[start:start + step] = value_keys(block)
+        if not np.isfinite(block.sum()):
+            assert_all_finite(block, input_name="X")
+    return keys
 
 
 class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Base of the augmenters: a stateless transformer that perturbs each row at random.
 
     Subclasses implement ``_perturb(X, generators, axis)``, returning float64 rows: row ``i``
-    perturbs ``X[i]`` with ``generators[i]``. ``axis`` is the wavelength axis, or ``None``
+    perturbs ``X[i]`` with the stream ``generators[i]`` (``generators`` is a :class:`RowDraws`,
+    whose methods draw for every row at once). ``axis`` is the wavelength axis, or ``None``
     for augmenters that do not use it. Output columns are the input columns, so
     ``get_feature_names_out`` and ``set_output(transform="pandas")`` work.
     """
@@ -120,7 +119,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     random_state: int | None
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         raise NotImplementedError  # abstract hook: every augmenter defines its perturbation
 
@@ -137,9 +136,9 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         return tags
 
     def _generators(
-        self, keys: list[int], copies: np.ndarray, occurrences: np.ndarray | None = None
-    ) -> list[np.random.Generator]:
-        """One generator per output row, seeded by (random_state, row key, copy, occurrence)."""
+        self, keys: np.ndarray, copies: np.ndarray, occurrences: np.ndarray | None = None
+    ) -> RowDraws:
+        """The streams of the output rows, keyed by (random_state, row key, copy, occurrence)."""
         seed = self.random_state
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, Integral)):
             raise TypeError(
@@ -148,8 +147,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         root = fresh_seed() if seed is None else int(seed)
         if occurrences is None:
             occurrences = np.zeros(len(keys), dtype=np.intp)
-        return [child_rng(root, int(key), int(copy), int(occurrence))
-                for key, copy, occurrence in zip(keys, copies, occurrences, strict=True)]
+        return RowDraws(row_keys(root, keys, copies, occurrences))
 
     def fit(self, X: object, y: object = None) -> Augmenter:
         """Check the parameters and learn ``n_features_in_``; nothing else is learned.
@@ -170,7 +168,8 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _validated(self, X: object) -> np.ndarray:
         check_is_fitted(self, "n_features_in_")
-        return validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES)
+        # finiteness is checked by checked_keys (or by the subclass), block by block
+        return validate_data(self, X, reset=False, dtype=_FLOAT_DTYPES, ensure_all_finite=False)
 
     def transform(self, X: object) -> np.ndarray:
         """Return a perturbed copy of every row of ``X`` (same shape and dtype).
@@ -188,7 +187,7 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _transform(self, X: object, wavelengths: object) -> np.ndarray:
         X = self._validated(X)
-        generators = self._generators(_row_keys(X), np.zeros(X.shape[0], dtype=np.intp))
+        generators = self._generators(checked_keys(X), np.zeros(X.shape[0], dtype=np.intp))
         return self._perturb(X, generators, self._axis(wavelengths)).astype(X.dtype, copy=False)
 
     def augment(
@@ -275,16 +274,17 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _copy_generators(
         self, X: np.ndarray, origin: np.ndarray, copies: np.ndarray, shared: bool = False
-    ) -> list[np.random.Generator]:
-        """Generators of the copies; identical source rows are told apart by occurrence.
+    ) -> RowDraws:
+        """Streams of the copies; identical source rows are told apart by occurrence.
 
         ``shared`` (the batch scope) keys every row alike, so rows of one round share draws.
         """
-        keys = _row_keys(X)
-        seen: dict[int, int] = {}
+        keys = checked_keys(X)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        starts = np.r_[0, np.flatnonzero(ordered[1:] != ordered[:-1]) + 1]
+        rank = np.arange(len(keys)) - np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
         occurrence = np.empty(len(keys), dtype=np.intp)
-        for row, key in enumerate(keys):
-            occurrence[row] = seen.get(key, 0)
-            seen[key] = occurrence[row] + 1
-        row_keys = [0] * len(origin) if shared else [keys[row] for row in origin]
-        return self._generators(row_keys, copies, occurrence[origin])
+        occurrence[order] = rank
+        row_keys_ = np.zeros(len(origin), dtype=np.uint64) if shared else keys[origin]
+        return self._generators(row_keys_, copies, occurrence[origin])

@@ -8,10 +8,10 @@ from nirs4all.operators.augmentation._base import (
     Augmenter,
     check_nonnegative,
     check_range,
-    draw_rows,
     for_each_band,
     uniform_rows,
 )
+from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
 from nirs4all.operators.augmentation._local import draw_band, smooth_rows
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
@@ -64,9 +64,9 @@ class PathLengthAugmenter(Augmenter):
         check_nonnegative(self, "min_path_length", self.min_path_length)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        draws = draw_rows(generators, np.random.Generator.standard_normal)
+        draws = generators.standard_normal()
         lengths = np.maximum(1.0 + self.path_length_std * draws, self.min_path_length)
         return lengths[:, None] * X
 
@@ -113,9 +113,9 @@ class BatchEffectAugmenter(_AxisAugmenter):
             check_nonnegative(self, name, getattr(self, name))
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        e = draw_rows(generators, lambda gen: gen.standard_normal(3), 3)
+        e = generators.standard_normal(3)
         gain = 1.0 + self.gain_std * e[:, :1]
         offset, slope = self.offset_std * e[:, 1:2], self.slope_std * e[:, 2:3]
         return gain * X + offset + slope * (2.0 * unit_position(axis) - 1.0)[None, :]
@@ -161,7 +161,7 @@ class InstrumentalBroadeningAugmenter(_AxisAugmenter):
             )
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low, high = (self.fwhm * (1.0 + sign * self.fwhm_variation) for sign in (-1.0, 1.0))
         return smooth_rows(X, axis, uniform_rows(generators, (low, high)) / _FWHM_PER_SIGMA)
@@ -203,9 +203,9 @@ class HeteroscedasticNoiseAugmenter(Augmenter):
         check_nonnegative(self, "noise_signal_dep", self.noise_signal_dep)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        noise = draw_rows(generators, lambda gen: gen.standard_normal(X.shape[1]), X.shape[1])
+        noise = generators.standard_normal(X.shape[1])
         return X + (self.noise_base + self.noise_signal_dep * np.abs(X)) * noise
 
 
@@ -252,9 +252,9 @@ class DeadBandAugmenter(_AxisAugmenter):
         check_nonnegative(self, "noise_std", self.noise_std)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def kill_band(row: np.ndarray, gen: np.random.Generator) -> None:
+        def kill_band(row: np.ndarray, gen: RowDraw) -> None:
             band = draw_band(gen, axis, self.width_range)
             noise = gen.standard_normal(axis.shape[0])
             if band.any():

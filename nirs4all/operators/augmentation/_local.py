@@ -10,6 +10,7 @@ from nirs4all.operators.augmentation._base import (
     for_each_band,
     uniform_rows,
 )
+from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
@@ -45,7 +46,7 @@ def smooth_rows(X: np.ndarray, axis: np.ndarray, sigmas: np.ndarray) -> np.ndarr
     ).reshape(X.shape)
 
 
-def draw_band(gen: np.random.Generator, axis: np.ndarray, widths: tuple) -> np.ndarray:
+def draw_band(gen: RowDraw, axis: np.ndarray, widths: tuple) -> np.ndarray:
     """A band ``|w - c| <= h / 2``: centre ``c ~ U(w_min, w_max)``, then ``h ~ U(widths)``."""
     centre = gen.uniform(axis.min(), axis.max())
     width = gen.uniform(*widths)
@@ -82,7 +83,7 @@ class GaussianSmoothingJitter(_AxisAugmenter):
         check_range(self, "sigma_range", self.sigma_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         return smooth_rows(X, axis, uniform_rows(generators, self.sigma_range))
 
@@ -126,7 +127,7 @@ class UnsharpSpectralMask(_AxisAugmenter):
             raise ValueError(f"UnsharpSpectralMask: sigma must be > 0, got {self.sigma!r}")
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         amounts = uniform_rows(generators, self.amount_range)[:, None]
         return X + amounts * (X - smooth_rows(X, axis, np.full(X.shape[0], float(self.sigma))))
@@ -177,7 +178,7 @@ class BandMasking(_AxisAugmenter):
         check_range(self, "width_range", self.width_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low, high = (int(bound) for bound in self.n_bands_range)
         order = np.argsort(axis)
@@ -244,9 +245,9 @@ class BandPerturbation(_AxisAugmenter):
         check_range(self, "offset_range", self.offset_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def perturb_band(row: np.ndarray, gen: np.random.Generator) -> None:
+        def perturb_band(row: np.ndarray, gen: RowDraw) -> None:
             centre = gen.uniform(axis.min(), axis.max())
             width = gen.uniform(*self.width_range)
             gain = gen.uniform(*self.gain_range)
@@ -304,9 +305,9 @@ class LocalClipping(_AxisAugmenter):
             )
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def clip_band(row: np.ndarray, gen: np.random.Generator) -> None:
+        def clip_band(row: np.ndarray, gen: RowDraw) -> None:
             band = draw_band(gen, axis, self.width_range)
             level = gen.uniform(*self.level_range)
             if band.any():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._mixup import Mixup
 from nirs4all.operators.augmentation._noise_models import check_int
 
@@ -49,18 +50,16 @@ class LocalMixupAugmenter(Mixup):
         check_int(self, "k_neighbors", self.k_neighbors, 1)
 
     def _partners(
-        self, X: np.ndarray, origin: np.ndarray, generators: list[np.random.Generator]
+        self, X: np.ndarray, origin: np.ndarray, generators: RowDraws
     ) -> tuple[np.ndarray, np.ndarray]:
         n_rows = X.shape[0]
         k = min(int(self.k_neighbors), n_rows - 1)
         squared = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=2)
         np.fill_diagonal(squared, np.inf)
         nearest = np.argsort(squared, axis=1, kind="stable")[:, :k]
-        weights = np.empty(len(origin))
+        lam = generators.beta(self.alpha, self.alpha)
+        weights = np.maximum(lam, 1.0 - lam)
         partners = origin.copy()
-        for m, (source, gen) in enumerate(zip(origin, generators, strict=True)):
-            lam = gen.beta(self.alpha, self.alpha)
-            weights[m] = max(lam, 1.0 - lam)
-            if k > 0:
-                partners[m] = nearest[source, int(gen.integers(k))]
+        if k > 0:
+            partners = nearest[origin, generators.integers(k)]
         return weights, partners

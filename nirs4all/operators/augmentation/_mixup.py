@@ -5,9 +5,10 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
-from sklearn.utils import Tags
+from sklearn.utils import Tags, assert_all_finite
 
 from nirs4all.operators.augmentation._base import Augmenter
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["Mixup"]
 
@@ -61,22 +62,21 @@ class Mixup(Augmenter):
             )
 
     def _transform(self, X: object, wavelengths: object) -> np.ndarray:
-        return self._validated(X).copy()
+        X = self._validated(X)
+        assert_all_finite(X, input_name="X")  # no keys are drawn here to check it on the way
+        return X.copy()
 
     def _partners(
-        self, X: np.ndarray, origin: np.ndarray, generators: list[np.random.Generator]
+        self, X: np.ndarray, origin: np.ndarray, generators: RowDraws
     ) -> tuple[np.ndarray, np.ndarray]:
         """The weight ``lam`` and the partner row of each new row (a hook for local mixup)."""
         n_rows = X.shape[0]
-        weights = np.empty(len(origin))
+        lam = generators.beta(self.alpha, self.alpha)
         partners = origin.copy()
-        for k, (source, gen) in enumerate(zip(origin, generators, strict=True)):
-            lam = gen.beta(self.alpha, self.alpha)
-            weights[k] = max(lam, 1.0 - lam)
-            if n_rows > 1:
-                partner = int(gen.integers(n_rows - 1))
-                partners[k] = partner + (partner >= source)
-        return weights, partners
+        if n_rows > 1:
+            drawn = generators.integers(n_rows - 1)
+            partners = drawn + (drawn >= origin)
+        return np.maximum(lam, 1.0 - lam), partners
 
     def _augment_rows(
         self,

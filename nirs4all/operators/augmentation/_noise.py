@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["GaussianNoise"]
 
@@ -60,11 +61,9 @@ class GaussianNoise(Augmenter):
         check_nonnegative(self, "sigma", self.sigma)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        noise = np.empty(X.shape)
-        for row, gen in zip(noise, generators, strict=True):
-            gen.standard_normal(out=row)
+        noise = generators.standard_normal(X.shape[1])
         scale = (
             self.sigma * X.std(axis=1, dtype=np.float64, keepdims=True)
             if self.relative

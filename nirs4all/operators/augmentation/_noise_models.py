@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["ChannelDropout", "GaussianAdditiveNoise", "MultiplicativeNoise", "SpikeNoise"]
 
@@ -79,13 +80,12 @@ class GaussianAdditiveNoise(Augmenter):
         check_int(self, "smoothing_kernel_width", self.smoothing_kernel_width, 1)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         width = int(self.smoothing_kernel_width)
         taps = smoothing_taps(width)
-        noise = np.empty(X.shape)
-        for row, gen in zip(noise, generators, strict=True):
-            row[:] = np.convolve(gen.standard_normal(X.shape[1] + width - 1), taps, "valid")
+        white = generators.standard_normal(X.shape[1] + width - 1)
+        noise = sum(tap * white[:, k:k + X.shape[1]] for k, tap in enumerate(taps[::-1]))
         return X + self.sigma * noise
 
 
@@ -121,10 +121,10 @@ class MultiplicativeNoise(Augmenter):
         check_nonnegative(self, "sigma_gain", self.sigma_gain)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         size = X.shape[1] if self.per_wavelength else 1
-        noise = np.array([gen.standard_normal(size) for gen in generators]).reshape(-1, size)
+        noise = generators.standard_normal(size)
         return X * (1.0 + self.sigma_gain * noise)
 
 
@@ -164,13 +164,13 @@ class SpikeNoise(Augmenter):
         check_range(self, "amplitude_range", self.amplitude_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low, high = (int(bound) for bound in self.n_spikes_range)
         out = X.astype(np.float64, copy=True)
         for row, gen in zip(out, generators, strict=True):
             count = min(int(gen.integers(low, high + 1)), X.shape[1])
-            columns = gen.choice(X.shape[1], size=count, replace=False)
+            columns = gen.choice(X.shape[1], count)
             heights = gen.uniform(*self.amplitude_range, size=count)
             signs = np.where(gen.random(count) < 0.5, -1.0, 1.0)
             row[columns] += signs * heights
@@ -217,12 +217,12 @@ class ChannelDropout(Augmenter):
             )
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         out = X.astype(np.float64, copy=True)
         columns = np.arange(X.shape[1])
-        for row, gen in zip(out, generators, strict=True):
-            dropped = gen.random(X.shape[1]) < self.dropout_prob
+        for row, dropped in zip(out, generators.random(X.shape[1]) < self.dropout_prob,
+                                strict=True):
             if self.fill == "zero":
                 row[dropped] = 0.0
             elif dropped.any() and not dropped.all():

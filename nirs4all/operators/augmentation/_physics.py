@@ -10,6 +10,7 @@ from nirs4all.operators.augmentation._base import (
     check_range,
     uniform_rows,
 )
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import resample, unit_position
@@ -90,18 +91,15 @@ class EMSCDistortionAugmenter(_AxisAugmenter):
         check_range(self, "polynomial_range", self.polynomial_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         order = int(self.polynomial_order)
         u = 2.0 * unit_position(axis) - 1.0
         powers = u[None, :] ** np.arange(1, order + 1)[:, None]
-        out = np.empty(X.shape)
-        for target, row, gen in zip(out, X, generators, strict=True):
-            gain = gen.uniform(*self.multiplicative_range)
-            offset = gen.uniform(*self.additive_range)
-            coefficients = gen.uniform(*self.polynomial_range, size=order)
-            target[:] = gain * row + offset + coefficients @ powers
-        return out
+        gain = generators.uniform(*self.multiplicative_range)[:, None]
+        offset = generators.uniform(*self.additive_range)[:, None]
+        coefficients = generators.uniform(*self.polynomial_range, order)
+        return gain * X + offset + coefficients @ powers
 
 
 class StrayLightAugmenter(_AxisAugmenter):
@@ -138,7 +136,7 @@ class StrayLightAugmenter(_AxisAugmenter):
         check_range(self, "stray_light_range", self.stray_light_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         fractions = uniform_rows(generators, self.stray_light_range)
         s = fractions[:, None]
@@ -193,7 +191,7 @@ class DetectorRollOffAugmenter(_AxisAugmenter):
         _check_width(self, self.edge_width)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low_end, high_end = _edge_profiles(axis, float(self.edge_width))
         profile = low_end + high_end
@@ -252,7 +250,7 @@ class TemperatureAugmenter(_AxisAugmenter):
         check_finite(self, "intensity_per_kelvin", self.intensity_per_kelvin)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         deltas = uniform_rows(generators, self.temperature_range)[:, None]
         shifted = resample(X, axis, axis[None, :] - self.shift_per_kelvin * deltas)
@@ -298,7 +296,7 @@ class EdgeArtifactsAugmenter(_AxisAugmenter):
         _check_width(self, self.edge_width)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low_end, high_end = _edge_profiles(axis, float(self.edge_width))
         amplitudes = uniform_rows(generators, self.amplitude_range, 2)

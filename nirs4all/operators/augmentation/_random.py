@@ -13,6 +13,7 @@ from nirs4all.operators.augmentation._base import (
     check_range,
     uniform_rows,
 )
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._warps import unit_position
 
 __all__ = ["Random_X_Operation", "Rotate_Translate"]
@@ -62,17 +63,14 @@ class Rotate_Translate(Augmenter):  # the 0.x name (with its underscore), kept f
             raise ValueError(f"Rotate_Translate: y_factor must be > 0, got {self.y_factor!r}")
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         t = unit_position(np.arange(X.shape[1], dtype=np.float64))
         amplitude = self.p_range / self.y_factor
-        out = np.empty(X.shape)
-        for target, row, gen in zip(out, X, generators, strict=True):
-            pivot = gen.uniform(0.0, 1.0)
-            offset, left, right = gen.uniform(-amplitude, amplitude, size=3)
-            slope = np.where(t <= pivot, left, right)
-            target[:] = row + row.std() * (offset + slope * (t - pivot))
-        return out
+        pivot = generators.uniform(0.0, 1.0)[:, None]
+        offset, left, right = generators.uniform(-amplitude, amplitude, 3).T[:, :, None]
+        slope = np.where(t[None, :] <= pivot, left, right)
+        return X + X.std(axis=1, keepdims=True) * (offset + slope * (t[None, :] - pivot))
 
 
 class Random_X_Operation(Augmenter):  # the 0.x name, kept for user code
@@ -116,7 +114,7 @@ class Random_X_Operation(Augmenter):  # the 0.x name, kept for user code
         check_range(self, "operator_range", self.operator_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         factors = uniform_rows(generators, self.operator_range, X.shape[1])
         out = np.asarray(self.operator_func(X, factors.reshape(X.shape)), dtype=np.float64)

@@ -10,6 +10,7 @@ from nirs4all.operators.augmentation._base import (
     check_range,
     uniform_rows,
 )
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
 __all__ = ["MoistureAugmenter", "ParticleSizeAugmenter"]
@@ -109,7 +110,7 @@ class MoistureAugmenter(_AxisAugmenter):
         _check_unit(self, self.unit)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         water = float(self.water_absorbance) * water_absorbance(_in_nm(axis, self.unit))
         changes = uniform_rows(generators, self.moisture_range)[:, None]
@@ -189,7 +190,7 @@ class ParticleSizeAugmenter(_AxisAugmenter):
         _check_unit(self, self.unit)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         nm = _in_nm(axis, self.unit)
         finite = nm[np.isfinite(nm) & (nm > 0)]

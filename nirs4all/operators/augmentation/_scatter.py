@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.operators.augmentation._base import Augmenter, check_range, uniform_rows
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["MultiplicativeScatter"]
 
@@ -52,7 +53,7 @@ class MultiplicativeScatter(Augmenter):
         check_range(self, "offset_range", self.offset_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         gains = uniform_rows(generators, self.scale_range)
         offsets = uniform_rows(generators, self.offset_range)

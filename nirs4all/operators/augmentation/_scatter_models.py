@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.operators.augmentation._base import Augmenter, check_range
+from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["ScatterSimulationMSC"]
 
@@ -88,12 +89,10 @@ class ScatterSimulationMSC(Augmenter):
         return self
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        draws = np.array(
-            [(gen.uniform(*self.a_range), gen.uniform(*self.b_range)) for gen in generators]
-        )
-        a, b = draws.reshape(-1, 2).T[:, :, None]
+        a = generators.uniform(*self.a_range)[:, None]
+        b = generators.uniform(*self.b_range)[:, None]
         if self.reference_ is None:
             return a + b * X
         return X + a + (b - 1.0) * self.reference_[None, :]

@@ -6,6 +6,7 @@ import numpy as np
 
 from nirs4all.errors import WavelengthAxisError
 from nirs4all.operators.augmentation._base import Augmenter, check_range, uniform_rows
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.transforms._base import as_axis
 
 __all__ = ["BaselineShift", "WavelengthShift"]
@@ -109,7 +110,7 @@ class BaselineShift(_AxisAugmenter):
         check_range(self, "slope_range", self.slope_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         offsets = uniform_rows(generators, self.offset_range)
         slopes = uniform_rows(generators, self.slope_range)
@@ -153,12 +154,13 @@ class WavelengthShift(_AxisAugmenter):
         check_range(self, "shift_range", self.shift_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         increasing = axis[0] <= axis[-1]
         grid = axis if increasing else axis[::-1]
         ordered = X if increasing else X[:, ::-1]
         shifted = np.empty(X.shape)
-        for out, row, gen in zip(shifted, ordered, generators, strict=True):
-            out[:] = np.interp(grid - gen.uniform(*self.shift_range), grid, row)
+        shifts = generators.uniform(*self.shift_range)
+        for out, row, shift in zip(shifted, ordered, shifts, strict=True):
+            out[:] = np.interp(grid - shift, grid, row)
         return shifted if increasing else shifted[:, ::-1]

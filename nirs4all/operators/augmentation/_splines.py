@@ -9,6 +9,7 @@ import numpy as np
 from scipy.interpolate import UnivariateSpline, make_interp_spline
 
 from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
+from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._warps import resample
 
@@ -63,13 +64,12 @@ class Spline_Smoothing(Augmenter):  # the 0.x name (with its underscore), kept f
         check_range(self, "residual_range", self.residual_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         n = X.shape[1]
         columns = np.arange(n, dtype=np.float64)
         out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            level = gen.uniform(*self.residual_range)
+        for row, level in zip(out, generators.uniform(*self.residual_range), strict=True):
             if n > 1 and level > 0:
                 budget = n * (level * row.std()) ** 2
                 # FITPACK warns when a tiny budget cannot be met in its 20 iterations; the
@@ -128,7 +128,7 @@ class Spline_X_Perturbations(Augmenter):  # the 0.x name, kept for user code
         check_range(self, "perturbation_range", self.perturbation_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         n = X.shape[1]
         columns = np.arange(n, dtype=np.float64)
@@ -137,13 +137,8 @@ class Spline_X_Perturbations(Augmenter):  # the 0.x name, kept for user code
         knots = _knots(n, max(2, round(self.perturbation_density * n)))
         warps = np.array(
             [
-                _interpolant(
-                    knots,
-                    knots + gen.uniform(*self.perturbation_range, len(knots)),
-                    self.spline_degree,
-                    columns,
-                )
-                for gen in generators
+                _interpolant(knots, knots + shifts, self.spline_degree, columns)
+                for shifts in generators.uniform(*self.perturbation_range, len(knots))
             ]
         ).reshape(X.shape)
         return resample(X, columns, warps)
@@ -187,16 +182,17 @@ class Spline_Y_Perturbations(Augmenter):  # the 0.x name, kept for user code
         check_nonnegative(self, "perturbation_intensity", self.perturbation_intensity)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         n = X.shape[1]
         m = max(2, n // 20) if self.spline_points is None else int(self.spline_points)
         knots, columns = _knots(n, m), np.arange(n, dtype=np.float64)
         bound = float(self.perturbation_intensity)
         if n == 1:  # a single column has one knot position: add the first knot's value
-            return X + np.array([gen.uniform(-bound, bound, m)[0] for gen in generators])[:, None]
+            return X + generators.uniform(-bound, bound, m)[:, :1]
         curves = np.array(
-            [_interpolant(knots, gen.uniform(-bound, bound, m), 3, columns) for gen in generators]
+            [_interpolant(knots, values, 3, columns)
+             for values in generators.uniform(-bound, bound, m)]
         ).reshape(X.shape)
         return X + curves
 
@@ -215,11 +211,11 @@ class _Simplification(Augmenter):
         check_int(self, "spline_points", self.spline_points, 2)
         check_int(self, "spline_degree", self.spline_degree, 1)
 
-    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
         raise NotImplementedError  # abstract hook: the sorted kept columns, both ends included
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         n = X.shape[1]
         columns = np.arange(n, dtype=np.float64)
@@ -255,9 +251,9 @@ class Spline_X_Simplification(_Simplification):  # the 0.x name, kept for user c
     n_features_in_ : int
     """
 
-    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
         n = row.shape[0]
-        interior = gen.choice(np.arange(1, n - 1), size=int(self.spline_points) - 2, replace=False)
+        interior = gen.choice(np.arange(1, n - 1), int(self.spline_points) - 2)
         return np.sort(np.concatenate(([0, n - 1], interior)))
 
 
@@ -295,7 +291,7 @@ class Spline_Curve_Simplification(_Simplification):  # the 0.x name, kept for us
     idea, here randomised along the arc length).
     """
 
-    def _kept(self, row: np.ndarray, gen: np.random.Generator) -> np.ndarray:
+    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
         length = arc_length(row)
         drawn = gen.uniform(0.0, length[-1], size=int(self.spline_points) - 2)
         inner = np.minimum(np.searchsorted(length, drawn, side="left"), row.shape[0] - 1)

@@ -6,6 +6,7 @@ import numpy as np
 from scipy.interpolate import CubicSpline
 
 from nirs4all.operators.augmentation._base import check_nonnegative, check_range, uniform_rows
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
@@ -84,7 +85,7 @@ class PolynomialBaselineDrift(_AxisAugmenter):
         check_range(self, "coefficient_range", self.coefficient_range)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         powers = (2.0 * unit_position(axis) - 1.0)[None, :] ** np.arange(self.degree + 1)[:, None]
         coefficients = uniform_rows(generators, self.coefficient_range, self.degree + 1)
@@ -126,7 +127,7 @@ class WavelengthStretch(_AxisAugmenter):
             )
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         centre = (axis.max() + axis.min()) / 2.0
         factors = uniform_rows(generators, self.stretch_range)
@@ -169,17 +170,11 @@ class LocalWavelengthWarp(_AxisAugmenter):
         check_nonnegative(self, "max_shift", self.max_shift)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         t = unit_position(axis)
-        shifts = np.array(
-            [
-                _control_curve(
-                    gen.uniform(-self.max_shift, self.max_shift, self.n_control_points), t
-                )
-                for gen in generators
-            ]
-        ).reshape(X.shape)
+        knots = generators.uniform(-self.max_shift, self.max_shift, self.n_control_points)
+        shifts = np.array([_control_curve(values, t) for values in knots]).reshape(X.shape)
         return resample(X, axis, axis[None, :] - shifts)
 
 
@@ -226,13 +221,9 @@ class SmoothMagnitudeWarp(_AxisAugmenter):
         check_range(self, "gain_range", self.gain_range, lowest=0.0)
 
     def _perturb(
-        self, X: np.ndarray, generators: list[np.random.Generator], axis: np.ndarray | None
+        self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         t = unit_position(axis)
-        gains = np.array(
-            [
-                _control_curve(gen.uniform(*self.gain_range, self.n_control_points), t)
-                for gen in generators
-            ]
-        ).reshape(X.shape)
+        knots = generators.uniform(*self.gain_range, self.n_control_points)
+        gains = np.array([_control_curve(values, t) for values in knots]).reshape(X.shape)
         return X * gains

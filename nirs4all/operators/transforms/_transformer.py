@@ -79,6 +79,10 @@ class SpectralTransformer(WavelengthAwareMixin, TransformerMixin, BaseEstimator)
     scikit-learn's standard message.
     """
 
+    #: True when ``_transform`` checks that ``X`` is finite itself (block by block, while the
+    #: block is in cache), so that ``transform`` need not read ``X`` once more to check it.
+    _finite_in_transform = False
+
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
@@ -145,7 +149,8 @@ class SpectralTransformer(WavelengthAwareMixin, TransformerMixin, BaseEstimator)
             float64).
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
+        X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES,
+                          ensure_all_finite=not self._finite_in_transform)
         self._check_wavelengths(wavelengths)
         return self._transform(X)
 

@@ -8,12 +8,21 @@ before a logarithm or a division so the output stays finite.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.utils import assert_all_finite
+from sklearn.utils.validation import validate_data
 
 from nirs4all.data.signal_type import SignalType, normalize_signal_type
 from nirs4all.errors import DataError
 from nirs4all.operators.transforms._normalization import KubelkaMunk
-from nirs4all.operators.transforms._transformer import SpectralTransformer, check_positive
+from nirs4all.operators.transforms._transformer import (
+    FLOAT_DTYPES,
+    SpectralTransformer,
+    check_positive,
+)
 
 __all__ = [
     "FractionToPercent",
@@ -44,8 +53,8 @@ def _signal_type(estimator: object, name: str, allowed: tuple[SignalType, ...]) 
 
 
 def _floor(X: np.ndarray, epsilon: float, clip: bool, who: str) -> np.ndarray:
-    """``max(X, epsilon)``; with ``clip`` false, a value <= 0 is an error instead."""
-    if not clip and np.any(X <= 0):
+    """``max(X, epsilon)`` (a new array); with ``clip`` false, a value <= 0 is an error."""
+    if not clip and X.min(initial=np.inf) <= 0:
         raise DataError(
             f"{who}: {int(np.sum(X <= 0))} value(s) are <= 0, where the logarithm is not "
             "defined; pass clip_negative=True to floor them at epsilon"
@@ -53,16 +62,60 @@ def _floor(X: np.ndarray, epsilon: float, clip: bool, who: str) -> np.ndarray:
     return np.maximum(X, X.dtype.type(epsilon))
 
 
+_BLOCK = 1 << 15  # values per block: a block and its temporaries stay in the CPU cache
+
+
+class _Elementwise(SpectralTransformer):
+    """Template of the value-by-value conversions: ``_convert`` block by block of rows.
+
+    Each block is checked finite right after it is converted, while it is in cache, instead
+    of by one more pass over ``X`` in ``validate_data`` (that pass was a third of the time
+    of ``x * 100`` on 10,000 x 2,000 spectra).
+    """
+
+    _finite_in_transform = True
+
+    def _convert(self, X: np.ndarray, out: np.ndarray) -> None:
+        raise NotImplementedError  # abstract hook: write the conversion of X into out
+
+    def _validate_fit(self, X: ArrayLike, y: ArrayLike | None) -> tuple[np.ndarray, Any]:
+        X = validate_data(self, X, reset=True, dtype=FLOAT_DTYPES, ensure_all_finite=False)
+        return X, y
+
+    def _fit(self, X: np.ndarray, y: Any) -> None:
+        assert_all_finite(X, input_name="X")  # ``fit`` alone: nothing converts X to check it
+
+    def _fit_transform(self, X: np.ndarray, y: Any) -> np.ndarray:
+        return self._transform(X)
+
+    def _transform(self, X: np.ndarray) -> np.ndarray:
+        out = np.empty(X.shape, dtype=X.dtype)
+        step = max(1, _BLOCK // max(X.shape[1], 1))
+        for start in range(0, X.shape[0], step):
+            block = X[start:start + step]
+            self._convert(block, out[start:start + step])
+            # the block is in cache now; a finite sum means finite values, and scikit-learn's
+            # check (for its message) runs only when the sum is not finite
+            if not np.isfinite(block.sum()):
+                assert_all_finite(block, input_name="X")
+        return out
+
+
 def to_fraction(X: np.ndarray, kind: SignalType) -> np.ndarray:
-    """Reflectance or transmittance fraction ``S`` of values of kind ``kind`` (new array)."""
+    """Reflectance or transmittance fraction ``S`` of values of kind ``kind``.
+
+    A fraction comes back as ``X`` itself, not a copy: :func:`from_fraction` always returns
+    a new array, and the copy cost as much as the logarithm on 10,000 x 2,000 spectra.
+    """
     if kind in _PERCENT:
         return X / X.dtype.type(100)
     if kind in _LOG_TYPES:
-        return np.power(X.dtype.type(10), -X)
+        out = np.negative(X)
+        return np.power(X.dtype.type(10), out, out=out)
     if kind is S.KUBELKA_MUNK:
         # The root in (0, 1] of (1 - R)^2 = 2 R F.
         return 1 + X - np.sqrt(X * X + 2 * X)
-    return X.copy()
+    return X
 
 
 def from_fraction(S_: np.ndarray, kind: SignalType, epsilon: float, clip: bool) -> np.ndarray:
@@ -70,14 +123,16 @@ def from_fraction(S_: np.ndarray, kind: SignalType, epsilon: float, clip: bool) 
     if kind in _PERCENT:
         return S_ * S_.dtype.type(100)
     if kind in _LOG_TYPES:
-        return -np.log10(_floor(S_, epsilon, clip, "conversion to absorbance"))
+        out = _floor(S_, epsilon, clip, "conversion to absorbance")
+        np.log10(out, out=out)
+        return np.negative(out, out=out)
     if kind is S.KUBELKA_MUNK:
         R = _floor(S_, epsilon, True, "Kubelka-Munk")
         return (1 - R) ** 2 / (2 * R)
     return S_.copy()
 
 
-class _Conversion(SpectralTransformer):
+class _Conversion(_Elementwise):
     """Template: ``source -> target`` through the fraction, on validated ``X``."""
 
     def _kinds(self) -> tuple[SignalType, SignalType]:
@@ -90,11 +145,19 @@ class _Conversion(SpectralTransformer):
 
     def _transform(self, X: np.ndarray) -> np.ndarray:
         source, target = self._kinds()
+        if not getattr(self, "clip_negative", True) and target in _LOG_TYPES:
+            # count the values <= 0 over all of X (a block would see only its own)
+            _floor(to_fraction(X, source), 1.0, False, "conversion to absorbance")
+        return super()._transform(X)
+
+    def _convert(self, X: np.ndarray, out: np.ndarray) -> None:
+        source, target = self._kinds()
         if source is target or (source in _LOG_TYPES and target in _LOG_TYPES):
-            return X.copy()
+            out[...] = X
+            return
         epsilon = getattr(self, "epsilon", 1e-10)
         clip = bool(getattr(self, "clip_negative", True))
-        return from_fraction(to_fraction(X, source), target, epsilon, clip)
+        out[...] = from_fraction(to_fraction(X, source), target, epsilon, clip)
 
 
 class ToAbsorbance(_Conversion):
@@ -151,7 +214,7 @@ class FromAbsorbance(_Conversion):
         return S.ABSORBANCE, _signal_type(self, "target_type", _FRACTION_TYPES)
 
 
-class PercentToFraction(SpectralTransformer):
+class PercentToFraction(_Elementwise):
     """Divide by 100: percent reflectance or transmittance to a fraction.
 
     Attributes
@@ -160,11 +223,11 @@ class PercentToFraction(SpectralTransformer):
     wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
     """
 
-    def _transform(self, X: np.ndarray) -> np.ndarray:
-        return X / X.dtype.type(100)
+    def _convert(self, X: np.ndarray, out: np.ndarray) -> None:
+        np.divide(X, X.dtype.type(100), out=out)
 
 
-class FractionToPercent(SpectralTransformer):
+class FractionToPercent(_Elementwise):
     """Multiply by 100: a reflectance or transmittance fraction to percent.
 
     Attributes
@@ -173,8 +236,8 @@ class FractionToPercent(SpectralTransformer):
     wavelengths_, wavelengths_out_ : ndarray of shape (n_features_in_,)
     """
 
-    def _transform(self, X: np.ndarray) -> np.ndarray:
-        return X * X.dtype.type(100)
+    def _convert(self, X: np.ndarray, out: np.ndarray) -> None:
+        np.multiply(X, X.dtype.type(100), out=out)
 
 
 class SignalTypeConverter(_Conversion):

@@ -120,3 +120,49 @@ def test_invalid_signal_types_are_rejected(transform, message, reflectance) -> N
 def test_float32_stays_float32(reflectance) -> None:
     out = SignalTypeConverter().fit_transform(reflectance.astype(np.float32))
     assert out.dtype == np.float32
+
+
+_MANY_BLOCKS = np.random.default_rng(3).uniform(0.02, 0.95, size=(90, 2500))  # > 1 row/block
+
+
+@pytest.mark.parametrize(
+    ("converter", "formula"),
+    [
+        (ToAbsorbance(), lambda X: -np.log10(X)),
+        (FromAbsorbance(), lambda X: 10.0**-X),
+        (PercentToFraction(), lambda X: X / 100.0),
+        (FractionToPercent(), lambda X: X * 100.0),
+        (SignalTypeConverter("reflectance%", "absorbance"), lambda X: -np.log10(X / 100.0)),
+    ],
+)
+def test_conversions_block_by_block_equal_the_formula_on_the_whole_array(converter, formula):
+    for dtype in (np.float64, np.float32):
+        X = _MANY_BLOCKS.astype(dtype)
+        out = converter.fit_transform(X)
+        assert out.dtype == dtype
+        assert out.flags.c_contiguous
+        np.testing.assert_allclose(out, formula(X), rtol=1e-6 if dtype == np.float32 else 1e-13)
+        np.testing.assert_array_equal(converter.transform(X), out)
+        assert not np.shares_memory(out, X)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("converter", [ToAbsorbance(), PercentToFraction(), FromAbsorbance()])
+def test_a_non_finite_value_in_any_block_is_refused_by_fit_transform_and_fit(converter, bad):
+    X = _MANY_BLOCKS.copy()
+    X[-1, -1] = bad  # in the last block: every block is checked, not only the first
+    match = "NaN" if np.isnan(bad) else "infinity"
+    with pytest.raises(ValueError, match=match):
+        converter.fit_transform(X)
+    with pytest.raises(ValueError, match=match):
+        converter.fit(X)
+    fitted = converter.fit(_MANY_BLOCKS)
+    with pytest.raises(ValueError, match=match):
+        fitted.transform(X)
+
+
+def test_nonpositive_values_are_counted_over_every_block() -> None:
+    X = _MANY_BLOCKS.copy()
+    X[0, 0] = X[-1, -1] = X[45, 7] = 0.0
+    with pytest.raises(DataError, match=r"^conversion to absorbance: 3 value\(s\) are <= 0"):
+        ToAbsorbance(clip_negative=False).fit_transform(X)

@@ -225,3 +225,18 @@ def test_wavelet_pca_on_many_spectra_matches_the_full_svd_pca() -> None:
     ]
     np.testing.assert_allclose(transform.transform(spectra), np.hstack(expected), rtol=0,
                                atol=1e-8)
+
+
+@pytest.mark.parametrize("whiten", [True, False])
+def test_wavelet_pca_fit_transform_decomposes_once_and_equals_fit_then_transform(whiten) -> None:
+    rng = np.random.default_rng(5)
+    spectra = rng.normal(size=(300, 4)) @ rng.normal(size=(4, 48)) + 0.01 * rng.normal(
+        size=(300, 48))
+    transform = WaveletPCA(max_level=2, n_components_per_level=3, whiten=whiten)
+    together = transform.fit_transform(spectra)
+    np.testing.assert_allclose(together, transform.transform(spectra), rtol=0, atol=1e-12)
+    expected = [
+        PCA(n_components=3, whiten=whiten, svd_solver="full").fit(level).transform(level)
+        for level in _levels(spectra, "db4", 2)
+    ]
+    np.testing.assert_allclose(together, np.hstack(expected), rtol=0, atol=1e-10)
