@@ -27,6 +27,7 @@ from sklearn.base import clone
 from nirs4all.errors import SpecError
 from nirs4all.pipeline._separation_spec import FILTER_BRANCHES, TAG_BRANCHES, Separation
 from nirs4all.pipeline.folds import FINAL
+from nirs4all.pipeline.kinds import KINDS
 from nirs4all.pipeline.spec import describe
 from nirs4all.pipeline.state import SHARED, Block, FittedModel, Lane, Rows, chain_key
 
@@ -108,14 +109,14 @@ class SeparationSteps:
                   last: bool) -> list[Lane]:
         """Run ``handler`` with ``self.rows`` set to the rows of each lane's branch."""
         def call(group: list[Lane]) -> list[Lane]:
-            if step.kind in ("branch", "merge_concat"):
+            if KINDS[step.kind].tail:
                 return handler(step, group, tail=last)
             return handler(step, group)
 
         members = self._members()
         if not members:
             return call(lanes)
-        merging = step.kind.startswith("merge_")
+        merging = KINDS[step.kind].merges
         groups: dict[tuple[int, ...] | None, list[Lane]] = {}
         for lane in lanes:
             groups.setdefault(self._owner(lane.path[:-1] if merging else lane.path),
