@@ -46,6 +46,7 @@ class FilterSteps:
     _fold: str | None
 
     _seeded: Callable[..., Any]  # the executor's seeded clone of an operator
+    _artifact: Callable[..., str]  # the executor's store of a fitted object
 
     def _do_exclude(self, step: Step, lanes: list[Lane]) -> list[Lane]:
         return self._filter_step(step, lanes, exclude=True)
@@ -61,7 +62,7 @@ class FilterSteps:
     def _filter_step(self, step: Step, lanes: list[Lane], *, exclude: bool) -> list[Lane]:
         out = []
         for lane in lanes:  # a single lane: the parser refuses these steps inside branches
-            blocks = {}
+            blocks, refs = {}, {}
             for key, block in lane.blocks.items():
                 self._fold = "all training rows (before the splitter)" if key == SHARED \
                     else key
@@ -73,8 +74,10 @@ class FilterSteps:
                     hit = self._flag(step, block, fit, key)
                     self.cache.put(ck, hit, sum(m.nbytes for _, m in hit))
                 self._record(step, key, hit, exclude=exclude)
+                if not exclude:  # replay tags new rows with these filters (by_tag branches)
+                    refs[key] = self._artifact(step, lane.path, key, [f for f, _ in hit])
                 blocks[key] = block.evolve(key=ck)
-            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, {})),
+            out.append(Lane(lane.path, blocks, (*lane.chain, (step, lane.path, refs)),
                             lane.models, lane.sources))
         return out
 
