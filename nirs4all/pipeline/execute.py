@@ -184,9 +184,6 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
         y = _take(block.y, fit)
         return y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
 
-    def _keys(self, lane: Lane) -> list[str]:
-        return list(lane.blocks)
-
     def _artifact(self, step: Step, path: tuple[int, ...], key: str, obj: Any) -> str:
         ref = f"{step.index}:{'.'.join(map(str, path))}:{key}"
         self.artifacts[ref] = obj

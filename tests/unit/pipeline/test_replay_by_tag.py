@@ -11,7 +11,7 @@ from sklearn.preprocessing import StandardScaler
 
 import nirs4all
 from nirs4all.errors import ReplayError
-from nirs4all.operators.filters import XOutlierFilter, YOutlierFilter
+from nirs4all.operators.filters import MetadataFilter, XOutlierFilter, YOutlierFilter
 from tests.unit.pipeline._separation_helpers import make_dataset
 
 
@@ -56,6 +56,13 @@ def test_both_tag_branches_receive_test_rows_in_the_fixture(tmp_path) -> None:
     branch_chains = {s.branch_path: s.chain_id for s in result.top(10)}
     assert per_branch[branch_chains[(0,)]] > 0
     assert per_branch[branch_chains[(1,)]] > 0
+
+
+def test_a_metadata_tag_routes_new_rows_by_their_metadata(tmp_path) -> None:
+    result, dataset = _tagged_run(tmp_path, tag=MetadataFilter(
+        "instrument", values_to_exclude=["a"], tag_name="far"))
+    joined = next(s for s in result.top(10) if s.branch_path == ())
+    _assert_replays(result, dataset, joined.chain_id, tmp_path)
 
 
 def test_tag_separation_with_steps_after_concat_replays_bit_for_bit(tmp_path) -> None:
