@@ -55,6 +55,7 @@ class FilterSteps:
     _seeded: Callable[..., Any]  # the executor's seeded clone of an operator
     # the rows of the separation branch a path is in (pipeline/_separation.py)
     _member_mask: Callable[[tuple[int, ...], str], np.ndarray | None]
+    _artifact: Callable[..., str]  # the executor's store of a fitted object
 
     def _branch_tags(self) -> dict[tuple[int, ...], dict[str, dict[str, np.ndarray]]]:
         """Flags of the filters inside branches: branch path -> tag name -> fold key."""

@@ -28,6 +28,7 @@ from nirs4all.errors import SpecError
 from nirs4all.pipeline._filtering import with_exclusions
 from nirs4all.pipeline._separation_spec import FILTER_BRANCHES, TAG_BRANCHES, Separation
 from nirs4all.pipeline.folds import FINAL
+from nirs4all.pipeline.kinds import KINDS
 from nirs4all.pipeline.spec import describe
 from nirs4all.pipeline.state import SHARED, Block, FittedModel, Lane, Rows, chain_key
 
@@ -119,14 +120,14 @@ class SeparationSteps:
         separation branch's own rows, minus what ``exclude`` steps inside the branches the
         lane is in removed."""
         def call(group: list[Lane]) -> list[Lane]:
-            if step.kind in ("branch", "merge_concat"):
+            if KINDS[step.kind].tail:
                 return handler(step, group, tail=last)
             return handler(step, group)
 
         members, excluded = self._members(), self._branch_excluded()
         if not members and not excluded:
             return call(lanes)
-        merging = step.kind.startswith("merge_")
+        merging = KINDS[step.kind].merges
         groups: dict[tuple, list[Lane]] = {}
         for lane in lanes:
             at = lane.path[:-1] if merging else lane.path

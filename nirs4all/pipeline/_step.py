@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nirs4all.errors import SpecError
 from nirs4all.pipeline.finetune import Finetune
+from nirs4all.pipeline.kinds import KINDS
 from nirs4all.pipeline.training import TrainingOptions
 
 __all__ = ["Step", "describe"]
@@ -40,6 +42,11 @@ class Step:
     finetune: Finetune | None = None
     separation: Any = None  # a _separation_spec.Separation for a separation branch
     merge: Any = None  # a _merge_spec.MergeSpec for a merge given in full
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:  # a kind the executor and replay could not dispatch
+            raise SpecError(f"{self.path}: unknown step kind {self.kind!r}; the kinds are "
+                            f"{tuple(KINDS)} (pipeline/kinds.py)")
 
     @property
     def label(self) -> str:

@@ -36,6 +36,7 @@ from nirs4all.pipeline._repetition import split_groups
 from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
 from nirs4all.pipeline.folds import FINAL, fold_key
+from nirs4all.pipeline.kinds import KINDS
 from nirs4all.pipeline.spec import SpecError, Step
 from nirs4all.pipeline.state import (
     SHARED,
@@ -142,7 +143,7 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
         """Run ``steps`` on ``lanes``. ``tail``: nothing runs after these steps, so a branch
         that ends them releases its lanes' arrays as soon as it is done."""
         for position, step in enumerate(steps):
-            handler = getattr(self, f"_do_{step.kind}")
+            handler = getattr(self, _TRAINING[step.kind])
             last = tail and position == len(steps) - 1
             self._fold = None
             try:
@@ -182,9 +183,6 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
             return None
         y = _take(block.y, fit)
         return y[:, 0] if y.ndim == 2 and y.shape[1] == 1 else y
-
-    def _keys(self, lane: Lane) -> list[str]:
-        return list(lane.blocks)
 
     def _artifact(self, step: Step, path: tuple[int, ...], key: str, obj: Any) -> str:
         ref = f"{step.index}:{'.'.join(map(str, path))}:{key}"
@@ -352,3 +350,6 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
             out.append(Lane(lane.path, lane.blocks, chain, (*lane.models, fitted),
                             lane.sources))
         return out
+
+
+_TRAINING = KINDS.bind_training(VariantExecutor)  # refuses a kind without its handler

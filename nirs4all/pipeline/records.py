@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from nirs4all.pipeline.kinds import RECORDED_KINDS
 from nirs4all.utils.arrays import readonly_view
 
 __all__ = [
@@ -35,21 +36,7 @@ __all__ = [
 
 PARTITIONS = ("train", "val", "test")
 REFIT_CONTEXTS = ("standalone", "stacking")
-STEP_KINDS = (
-    "transform",
-    "y_processing",
-    "split",
-    "model",
-    "feature_augmentation",
-    "sample_augmentation",
-    "branch",
-    "merge_features",
-    "merge_predictions",
-    "merge_concat",
-    "merge_sources",
-    "exclude",
-    "tag",
-)
+STEP_KINDS = RECORDED_KINDS  # derived from the one step-kind table (pipeline/kinds.py)
 
 
 def _readonly(array: np.ndarray | None) -> np.ndarray | None:

@@ -64,6 +64,7 @@ _SKLEARN_STATE_TYPES = (
     "sklearn.metrics._dist_metrics.MinkowskiDistance64",
     "sklearn.neural_network._stochastic_optimizers.AdamOptimizer",
     "sklearn.neural_network._stochastic_optimizers.SGDOptimizer",
+    "nirs4all.operators.filters._x_outlier.PCAModel",  # a fitted XOutlierFilter's PCA
 )
 _SKLEARN_SPLITTERS = (
     "GroupKFold", "GroupShuffleSplit", "KFold", "LeaveOneGroupOut", "LeaveOneOut",
