@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -79,17 +80,22 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
     charts : callable, optional
         Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
     tuned : tuple of TrialRecord
-        The fine-tuning trials of the variant's CV pass, for a refit pass.
+        The fine-tuning trials of the variant's CV pass, for a refit pass (in a CV pass,
+        those of an interrupted search, replayed).
+    on_trial : callable, optional
+        Given each new fine-tuning trial as soon as it completes, to store it.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
-                 charts: Renderer | None = None, tuned: tuple = ()) -> None:
+                 charts: Renderer | None = None, tuned: tuple = (),
+                 on_trial: Callable | None = None) -> None:
         self.dataset = dataset
         self.charts = charts
         self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
+        self.on_trial = on_trial
         self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
