@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 
 from nirs4all.errors import SpecError
-from nirs4all.pipeline.canonical import canonical_json
+from nirs4all.pipeline.canonical import canonical, canonical_json
 from nirs4all.pipeline.finetune import POOLED, Finetune, best_params
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, HIGHER_IS_BETTER, pooled_score, score
@@ -30,7 +30,7 @@ from nirs4all.pipeline.spec import Step
 from nirs4all.pipeline.state import Block, Lane
 from nirs4all.utils.seeding import derive_seed
 
-__all__ = ["FinetuneSteps", "Replay"]
+__all__ = ["FinetuneSteps", "Replay", "tuned_label"]
 
 logger = logging.getLogger("nirs4all.pipeline")
 
@@ -70,6 +70,30 @@ def _sampler(optuna: Any, spec: Finetune, seed: int, where: str) -> Any:
                               "(or use sampler 'tpe')") from None
         return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
     return optuna.samplers.TPESampler(seed=seed)
+
+
+def tuned_label(step: Step, params: Mapping[str, Any] | None) -> str | None:
+    """A tuned model step's label with the parameters its final model is fitted with.
+
+    ``PLSRegression(n_components=7)``: the estimator's non-default parameters with the tuned
+    ones, each tuned one shown even at its default; a step the user named keeps its name
+    (``pls(n_components=7)``). None for an untuned step (its label is the step's).
+    """
+    if not params:
+        return None
+    tuned = {k: repr(v) for k, v in params.items()}
+    if step.name:
+        return f"{step.name}({', '.join(f'{k}={v}' for k, v in sorted(tuned.items()))})"
+    encoded = canonical(clone(step.operator).set_params(**params))
+    if not (isinstance(encoded, dict) and "__estimator__" in encoded):
+        name, shown = step.label, {}
+    else:
+        name = encoded["__estimator__"].rsplit(".", 1)[-1]
+        shown = {k: v["__estimator__"].rsplit(".", 1)[-1]
+                 if isinstance(v, dict) and "__estimator__" in v else repr(v)
+                 for k, v in encoded.get("params", {}).items()}
+    shown.update(tuned)
+    return f"{name}({', '.join(f'{k}={v}' for k, v in sorted(shown.items()))})"
 
 
 class Replay:

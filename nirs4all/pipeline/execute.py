@@ -30,7 +30,7 @@ from nirs4all.pipeline._augmenting import AugmentSteps
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
 from nirs4all.pipeline._filtering import FilterSteps
-from nirs4all.pipeline._finetune_steps import FinetuneSteps
+from nirs4all.pipeline._finetune_steps import FinetuneSteps, tuned_label
 from nirs4all.pipeline._holdout import HoldoutSteps
 from nirs4all.pipeline._merge import MergeSteps
 from nirs4all.pipeline._repetition import split_groups
@@ -336,6 +336,7 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
             blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
             fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)
             tuned = self._tune(step, lane, blocks)
+            fitted.label = tuned_label(step, tuned.get(FINAL))
             for key, block in blocks.items():
                 if key == FINAL and not self.with_final:
                     continue
