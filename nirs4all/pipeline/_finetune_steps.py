@@ -6,7 +6,9 @@ step's studies on the fold blocks the model would be fitted on (the same rows, t
 preprocessing per fold), records every trial in ``self.trials`` and returns the parameters
 each fold key is fitted with. In a refit pass (no CV folds), the parameters come from the
 trials of the CV pass (``tuned``), so the final model is the best trial's, refitted like any
-winner, without searching again.
+winner, without searching again. Each new trial goes to ``on_trial`` as it completes (the
+run's workspace stores it); a CV pass given the stored trials of its interrupted search
+replays them (:class:`Replay`) and evaluates only the missing ones.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ class FinetuneSteps:
         return records
 
     def _trial_record(self, step: Step, lane: Lane, study: str, metric: str,
-                trial: Any) -> TrialRecord:
+                      trial: Any) -> TrialRecord:
         """The record of a trial this pass ran (``trial``: Optuna's frozen trial)."""
         state = _STATES.get(trial.state.name, "fail")
         steps = trial.intermediate_values
