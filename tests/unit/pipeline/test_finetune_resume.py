@@ -8,6 +8,7 @@ uninterrupted run with the same seed in another workspace.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import signal
 import subprocess
@@ -30,7 +31,9 @@ pytest.importorskip("optuna")
 N_TRIALS, FOLDS = 14, 3
 # TPE draws its first 10 trials at random (n_startup_trials): 14 trials cut after 11 also
 # checks that the model-based draws after the cut continue the same.
-CUT_AFTER = {"tpe": 11, "random": 5, "grid": 6}
+CUT_AFTER = {"tpe": 11, "random": 5, "grid": 6, "cmaes": 7}
+_NO_CMAES = pytest.mark.skipif(importlib.util.find_spec("cmaes") is None,
+                               reason="sampler 'cmaes' needs the cmaes package")
 
 
 def dataset():
@@ -81,7 +84,8 @@ def _same_result(resumed, whole) -> None:
     np.testing.assert_array_equal(resumed.predict(test).y_pred, whole.predict(test).y_pred)
 
 
-@pytest.mark.parametrize("sampler", sorted(CUT_AFTER))
+@pytest.mark.parametrize("sampler", [pytest.param(s, marks=_NO_CMAES) if s == "cmaes" else s
+                                     for s in sorted(CUT_AFTER)])
 def test_an_interrupted_search_resumes_with_only_the_missing_trials(
         sampler, tmp_path, monkeypatch) -> None:
     cut_after = CUT_AFTER[sampler]
