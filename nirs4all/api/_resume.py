@@ -12,6 +12,10 @@ one. A pass stored with other folds than this run computes (another refit policy
 computed again. Restored outcomes carry no fitted objects: their chains refer to artifact
 ids, which :class:`~nirs4all.api.result.RunResult` loads from the workspace when asked to
 predict or export.
+
+A fine-tuning search is written trial by trial (:class:`TrialJournal`), so a pass killed in
+the middle of its search leaves its completed trials stored: the resumed pass replays them
+into its study and evaluates only the missing trials.
 """
 
 from __future__ import annotations
@@ -32,9 +36,12 @@ from nirs4all.pipeline.runner import PreparedVariant
 from nirs4all.workspace._chains import chain_record  # rows -> records, as the resolver does
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from nirs4all.workspace.session import RunSession
     from nirs4all.workspace.store import Workspace
 
-__all__ = ["StoredPasses"]
+__all__ = ["StoredPasses", "TrialJournal"]
 
 _PARTITION_ORDER = {"val": 0, "train": 1, "test": 2}
 
@@ -85,10 +92,10 @@ class StoredPasses:
             chain_ids = sorted(c.chain_id for cs in self._chains.values() for c in cs)
             for record in self.store.prediction_records(chain_id=chain_ids):
                 self._records.setdefault(record.chain_id, []).append(record)
-            trials: dict[str, list[TrialRecord]] = {}
-            for trial in self.store.trials(self.run_id, dataset_hash):
-                trials.setdefault(trial.pipeline_id, []).append(trial)
-            self._trials = {k: tuple(v) for k, v in trials.items()}
+        trials: dict[str, list[TrialRecord]] = {}  # of complete and of interrupted passes
+        for trial in self.store.trials(self.run_id, dataset_hash):
+            trials.setdefault(trial.pipeline_id, []).append(trial)
+        self._trials = {k: tuple(v) for k, v in trials.items()}
         self._flags = {}
         for row in self.store.sample_flags(dataset_hash=dataset_hash).to_pylist():
             if row["pipeline_id"] in pipelines and row["seed"] == self.seed:
@@ -126,6 +133,11 @@ class StoredPasses:
                         (f.fold_id == FINAL and with_final)),
             wavelengths=tuple((s.name, s.wavelengths, s.unit) for s in dataset.sources))
 
+    def trials(self, pipeline_id: str) -> tuple[TrialRecord, ...]:
+        """The stored trials of a variant on the current dataset (its pass may be unstored:
+        the trials of a search are written as they complete)."""
+        return self._trials.get(pipeline_id, ())
+
     def _predictions(self, chains: list[ChainRecord]) -> tuple[PredictionRecord, ...]:
         """The passes' predictions, in the order the pass made them."""
         out = []
@@ -136,3 +148,20 @@ class StoredPasses:
             out.extend(sorted(records, key=lambda r, order=order: (
                 order.index(r.fold_id), _PARTITION_ORDER[r.partition])))
         return tuple(out)
+
+
+class TrialJournal:
+    """A run's :class:`~nirs4all.pipeline.finetune.TrialLog`: its write session keeps each
+    trial as it completes, and the stored passes give back those a resumed run replays."""
+
+    def __init__(self, passes: StoredPasses, session: RunSession) -> None:
+        self.passes = passes
+        self.session = session
+
+    def stored(self, pipeline_id: str) -> tuple[TrialRecord, ...]:
+        """The variant's trials stored on the dataset being run."""
+        return self.passes.trials(pipeline_id)
+
+    def __call__(self, trials: Sequence[TrialRecord]) -> None:
+        """Write ``trials`` now."""
+        self.session.add_trials(trials)

@@ -14,7 +14,7 @@ import numpy as np
 import yaml
 
 from nirs4all.api import _legacy_kwargs as legacy
-from nirs4all.api._resume import StoredPasses
+from nirs4all.api._resume import StoredPasses, TrialJournal
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.pipeline.artifact_policy import artifact_policy
@@ -303,7 +303,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
             prepared, ds, seed=seed, refit=refit, n_jobs=n_jobs, on_outcome=on_outcome,
             trace=verbose >= 2,
             restore=None if passes is None else passes.for_dataset(ds),
-            continue_on_error=go_on, charts=charts, on_progress=progress.update)
+            continue_on_error=go_on, charts=charts, on_progress=progress.update,
+            trials=None if passes is None else TrialJournal(passes, session))
     finally:
         progress.close()
     outcomes.extend(ds_outcomes)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ from nirs4all.pipeline._augmenting import AugmentSteps
 from nirs4all.pipeline._branching import BranchSteps
 from nirs4all.pipeline._charts import ChartSteps, Renderer
 from nirs4all.pipeline._filtering import FilterSteps
-from nirs4all.pipeline._finetune_steps import FinetuneSteps
+from nirs4all.pipeline._finetune_steps import FinetuneSteps, tuned_label
 from nirs4all.pipeline._holdout import HoldoutSteps
 from nirs4all.pipeline._merge import MergeSteps
 from nirs4all.pipeline._repetition import split_groups
@@ -80,17 +81,22 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
     charts : callable, optional
         Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
     tuned : tuple of TrialRecord
-        The fine-tuning trials of the variant's CV pass, for a refit pass.
+        The fine-tuning trials of the variant's CV pass, for a refit pass (in a CV pass,
+        those of an interrupted search, replayed).
+    on_trial : callable, optional
+        Given each new fine-tuning trial as soon as it completes, to store it.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
-                 charts: Renderer | None = None, tuned: tuple = ()) -> None:
+                 charts: Renderer | None = None, tuned: tuple = (),
+                 on_trial: Callable | None = None) -> None:
         self.dataset = dataset
         self.charts = charts
         self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
+        self.on_trial = on_trial
         self.nested = nested or {}  # model step index -> its component sweep
         self.name = name
         self._fold: str | None = None  # the fold key being fitted, for error messages
@@ -328,6 +334,7 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
             blocks = lane.blocks if SHARED not in lane.blocks else {FINAL: lane.blocks[SHARED]}
             fitted = FittedModel(chain_id, step, lane.path, (), lane.sources)
             tuned = self._tune(step, lane, blocks)
+            fitted.label = tuned_label(step, tuned.get(FINAL))
             for key, block in blocks.items():
                 if key == FINAL and not self.with_final:
                     continue

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from nirs4all.errors import SpecError
 from nirs4all.pipeline.metrics import sort_key
@@ -47,7 +47,7 @@ from nirs4all.pipeline.records import TrialRecord
 from nirs4all.pipeline.training import TrainingOptions, training_options
 
 __all__ = ["APPROACHES", "EVAL_MODES", "PRUNERS", "SAMPLERS", "Dimension", "Finetune",
-           "best_params", "parse_finetune"]
+           "TrialLog", "best_params", "parse_finetune"]
 
 APPROACHES = ("grouped", "individual", "single")
 EVAL_MODES = ("best", "avg", "robust_best")
@@ -56,6 +56,21 @@ PRUNERS = ("median", "none")
 _KEYS = frozenset({"n_trials", "approach", "eval_mode", "sampler", "model_params",
                    "train_params", "epochs", "pruner", "verbose"})
 POOLED = "pooled"
+
+
+class TrialLog(Protocol):
+    """Where a run keeps its trials as they complete (a workspace's write session).
+
+    ``stored(pipeline_id)`` gives the trials of a variant stored already (a pass
+    interrupted in the middle of its search replays them, see
+    :class:`~nirs4all.pipeline._finetune_steps.Replay`); calling it with trials writes them.
+    """
+
+    def stored(self, pipeline_id: str) -> tuple[TrialRecord, ...]:
+        """The variant's stored trials, on the dataset being run."""
+
+    def __call__(self, trials: Sequence[TrialRecord]) -> None:
+        """Write ``trials`` now (those stored already are kept)."""
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,7 @@ def build_records(
             chain_id=model.chain_id,
             pipeline_id=pipeline_id,
             model_step=model.step.index,
-            model_name=model.step.label,
+            model_name=model.label or model.step.label,
             model_class=_class_path(model.step.operator),
             branch_path=model.path,
             steps=steps,

@@ -329,7 +329,9 @@ class TrialRecord:
 
     ``study`` is ``"pooled"`` (approach ``grouped``) or the fold key the trial was scored
     on (``single``, ``individual``); ``score`` is in ``metric`` (None unless ``state`` is
-    ``"complete"``; a pruned trial keeps its last reported value).
+    ``"complete"``; a pruned trial keeps its last reported value). ``intermediate``: the
+    ``(pass, value)`` pairs a trial trained in ``epochs`` reported, which the pruner of a
+    resumed study is given back.
     """
 
     pipeline_id: str
@@ -343,6 +345,7 @@ class TrialRecord:
     metric: str
     state: str
     duration_s: float = 0.0
+    intermediate: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from nirs4all.pipeline._charts import Renderer, without_charts
 from nirs4all.pipeline._fold_file import embed_fold_files
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
+from nirs4all.pipeline.finetune import TrialLog
 from nirs4all.pipeline.generators import expand_with_seed
 from nirs4all.pipeline.metrics import sort_key
 from nirs4all.pipeline.outcome import build_records
@@ -128,20 +129,23 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
                     trace: bool = False, continue_on_error: bool = False,
                     nested: dict[int, SweepMember] | None = None,
                     charts: Renderer | None = None,
-                    tuned: tuple[TrialRecord, ...] = ()) -> VariantOutcome:
+                    tuned: tuple[TrialRecord, ...] = (),
+                    on_trial: TrialLog | None = None) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
     are truncated from the largest fit of its component sweep. ``tuned``: the fine-tuning
-    trials of the variant's CV pass, which a refit pass fits the best of.
+    trials of the variant's CV pass, which a refit pass fits the best of (or, for a CV
+    pass, the trials of its search stored before an interruption, replayed).
+    ``on_trial`` is given each trial the pass runs as soon as it completes.
     """
     start = time.perf_counter()
     try:
         return _execute(variant, dataset, seed=seed, phase=phase, with_final=with_final,
                         cache=cache, trace=trace, nested=nested, charts=charts, tuned=tuned,
-                        start=start)
+                        start=start, on_trial=on_trial)
     except ExecutionError as exc:
         if not continue_on_error:
             raise
@@ -153,13 +157,15 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, phase: str,
              with_final: bool, cache: StepCache, trace: bool,
              nested: dict[int, SweepMember] | None, charts: Renderer | None,
-             tuned: tuple[TrialRecord, ...], start: float) -> VariantOutcome:
+             tuned: tuple[TrialRecord, ...], start: float,
+             on_trial: TrialLog | None = None) -> VariantOutcome:
     """One pass of one variant (:func:`execute_variant` without the failure policy)."""
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name, nested=nested, charts=charts, tuned=tuned)
+                               name=variant.name, nested=nested, charts=charts, tuned=tuned,
+                               on_trial=on_trial)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -189,11 +195,16 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
 def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
               dataset: SpectroDataset, seed: int, trace: bool,
               plan: dict[str, dict[int, SweepMember]], go_on: bool,
-              charts: Renderer | None = None) -> list[VariantOutcome]:
-    """One parallel task: the CV pass of a contiguous slice of variants (in a worker)."""
+              charts: Renderer | None = None,
+              stored: dict[str, tuple[TrialRecord, ...]] | None = None,
+              ) -> list[VariantOutcome]:
+    """One parallel task: the CV pass of a contiguous slice of variants (in a worker);
+    ``stored``: the trials of each variant's interrupted search (see :class:`TrialLog`)."""
+    stored = stored or {}
     return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id), charts=charts)
+                            nested=plan.get(v.pipeline_id), charts=charts,
+                            tuned=stored.get(v.pipeline_id, ()))
             for v, final in items]
 
 
@@ -214,14 +225,17 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
              chunk_stats: list[Callable[[], dict[str, int]]],
              plan: dict[str, dict[int, SweepMember]], go_on: bool = False,
              on_arrival: Callable[[VariantOutcome], None] | None = None,
-             charts: Renderer | None = None,
+             charts: Renderer | None = None, trials: TrialLog | None = None,
              ) -> Iterator[VariantOutcome]:
     """Every variant's CV pass in input order, each as soon as it is ready: restored from
     the store, or computed (serially, or in parallel tasks: :mod:`.parallel`).
-    ``on_arrival`` sees each computed outcome of a parallel pass when its task is done."""
+    ``on_arrival`` sees each computed outcome of a parallel pass when its task is done.
+    ``trials``: the stored trials of an interrupted search are replayed, and a serial pass
+    writes each new trial as it completes (a worker cannot: see :func:`run_variants`)."""
     restored = [restore(v, "cv", final) for v, final in jobs]
     missing = [job for job, done in zip(jobs, restored, strict=True) if done is None]
     n_workers = min(effective_n_jobs(n_workers), len(missing))
+    stored = {v.pipeline_id: trials.stored(v.pipeline_id) for v, _ in missing} if trials else {}
     if n_workers <= 1:
         on_arrival = None
         cache = StepCache(CACHE_BYTES)
@@ -229,12 +243,14 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id), charts=charts)
+                            nested=plan.get(v.pipeline_id), charts=charts,
+                            tuned=stored.get(v.pipeline_id, ()), on_trial=trials)
             for v, final in missing)
     else:
         def in_order() -> Iterator[VariantOutcome]:
             for outcome, delta in run_tasks(_run_task, missing,
-                                            (dataset, seed, trace, plan, go_on, charts),
+                                            (dataset, seed, trace, plan, go_on, charts,
+                                             stored),
                                             n_workers=n_workers, on_arrival=on_arrival):
                 chunk_stats.append(lambda stat=delta: stat)
                 yield outcome
@@ -273,6 +289,7 @@ def run_variants(
     continue_on_error: bool | None = False,
     charts: Renderer | None = None,
     on_progress: Callable[[VariantOutcome], None] | None = None,
+    trials: TrialLog | None = None,
 ) -> tuple[list[VariantOutcome], dict[str, int]]:
     """CV pass over all variants, then the refit pass the policy asks for.
 
@@ -289,7 +306,9 @@ def run_variants(
     per outcome as soon as it exists: in completion order when variants run in parallel (a
     progress bar), before ``on_outcome`` otherwise. The joblib backend in force
     (``joblib.parallel_config``) decides where the parallel tasks run; ``n_jobs=-1`` uses
-    every worker it has.
+    every worker it has. ``trials`` keeps the fine-tuning trials as they complete (each
+    one in a serial pass; a parallel task's when it returns, in completion order) and
+    gives back those of a search that was interrupted, so that it runs only the rest.
     """
     refit = refit_policy(refit)
     if dataset.y is None:
@@ -313,11 +332,13 @@ def run_variants(
 
     def arrival(outcome: VariantOutcome) -> None:
         arrived.add(id(outcome))
+        if trials is not None:
+            trials(outcome.trials)
         if on_progress is not None:
             on_progress(outcome)
 
     for outcome in _cv_pass(jobs, dataset, seed, n_jobs, restore, trace, chunk_stats,
-                            plan, go_on, arrival, charts):
+                            plan, go_on, arrival, charts, trials):
         if on_progress is not None and id(outcome) not in arrived:
             on_progress(outcome)
         collect(outcome)

@@ -47,6 +47,7 @@ class FittedModel:
     test: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     train: dict[str, tuple[np.ndarray, np.ndarray | None]] = field(default_factory=dict)
     rows: Rows | None = None  # a separation branch's rows; None: every row of the run
+    label: str | None = None  # a tuned model's label, with its tuned parameters
 
 
 @dataclass

@@ -16,6 +16,10 @@ depend on how many follow. The engine recognises that capability, not a class:
    1e-10 against ``predict_nested`` and against separate fits); it is stored, replayed and
    exported like any fitted model.
 3. The final refit (``"final"``) is always a separate fit of its own value.
+4. When the largest fit fails on a fold (a value larger than the fold's features or
+   samples allow), each member of the group fits its own value on that fold, as outside a
+   sweep: the invalid members fail alone with their own error (recorded as failed variants
+   under ``continue_on_error``), the valid ones are exactly their separate fits.
 
 An estimator is grouped when it declares the parameter, has ``predict_nested``, has no
 ``random_state`` (its fits would draw different seeds per variant) and a truncation is known
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -43,6 +48,8 @@ from nirs4all.pipeline.spec import Step
 from nirs4all.pipeline.state import StepCache, chain_key
 
 __all__ = ["SweepMember", "fit_nested", "nested_param", "sweep_plan", "truncate"]
+
+logger = logging.getLogger("nirs4all.pipeline")
 
 _LATENT_COMPONENTS = ("x_weights_", "x_loadings_", "y_loadings_", "y_weights_",
                       "x_scores_", "y_scores_", "x_rotations_")
@@ -229,11 +236,32 @@ def fit_nested(step: Step, member: SweepMember, data: Callable[[], tuple[np.ndar
     if made:
         X, y = data()
         big = clone(step.operator).set_params(**{member.param: largest})
-        big.fit(X, y)
+        try:
+            big.fit(X, y)
+        except Exception as exc:  # the member's own fit below raises its own error
+            # The largest value does not fit this fold (more components than the fold has
+            # features or samples): every member fits alone, so only the invalid ones fail.
+            logger.debug("component sweep falls back to separate fits: %s(%s=%d) failed: %s",
+                         type(big).__name__, member.param, largest, exc)
+            cache.put(key, _FAILED, 0)
+            return _fit_alone(step, X, y), True
         basis = _q_basis(big, X) if _latent_template(big) else None
         hit = (big, basis)
         cache.put(key, hit, _nbytes(big) + sum(b.nbytes for b in basis or ()))
+    if hit is _FAILED:
+        return _fit_alone(step, *data()), True
     big, basis = hit
     if member.value == largest:
         return big, made
     return truncate(big, member.value, basis=basis), made
+
+
+_FAILED = ("failed",)
+"""The cache's note that a group's largest fit failed on a block and fold."""
+
+
+def _fit_alone(step: Step, X: np.ndarray, y: Any) -> Any:
+    """The member's own fit, as a variant outside a sweep is fitted (its error, if any)."""
+    model = clone(step.operator)
+    model.fit(X, y)
+    return model

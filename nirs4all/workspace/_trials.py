@@ -1,17 +1,22 @@
 """The ``trials`` table: every fine-tuning trial of a run (``finetune_params``).
 
-Written in the transaction of the pass that ran the trials (:func:`write_trials`, called by
+Each trial is written as it completes (:func:`write_trial_records`, through
+:meth:`RunSession.add_trials <nirs4all.workspace.session.RunSession.add_trials>`), and again
+in the transaction of the pass that ran it (:func:`write_trials`, called by
 :func:`~nirs4all.workspace._persist.persist_outcomes`); a trial stored already under its key
 ``(run, pipeline, dataset, model step, branch path, study, trial number)`` is not written
-again, so a rerun adds no row. :func:`read_trials` rebuilds the records (a resumed run
-restores a tuned pass with its trials instead of running them again).
+again, so neither that second write nor a rerun adds a row. :func:`read_trials` rebuilds
+the records: a resumed run restores a tuned pass with its trials, and gives the trials of a
+pass interrupted in the middle of its search back to the study (see
+:class:`~nirs4all.pipeline._finetune_steps.Replay`), which then runs only the missing ones.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
@@ -26,7 +31,7 @@ def registered(con: duckdb.DuckDBPyConnection, rows: pa.Table):
 
     return register(con, rows)
 
-__all__ = ["read_trials", "write_trials"]
+__all__ = ["read_trials", "write_trial_records", "write_trials"]
 
 _KEY = ("run_id", "pipeline_id", "dataset_hash", "model_step", "branch_path", "study",
         "trial_number")
@@ -35,26 +40,38 @@ _SCHEMA = pa.schema([
     ("model_step", pa.int32()), ("branch_path", pa.list_(pa.int32())), ("study", pa.string()),
     ("trial_number", pa.int32()), ("params", pa.string()), ("score", pa.float64()),
     ("metric", pa.string()), ("state", pa.string()), ("duration_s", pa.float64()),
-    ("created_at", pa.timestamp("us")),
+    ("created_at", pa.timestamp("us")), ("intermediate", pa.string()),
 ])
 
 
 def write_trials(con: duckdb.DuckDBPyConnection, run_id: str,
                  outcomes: Sequence[VariantOutcome], now: datetime) -> int:
     """Insert the outcomes' trials not stored yet (inside the caller's transaction)."""
+    return write_trial_records(con, run_id, [t for o in outcomes if not o.restored
+                                             for t in o.trials], now)
+
+
+def _intermediate(pairs: Sequence[tuple[int, float]]) -> str:
+    return json.dumps([[int(k), None if math.isnan(v) else float(v)] for k, v in pairs])
+
+
+def write_trial_records(con: duckdb.DuckDBPyConnection, run_id: str,
+                        trials: Sequence[TrialRecord], now: datetime | None = None) -> int:
+    """Insert the trials not stored yet under their key, in one statement (so in the
+    caller's transaction, or in one of its own); ``now`` defaults to the current UTC time."""
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     rows = [{"run_id": run_id, "pipeline_id": t.pipeline_id, "dataset_hash": t.dataset_hash,
              "model_step": t.model_step, "branch_path": list(t.branch_path),
              "study": t.study, "trial_number": t.number,
              "params": canonical_json(dict(t.params)), "score": t.score, "metric": t.metric,
-             "state": t.state, "duration_s": float(t.duration_s), "created_at": now}
-            for o in outcomes if not o.restored for t in o.trials]
+             "state": t.state, "duration_s": float(t.duration_s), "created_at": now,
+             "intermediate": _intermediate(t.intermediate)}
+            for t in trials]
     if not rows:
         return 0
     table = pa.Table.from_pylist(rows, schema=_SCHEMA)
     cols = ", ".join(_SCHEMA.names)
     match = " AND ".join(f"t.{k} = n.{k}" for k in _KEY)
-    from nirs4all.workspace._arrow import registered
-
     with registered(con, table) as view:
         inserted = con.execute(
             f"INSERT INTO trials ({cols}) SELECT {cols} FROM {view} AS n "  # noqa: S608
@@ -74,5 +91,7 @@ def read_trials(con: duckdb.DuckDBPyConnection, run_id: str,
         model_step=int(r["model_step"]), branch_path=tuple(r["branch_path"]),
         study=r["study"], number=int(r["trial_number"]), params=json.loads(r["params"]),
         score=r["score"], metric=r["metric"], state=r["state"],
-        duration_s=float(r["duration_s"] or 0.0))
+        duration_s=float(r["duration_s"] or 0.0),
+        intermediate=tuple((int(k), math.nan if v is None else float(v))
+                           for k, v in json.loads(r["intermediate"] or "[]")))
         for r in arrow(con, query, params).to_pylist()]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.pipeline.artifact_policy import ARTIFACT_POLICIES, keep_artifacts
-from nirs4all.pipeline.records import VariantOutcome
+from nirs4all.pipeline.records import TrialRecord, VariantOutcome
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -43,8 +43,8 @@ DEFAULT_BATCH = 8
 
 WRITE_COUNTERS = ("predictions_written", "predictions_existing", "artifacts_written",
                   "artifacts_reused", "artifacts_repaired", "chains_written")
-"""What a session counts; :attr:`RunSession.written` adds ``persist_s`` and
-``artifact_bytes_written``."""
+"""What a session counts; :attr:`RunSession.written` adds ``persist_s``,
+``artifact_bytes_written`` and ``trials_written`` (trials written as they completed)."""
 
 
 class SessionStore(Protocol):
@@ -60,6 +60,9 @@ class SessionStore(Protocol):
 
     def persist(self, run_id: str, outcomes: Sequence[VariantOutcome]) -> PersistResult:
         """Write outcomes in one transaction."""
+
+    def persist_trials(self, run_id: str, trials: Sequence[TrialRecord]) -> int:
+        """Write fine-tuning trials."""
 
     def complete_run(self, run_id: str, stats: Mapping[str, Any] | None = None) -> None:
         """Mark the run completed."""
@@ -104,6 +107,7 @@ class RunSession:
                                           datasets=datasets, seed=seed, config=config)
         self.written: dict[str, Any] = dict.fromkeys(WRITE_COUNTERS, 0)
         self.written["persist_s"] = 0.0
+        self.written["trials_written"] = 0
         self._pending: list[VariantOutcome] = []
         self._stats: dict[str, Any] = {}
         self._bytes_before = self._artifact_bytes()
@@ -134,6 +138,11 @@ class RunSession:
         offered = sum(len(o.artifacts) for o in self._pending)
         self.written["artifacts_reused"] += offered - result.artifacts_written
         self._pending = []
+
+    def add_trials(self, trials: Sequence[TrialRecord]) -> None:
+        """Write fine-tuning trials at once, ahead of their pass (a resumed run replays them)."""
+        if trials:
+            self.written["trials_written"] += self.workspace.persist_trials(self.run_id, trials)
 
     def record(self, stats: Mapping[str, Any]) -> None:
         """Counters of the run (variants, timings ...) to store when it completes."""

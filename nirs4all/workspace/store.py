@@ -39,7 +39,7 @@ from nirs4all.workspace import runs as _runs
 from nirs4all.workspace._delete import DeleteReport, GcReport, collect_garbage, delete_run_rows
 from nirs4all.workspace._faults import typed_method
 from nirs4all.workspace._persist import PersistResult, persist_outcomes
-from nirs4all.workspace._trials import read_trials
+from nirs4all.workspace._trials import read_trials, write_trial_records
 from nirs4all.workspace.artifacts import ArtifactFiles
 from nirs4all.workspace.errors import ArtifactIntegrityError, WorkspaceError
 from nirs4all.workspace.lock import WriterLock, open_store
@@ -326,6 +326,11 @@ class Workspace:
     def pipelines(self, run_id: str | None = None) -> pa.Table:
         """Pipeline passes, optionally of one run."""
         return queries.pipelines(self._reader(), run_id)
+
+    @_typed("writing trials")
+    def persist_trials(self, run_id: str, trials: Sequence[TrialRecord]) -> int:
+        """Write fine-tuning trials as they complete (the ones stored already are kept)."""
+        return write_trial_records(self._writable(), run_id, list(trials))
 
     @_typed("querying trials")
     def trials(self, run_id: str, dataset_hash: str | None = None) -> list[TrialRecord]:

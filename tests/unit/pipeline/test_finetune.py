@@ -185,3 +185,23 @@ def test_invalid_finetune_params_are_spec_errors_naming_the_key(finetune, messag
 def test_finetune_without_a_splitter_asks_for_one(data) -> None:
     with pytest.raises(SpecError, match="put a splitter"):
         _run([_tuned()], data)
+
+
+def test_a_tuned_chain_is_named_with_its_tuned_parameters(data, tmp_path) -> None:
+    result = _run([KFold(3), _tuned(n_trials=6)], data, workspace=tmp_path / "ws")
+    best = min((t for t in result.trials if t.state == "complete"),
+               key=lambda t: (t.score, t.number))
+    label = f"PLSRegression(n_components={best.params['n_components']})"
+    assert result.best.model_name == label
+    assert {s.model_name for s in result.top(5)} == {label}
+    assert label in str(result.summary())
+    with nirs4all.workspace.open(tmp_path / "ws", read_only=True) as store:
+        names = {r["model_name"] for r in store.sql("SELECT model_name FROM chains").to_pylist()}
+    assert names == {label}
+    # a tuned value equal to the estimator's default is shown too; a user's name is kept
+    step = {"model": PLSRegression(scale=False), "name": "pls", "finetune_params": {
+        "n_trials": 1, "sampler": "grid", "model_params": {"n_components": [2]}}}
+    named = _run([KFold(3), step], data)
+    assert named.best.model_name == "pls(n_components=2)"
+    plain = _run([KFold(3), {**step, "name": None}], data)
+    assert plain.best.model_name == "PLSRegression(n_components=2, scale=False)"

@@ -183,3 +183,37 @@ def test_sweep_through_preprocessing_choices_and_y_processing_equals_separate_fi
         assert a.natural_key == b.natural_key
         assert np.max(np.abs(a.y_pred - b.y_pred)) <= 1e-10
     assert separate.stats["fits"] - swept.stats["fits"] == 2 * 3 * 2  # 2 of 3 sizes saved
+
+
+NARROW = [KFold(3), {"model": PLSRegression, "_range_": [2, 20, 6], "param": "n_components"}]
+
+
+def _narrow(monkeypatch=None, **kwargs) -> nirs4all.RunResult:
+    """A sweep of n_components 2, 8, 14, 20 on 11 wavelengths: 14 and 20 are invalid."""
+    if monkeypatch is not None:
+        monkeypatch.setattr(runner, "sweep_plan", lambda variants: {})
+    dataset = nirs4all.generate(60, random_state=5, wavelengths=(1000, 1100, 10))
+    return nirs4all.run(NARROW, dataset, random_state=3, verbose=0, workspace=None, **kwargs)
+
+
+def test_an_invalid_largest_member_fails_alone_and_the_others_equal_separate_fits(
+        monkeypatch) -> None:
+    swept = _narrow()
+    assert sorted(f.name for f in swept.failures) == sorted(
+        f.name for f in _narrow(monkeypatch).failures)
+    assert len(swept.failures) == 2
+    for failure in swept.failures:
+        assert failure.failed_fold == "0"
+        assert "n_components" in failure.error
+    with monkeypatch.context() as patch:
+        separate = _narrow(patch)
+    assert [c.chain_id for c in swept.chains] == [c.chain_id for c in separate.chains]
+    assert len(swept.chains) == 2
+    for a, b in zip(swept.chains, separate.chains, strict=True):
+        assert a.cv_score == b.cv_score
+        assert a.fold_scores == b.fold_scores
+    for a, b in zip(swept.predictions(), separate.predictions(), strict=True):
+        assert a.natural_key == b.natural_key
+        np.testing.assert_array_equal(a.y_pred, b.y_pred)
+    with pytest.raises(nirs4all.errors.ExecutionError, match="n_components"):
+        _narrow(continue_on_error=False)

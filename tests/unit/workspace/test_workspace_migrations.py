@@ -49,9 +49,10 @@ def test_migrations_ship_as_package_data_numbered_without_gaps():
     assert names == ["0001_initial.sql", "0002_legacy_import.sql", "0003_run_stats.sql",
                      "0004_run_lineage.sql", "0005_dataset_description.sql",
                      "0006_tuning_failures_trials.sql", "0007_sample_flags.sql",
-                     "0008_sample_flags_branch_path.sql"]
-    assert [m.version for m in available_migrations()] == [1, 2, 3, 4, 5, 6, 7, 8]
-    assert schema_version() == 8
+                     "0008_sample_flags_branch_path.sql",
+                     "0009_trial_intermediate_values.sql"]
+    assert [m.version for m in available_migrations()] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert schema_version() == 9
     assert "nirs4all/workspace/migrations" in (REPO / "migrations" / "README.md").read_text()
 
 
@@ -65,7 +66,8 @@ def test_new_store_records_each_migration_with_checksum_and_versions(tmp_path):
                                                          (5, "dataset_description"),
                                                          (6, "tuning_failures_trials"),
                                                          (7, "sample_flags"),
-                                                         (8, "sample_flags_branch_path")]
+                                                         (8, "sample_flags_branch_path"),
+                                                         (9, "trial_intermediate_values")]
     assert [r["checksum"] for r in rows] == [m.checksum for m in available_migrations()]
     assert all(re.fullmatch(r"[0-9a-f]{64}", r["checksum"]) for r in rows)
     assert {r["duckdb_version"] for r in rows} == {duckdb.__version__}
@@ -119,7 +121,7 @@ def test_older_store_is_migrated_on_open_and_keeps_its_rows(tmp_path):
         versions = ws.sql("SELECT version FROM schema_migrations ORDER BY 1").to_pydict()
         marker = ws.sql("SELECT value FROM store_info WHERE key = 'marker'").to_pylist()
         dump = dump_schema(ws.connection)
-    assert versions["version"] == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert versions["version"] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert marker == [{"value": "kept"}]
     assert dump == _fresh_schema()
 
