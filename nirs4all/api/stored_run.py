@@ -6,7 +6,8 @@ so a stored run's result ranks, plots and reports exactly as the result the run 
 Fitted objects are loaded from the workspace when a chain is asked to predict.
 
 A run is named by its full id or a prefix of at least 4 hex digits (the policy of
-:mod:`nirs4all.pipeline.selection`); ``None`` or ``"latest"`` is the newest completed run.
+:mod:`nirs4all.pipeline.selection`); ``None`` or ``"latest"`` is the newest completed run
+(:func:`resolve_run`, from :mod:`nirs4all.workspace._run_reads`, which holds the SQL).
 """
 
 from __future__ import annotations
@@ -19,48 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
-from nirs4all.errors import AmbiguousRunError, RunNotFoundError
-from nirs4all.pipeline.selection import check_selector
+from nirs4all.workspace._run_reads import dataset_rows, resolve_run, run_passes
 
 if TYPE_CHECKING:
     from nirs4all.pipeline.records import VariantOutcome
     from nirs4all.workspace.store import Workspace
 
 __all__ = ["StoredRun", "load_run", "read_stored_run", "resolve_run"]
-
-_RUN_COLUMNS = "run_id, name, seed, status, stats, config, dataset_hashes, completed_at"
-
-
-def resolve_run(ws: Workspace, selector: str | None = None) -> dict[str, Any]:
-    """The ``runs`` row that ``selector`` names (see the module docstring).
-
-    Raises
-    ------
-    RunNotFoundError
-        If no run matches (or, for ``"latest"``, no run has completed).
-    AmbiguousRunError
-        If a prefix matches several runs.
-    ValueError
-        If ``selector`` is not 4 to 64 lowercase hex digits nor ``"latest"``.
-    """
-    if selector is None or selector == "latest":
-        rows = ws.sql(f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = 'completed' "  # noqa: S608
-                      "ORDER BY completed_at DESC, run_id LIMIT 1").to_pylist()
-        if not rows:
-            raise RunNotFoundError("no completed run in this workspace; `nirs4all workspace "
-                                   "runs` lists its runs and their status")
-        return rows[0]
-    check_selector(selector, "run_id")
-    rows = ws.sql(f"SELECT {_RUN_COLUMNS} FROM runs WHERE starts_with(run_id, ?) "  # noqa: S608
-                  "ORDER BY run_id", [selector]).to_pylist()
-    exact = [r for r in rows if r["run_id"] == selector]
-    if exact or len(rows) == 1:
-        return (exact or rows)[0]
-    if not rows:
-        raise RunNotFoundError(f"no run {selector!r} in this workspace; `nirs4all workspace "
-                               "runs` lists the run ids")
-    raise AmbiguousRunError(selector, [f"run {r['run_id'][:12]}  {r['status']}  "
-                                       f"{r['name']!r}" for r in rows])
 
 
 @dataclass(frozen=True)
@@ -97,14 +63,9 @@ class _Source:
 def _outcomes(ws: Workspace, run: dict[str, Any]) -> list[VariantOutcome]:
     """Every completed pass of the run, the CV pass of a variant before its refit."""
     passes = StoredPasses(ws, run["run_id"], int(run["seed"]))
-    rows = ws.sql("SELECT p.pipeline_id, p.dataset_hash, p.phase, p.name, p.spec, p.choices, "
-                  "d.wavelengths FROM pipelines AS p JOIN datasets AS d USING (dataset_hash) "
-                  "WHERE p.run_id = ? AND p.status = 'completed' "
-                  "ORDER BY p.dataset_hash, p.created_at, p.pipeline_id, p.phase",
-                  [run["run_id"]]).to_pylist()
     outcomes: list[VariantOutcome] = []
     current = None
-    for row in sorted(rows, key=lambda r: (r["dataset_hash"], r["phase"] != "cv")):
+    for row in run_passes(ws, run["run_id"]):
         if row["dataset_hash"] != current:
             current = row["dataset_hash"]
             axes = tuple(_Source(w["source"], w["axis"], w["unit"])
@@ -139,9 +100,7 @@ def read_stored_run(workspace: str | PathLike[str], run: str | None = None) -> S
     with stores.open(workspace, read_only=True) as ws:
         row = resolve_run(ws, run)
         outcomes = _outcomes(ws, row)
-        described = {r["dataset_hash"]: r for r in ws.sql(
-            "SELECT dataset_hash, name, task, n_samples, n_train, n_test FROM datasets "
-            "WHERE list_contains(?, dataset_hash)", [list(row["dataset_hashes"])]).to_pylist()}
+        described = dataset_rows(ws, row["dataset_hashes"])
         training = {}
         for outcome in outcomes:
             if outcome.chains and outcome.dataset_hash not in training:

@@ -103,3 +103,11 @@ def test_an_unknown_run_through_the_entry_point_exits_2(shared, tmp_path: Path) 
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "no run '0000'" in result.stderr
+
+
+def test_without_workspace_the_environment_variable_names_it(shared, tmp_path,
+                                                             monkeypatch) -> None:
+    monkeypatch.setenv("NIRS4ALL_WORKSPACE", str(shared["ws"]))
+    code, stdout, err = call(["report", "-o", tmp_path / "env.html", "--json"])
+    assert code == 0, err
+    assert as_json(stdout)["run_id"] == _latest(shared["ws"])
