@@ -203,9 +203,12 @@ def pipeline_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "nirs4all pipeline file",
-        "description": "A list of steps, or {pipeline: [...]}; see docs/pipeline-files.md.",
+        "description": "A list of steps, or {pipeline: [...], name:, description:}; see "
+                       "docs/pipeline-files.md.",
         "anyOf": [steps, {"type": "object", "required": ["pipeline"],
-                          "properties": {"pipeline": steps}, "additionalProperties": False}],
+                          "properties": {"pipeline": steps, "name": {"type": "string"},
+                                         "description": {"type": "string"}},
+                          "additionalProperties": False}],  # the 0.x wrapper's keys
         "$defs": {
             "step": _step_schema(),
             "class_entry": {

@@ -14,6 +14,7 @@ import numpy as np
 import yaml
 
 from nirs4all.api import _legacy_kwargs as legacy
+from nirs4all.api._origins import data_origins
 from nirs4all.api._resume import StoredPasses, TrialJournal
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
@@ -322,12 +323,14 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                     extra={"seed": seed})
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
-    datasets, notes = _read_tasks(_datasets(dataset), prepared)
+    loaded = _datasets(dataset)
+    datasets, notes = _read_tasks(loaded, prepared)
     path = _workspace_path(workspace)
     with ExitStack() as stack:
         session, passes = (None, None) if path is None else _session(
             stack, path, name, prepared, datasets, seed,
-            {"refit": refit, "max_variants": max_variants}, policy)
+            {"refit": refit, "max_variants": max_variants,
+             "data": data_origins(dataset, loaded, datasets)}, policy)
         outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
                                         n_jobs=n_jobs, verbose=verbose, session=session,
                                         passes=passes, go_on=go_on, bar=bar, start=start,

@@ -114,15 +114,18 @@ def add_commands(commands: Any) -> None:
     run_cmd.set_defaults(handler=_run)
 
 
-def add_run_options(run_cmd: argparse.ArgumentParser) -> None:
-    """The options of ``run`` that choose what runs and where it is stored."""
-    run_cmd.add_argument("pipeline", help="a .yaml or .json pipeline file")
-    run_cmd.add_argument("data", help="a dataset folder, CSV file, or YAML/JSON description")
+def add_run_options(run_cmd: argparse.ArgumentParser, *, positionals: bool = True) -> None:
+    """The options of ``run`` that choose what runs and where it is stored (without the
+    ``pipeline`` and ``data`` arguments when ``positionals`` is false)."""
+    if positionals:
+        run_cmd.add_argument("pipeline", help="a .yaml or .json pipeline file")
+        run_cmd.add_argument("data", help="a dataset folder, CSV file, or YAML/JSON "
+                             "description")
     run_cmd.add_argument("--seed", type=int, default=None, help="root random seed")
     run_cmd.add_argument("--jobs", type=int, default=1, help="parallel processes")
     run_cmd.add_argument("--refit", choices=["best", "all", "none"], default="best",
                          help="refit the best chain (default), every chain, or none")
     run_cmd.add_argument("--name", help="name of the run")
-    run_cmd.add_argument("--workspace",
+    run_cmd.add_argument("-w", "--workspace",
                          help="workspace folder (default ./workspace or $NIRS4ALL_WORKSPACE; "
                               "'none' keeps results in memory)")

@@ -43,6 +43,7 @@ from nirs4all.errors._pipeline import (
     UnsafeImportError,
 )
 from nirs4all.errors._workspace import (
+    AmbiguousRunError,
     AmbiguousSelectorError,
     ArtifactIntegrityError,
     ArtifactSerializationError,
@@ -66,6 +67,7 @@ from nirs4all.errors._workspace import (
 )
 
 __all__ = [
+    "AmbiguousRunError",
     "AmbiguousSelectorError",
     "ArtifactIntegrityError",
     "ArtifactSerializationError",

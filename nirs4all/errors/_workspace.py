@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from nirs4all.errors._base import Nirs4allError
 
 __all__ = [
+    "AmbiguousRunError",
     "AmbiguousSelectorError",
     "ArtifactIntegrityError",
     "ArtifactSerializationError",
@@ -268,3 +269,23 @@ class ReadOnlyQueryError(WorkspaceError, ValueError):
 
 class RunNotFoundError(WorkspaceError, LookupError):
     """No run of the workspace has the id given (``nirs4all workspace runs`` lists them)."""
+
+
+class AmbiguousRunError(WorkspaceError, LookupError, ValueError):
+    """A run id prefix matches more than one run of the workspace.
+
+    Parameters
+    ----------
+    selector : str
+        The prefix given.
+    candidates : sequence of str
+        One line per matching run.
+    """
+
+    def __init__(self, selector: str, candidates: Sequence[str]) -> None:
+        self.selector = selector
+        self.candidates = tuple(candidates)
+        lines = "\n  ".join(self.candidates)
+        super().__init__(f"run id prefix {selector!r} matches {len(self.candidates)} runs; "
+                         f"give more hex digits (`nirs4all workspace runs` lists them):\n  "
+                         f"{lines}")

@@ -16,7 +16,8 @@ notebook, a figure left as a cell's value is displayed.
 - :func:`plot_fold_scores`: one chain's validation score per CV fold.
 - :func:`plot_spectral_importance`, :func:`plot_beeswarm`, :func:`plot_waterfall`: an
   :class:`~nirs4all.explanation.ExplainResult` (``nirs4all.explain``).
-- :func:`write_report`: one self-contained HTML report of a run (:mod:`.report`).
+- :func:`write_report`: one self-contained HTML report of a run (:mod:`.report`);
+  :func:`write_run_report` the same for a run stored in a workspace.
 
 Importing this package without matplotlib raises an ImportError naming the extra to install.
 """
@@ -27,6 +28,7 @@ from nirs4all.viz._roc import plot_roc
 from nirs4all.viz._scores import plot_cv_heatmap, plot_fold_scores
 from nirs4all.viz._spectra import AXIS_LABELS, plot_spectra
 from nirs4all.viz.report import write_report
+from nirs4all.viz.stored_report import write_run_report
 
 __all__ = [
     "AXIS_LABELS",
@@ -40,4 +42,5 @@ __all__ = [
     "plot_spectral_importance",
     "plot_waterfall",
     "write_report",
+    "write_run_report",
 ]

@@ -83,13 +83,17 @@ def _kv_table(pairs: Sequence[tuple[str, Any]], css: str = "") -> str:
     return f'<table class="{css}">{rows}</table>'
 
 
-def _dataset_section(result: Any, digest: str, dataset: Any) -> str:
+def _dataset_section(result: Any, digest: str, dataset: Any,
+                     described: Mapping[str, Any]) -> str:
     training = result.training.get(digest)
     pairs: list[tuple[str, Any]] = [("dataset_hash", digest)]
     if dataset is not None:
         n_test = int(np.count_nonzero(dataset.partition == "test"))
         pairs += [("samples", dataset.n_samples), ("train", dataset.n_samples - n_test),
                   ("test", n_test)]
+    elif "n_samples" in described:  # a stored run: the counts of its dataset row
+        pairs += [("samples", described["n_samples"]), ("train", described["n_train"]),
+                  ("test", described["n_test"])]
     if training is not None:
         pairs.append(("task", training.task))
         for name, axis, unit in training.sources:
@@ -179,28 +183,32 @@ def _spectra(part: Any, dataset: Any) -> str:
 
 
 def _dataset_block(result: Any, name: str, rows: list[dict[str, Any]], dataset: Any,
-                   n_best: int) -> str:
+                   n_best: int, described: Mapping[str, Any]) -> str:
     part = result.per_dataset[name]
     digest = next(d for d, n in result.datasets.items() if n == name)
     training = result.training.get(digest)
     regression = training is None or training.task == "regression"
     parts = [f'<section class="dataset-block"><h2>Dataset {_esc(name)}</h2>',
-             _dataset_section(result, digest, dataset), "<h3>Ranking</h3>", _ranking(rows)]
+             _dataset_section(result, digest, dataset, described), "<h3>Ranking</h3>",
+             _ranking(rows)]
     if len(rows) > 1:
         parts += ["<h3>Cross-validation heatmap</h3>",
                   f'<div class="figures">{_img(plot_cv_heatmap(part), "cv heatmap")}</div>']
     parts.append("<h3>Best chains</h3>")
     parts += [_chain_figures(part, s, regression) for s in part.top(n_best)]
     parts.append("<h3>Mean spectra</h3>")
+    missing = described.get("spectra_missing",
+                            "pass the dataset (result.report(path, dataset=...)) to draw its "
+                            "spectra")
     parts.append(_spectra(part, dataset) if dataset is not None else
-                 '<p class="note">pass the dataset (result.report(path, dataset=...)) to '
-                 "draw its spectra</p>")
+                 f'<p class="note spectra-missing">{_esc(missing)}</p>')
     parts.append("</section>")
     return "".join(parts)
 
 
 def write_report(result: Any, path: str | PathLike[str], *, datasets: Any = None,
-                 n_best: int = 3, n_rows: int = 50) -> Path:
+                 n_best: int = 3, n_rows: int = 50,
+                 described: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
     """Write the HTML report of a :class:`~nirs4all.api.result.RunResult` to ``path``.
 
     Parameters
@@ -210,19 +218,26 @@ def write_report(result: Any, path: str | PathLike[str], *, datasets: Any = None
     path : str or PathLike
         The ``.html`` file to write.
     datasets : SpectroDataset, sequence or mapping of them, optional
-        The run's datasets (matched by content hash), for the sample counts and the mean
-        spectra; without them those parts say what to pass.
+        The run's datasets (matched by content hash, or by the key of a mapping that is one
+        of the run's dataset hashes), for the sample counts and the mean spectra; without
+        them those parts say what to pass.
     n_best : int
         How many of the best chains get their own figures, per dataset.
     n_rows : int
         How many chains the ranking table lists, per dataset.
+    described : mapping, optional
+        By dataset hash, what a stored run knows of a dataset given no ``datasets``: its
+        ``n_samples``, ``n_train``, ``n_test``, and ``spectra_missing``, the reason its
+        spectra cannot be drawn (see :func:`nirs4all.viz.write_run_report`).
     """
-    given = _by_hash(datasets)
+    given = _by_hash(datasets, result.datasets)
+    described = described or {}
     tables = chain_rows(result, n_rows)
-    blocks = [_dataset_block(result, name, rows,
-                             given.get(next(d for d, n in result.datasets.items()
-                                            if n == name)), n_best)
-              for name, rows in tables.items()]
+    blocks = []
+    for name, rows in tables.items():
+        digest = next(d for d, n in result.datasets.items() if n == name)
+        blocks.append(_dataset_block(result, name, rows, given.get(digest), n_best,
+                                     described.get(digest, {})))
     run_pairs = [("name", result.name or "(unnamed)"), ("seed", result.seed),
                  ("run_id", result.run_id or "(not stored)"),
                  ("variants", result.num_variants), ("chains", len(result.chains))]
@@ -241,11 +256,12 @@ def write_report(result: Any, path: str | PathLike[str], *, datasets: Any = None
     return out
 
 
-def _by_hash(datasets: Any) -> dict[str, Any]:
+def _by_hash(datasets: Any, known: Mapping[str, str]) -> dict[str, Any]:
     if datasets is None:
         return {}
     if isinstance(datasets, Mapping):
-        datasets = list(datasets.values())
-    elif not isinstance(datasets, (list, tuple)):
+        keyed = {k: d for k, d in datasets.items() if k in known}
+        return keyed | _by_hash([d for k, d in datasets.items() if k not in known], known)
+    if not isinstance(datasets, (list, tuple)):
         datasets = [datasets]
     return {d.content_hash(): d for d in datasets}

@@ -20,7 +20,9 @@ from sklearn.cross_decomposition import PLSRegression
 from sklearn.model_selection import KFold
 
 import nirs4all
+from nirs4all.api.stored_run import read_stored_run
 from nirs4all.operators.transforms import MSC, SNV
+from nirs4all.viz import write_run_report
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"]
@@ -37,14 +39,28 @@ def _browser() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("report")
-    data = nirs4all.generate(60, random_state=0)
-    pipeline = [{"_or_": [SNV(), MSC()]}, KFold(3),
-                {"model": PLSRegression, "_range_": [2, 6, 2], "param": "n_components"}]
-    result = nirs4all.run(pipeline, data, random_state=0, verbose=0, workspace=None)
-    return result.report(folder / "report.html", data)
+PIPELINE = ("- {_or_: [SNV, MSC]}\n- {class: KFold, params: {n_splits: 3}}\n"
+            "- model: PLSRegression\n  _range_: [2, 6, 2]\n  param: n_components\n")
+
+
+@pytest.fixture(scope="module", params=["run", "stored"])
+def report(request, tmp_path_factory) -> Path:
+    """The report of a run (``result.report``) and of the same run read back from its
+    workspace (``read_stored_run`` then ``write_run_report``, as ``nirs4all report RUN``)."""
+    folder = tmp_path_factory.mktemp(f"report_{request.param}")
+    if request.param == "run":
+        data = nirs4all.generate(60, random_state=0)
+        pipeline = [{"_or_": [SNV(), MSC()]}, KFold(3),
+                    {"model": PLSRegression, "_range_": [2, 6, 2], "param": "n_components"}]
+        result = nirs4all.run(pipeline, data, random_state=0, verbose=0, workspace=None)
+        return result.report(folder / "report.html", data)
+    nirs4all.generate(60, random_state=0, path=folder / "data")
+    (folder / "p.yaml").write_text(PIPELINE)
+    nirs4all.run(folder / "p.yaml", str(folder / "data"), random_state=0, verbose=0,
+                 workspace=folder / "ws")
+    path, missing = write_run_report(read_stored_run(folder / "ws"), folder / "report.html")
+    assert missing == {}  # the spectra were redrawn from the recorded file
+    return path
 
 
 def _chromium(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -49,6 +49,8 @@ JSON_CASES = {
     "top": (lambda p, t: ["workspace", "top", p["ws"]], None),
     "migrate": (lambda p, t: ["workspace", "migrate", p["ws"]], "schema_version"),
     "gc": (lambda p, t: ["workspace", "gc", p["ws"]], "bytes_freed"),
+    "report": (lambda p, t: ["report", "latest", "-w", p["ws"], "-o", t / "r.html"],
+               "spectra_missing"),
 }
 
 
@@ -76,6 +78,7 @@ BAD_CASES = {
     "demo": lambda p, t: ["demo", "--samples", "notanumber"],
     "schema": lambda p, t: ["config", "schema", "extra-argument"],
     "usage": lambda p, t: [],
+    "report": lambda p, t: ["report", "0" * 64, "-w", p["ws"], "-o", t / "r.html"],
 }
 
 
@@ -117,7 +120,8 @@ def test_a_busy_workspace_exits_4(shared, tmp_path: Path) -> None:
     try:
         assert holder.stdout.readline().strip() == "held"
         for argv in (["workspace", "gc", shared["ws"]],
-                     ["run", shared["reg_yaml"], shared["reg"], "--workspace", shared["ws"]]):
+                     ["run", shared["reg_yaml"], shared["reg"], "--workspace", shared["ws"]],
+                     ["report", "--workspace", shared["ws"], "-o", tmp_path / "r.html"]):
             result = _run(*argv)
             assert result.returncode == 4, result.stderr
             assert "workspace busy" in result.stderr

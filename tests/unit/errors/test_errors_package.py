@@ -46,7 +46,7 @@ def test_workspace_errors_are_the_classes_of_nirs4all_errors(name):
 
 def test_every_public_error_is_listed_and_pickles_under_the_public_module():
     public = {n: getattr(nirs4all.errors, n) for n in nirs4all.errors.__all__}
-    assert len(public) == 46
+    assert len(public) == 47
     error = nirs4all.errors.ReadOnlyQueryError("DELETE", "DELETE FROM runs")
     data = pickle.dumps(error)
     assert b"nirs4all.errors" in data
