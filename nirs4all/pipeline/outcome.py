@@ -16,7 +16,7 @@ from nirs4all.pipeline.state import SHARED, FittedModel, Rows
 __all__ = ["build_records", "refit_context"]
 
 _SUMMARY_KINDS = ("transform", "feature_augmentation", "y_processing", "merge_features",
-                  "merge_predictions")
+                  "merge_predictions", "rep_reshape")
 
 
 def refit_context(models: list[FittedModel]) -> str:

@@ -49,6 +49,7 @@ STEP_KINDS = (
     "merge_sources",
     "exclude",
     "tag",
+    "rep_reshape",
 )
 
 

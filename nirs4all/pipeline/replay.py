@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from nirs4all.errors import ReplayError
 from nirs4all.pipeline import _separation_replay as separation_replay
 from nirs4all.pipeline import apply
+from nirs4all.pipeline._rep_reshape import replay_reshape
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord
 
@@ -153,7 +154,8 @@ class _Replayer:
                 return apply.predict(model, apply.model_input(X), y_steps,
                                      classes=self.target.classes,
                                      n_targets=self.target.n_targets)
-            elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag"):
+            elif kind in ("split", "branch", "sample_augmentation", "exclude", "tag",
+                          "rep_reshape"):  # rep_reshape: done on entry (_rep_reshape.py)
                 states[path] = current
                 if kind == "branch" and step.artifacts:  # a separation: how rows are routed
                     routes[path] = [self._fitted(chain, step.index, step.artifacts), current,
@@ -264,6 +266,7 @@ def replay_chain(
     y_pred, y_proba
         Predictions in original target units, and class probabilities when available.
     """
+    sources, axes, metadata = replay_reshape(chain, load, sources, axes, metadata)
     replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, metadata)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))
@@ -279,6 +282,7 @@ def model_inputs(chain: ChainRecord, sources: Sequence[np.ndarray], axes: Sequen
     the model input, side by side in ``X``'s columns (``nirs4all.explain`` names features
     by them).
     """
+    sources, axes, _ = replay_reshape(chain, load, sources, axes, None)
     replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, inputs=True)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))

@@ -162,7 +162,7 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
                                name=variant.name, nested=nested, charts=charts, tuned=tuned)
     models = executor.run()
     chains, predictions, used = build_records(
-        models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
+        models, pipeline_id=variant.pipeline_id, dataset=executor.dataset, rows=executor.rows,
         emit_cv=phase == "cv", emit_final=with_final,
     )
     return VariantOutcome(
