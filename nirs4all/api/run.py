@@ -18,6 +18,7 @@ from nirs4all.api._console import console
 from nirs4all.api._resume import StoredPasses
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
+from nirs4all.pipeline import _repetition as reps
 from nirs4all.pipeline.artifact_policy import artifact_policy
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
@@ -185,6 +186,8 @@ def run(
     workspace_path: str | Path | None = None,
     backend: str | None = None,
     scheduler: Any = None,
+    repetition_aggregation: str | None = None,
+    repetition_exclude_outliers: bool = False,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -252,6 +255,8 @@ def run(
     scheduler : str or distributed.Client, optional
         With ``backend="dask"``: the scheduler's address (``"tcp://host:8786"``) or a
         client; default the current client.
+    repetition_aggregation : {"mean", "median", "vote", "proba_mean"}, optional
+        How ``<metric>@sample`` scores reduce a sample's scans (``repetition_exclude_outliers``).
 
     Returns
     -------
@@ -274,7 +279,8 @@ def run(
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=continue_on_error,
                       bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
-                      charts=charts, policy=policy)
+                      charts=charts, policy=policy, aggregation=reps.SampleAggregation(
+                          repetition_aggregation, repetition_exclude_outliers))
     legacy.show_charts(charts)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
@@ -313,7 +319,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
          workspace: str | Path | None, go_on: bool | None = None, bar: bool = False,
-         charts: Any = None, policy: str = "refit") -> RunResult:
+         charts: Any = None, policy: str = "refit",
+         aggregation: reps.SampleAggregation = reps.DEFAULT_AGGREGATION) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
@@ -321,12 +328,14 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                     extra={"seed": seed})
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
+    prepared = reps.with_aggregation(prepared, aggregation)
     datasets, notes = _read_tasks(_datasets(dataset), prepared)
+    notes.update({} if aggregation.is_default else {"aggregation": aggregation.describe()})
     path = _workspace_path(workspace)
     with ExitStack() as stack:
         session, passes = (None, None) if path is None else _session(
             stack, path, name, prepared, datasets, seed,
-            {"refit": refit, "max_variants": max_variants}, policy)
+            {"refit": refit, "max_variants": max_variants, **aggregation.config()}, policy)
         outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
                                         n_jobs=n_jobs, verbose=verbose, session=session,
                                         passes=passes, go_on=go_on, bar=bar, start=start,
@@ -379,7 +388,7 @@ def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVar
     from nirs4all import workspace  # the store (DuckDB) loads only when a run writes
 
     store = stack.enter_context(workspace.open(path))
-    spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
+    spec_json = canonical_json(reps.run_spec([json.loads(v.spec_json) for v in prepared], config))
     session = stack.enter_context(store.session(name, spec_json=spec_json, datasets=datasets,
                                                 seed=seed, config=config, artifacts=policy))
     passes = StoredPasses(store, session.run_id, seed)

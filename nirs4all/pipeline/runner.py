@@ -30,6 +30,7 @@ from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
 from nirs4all.pipeline._charts import Renderer, without_charts
 from nirs4all.pipeline._fold_file import embed_fold_files
+from nirs4all.pipeline._repetition import check_aggregation
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.generators import expand_with_seed
@@ -76,6 +77,7 @@ class PreparedVariant:
     name: str
     choices: tuple[tuple[str, Any], ...]
     steps: tuple[Step, ...]
+    aggregation: Any = None  # a _repetition.SampleAggregation (run(repetition_aggregation=))
 
     @property
     def has_split(self) -> bool:
@@ -163,7 +165,7 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=executor.dataset, rows=executor.rows,
-        emit_cv=phase == "cv", emit_final=with_final,
+        emit_cv=phase == "cv", emit_final=with_final, aggregation=variant.aggregation,
     )
     return VariantOutcome(
         pipeline_id=variant.pipeline_id,
@@ -295,6 +297,7 @@ def run_variants(
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
     check_model_types(dataset, [v.steps for v in variants])
+    check_aggregation(variants, dataset)  # run(repetition_aggregation=), see _repetition.py
     restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
