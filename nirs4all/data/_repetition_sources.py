@@ -136,7 +136,7 @@ def reshape_repetitions(dataset: SpectroDataset, *, mode: str = "sources",
         None if dataset.y is None else dataset.y[heads],
         partition=dataset.partition[heads], sample_ids=dataset.sample_ids[heads],
         metadata={k: v[heads] for k, v in dataset.metadata.items()},
-        task=dataset.task or "auto",
+        task=dataset.task if dataset.task_given else "auto",
         target_names=dataset.target_names or None, name=dataset.name)
 
 

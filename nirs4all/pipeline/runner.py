@@ -29,7 +29,7 @@ from threadpoolctl import threadpool_limits
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
 from nirs4all.pipeline._charts import Renderer, without_charts
-from nirs4all.pipeline._fold_file import embed_fold_files
+from nirs4all.pipeline._fold_file import embed_fold_files, with_dataset_folds
 from nirs4all.pipeline._repetition import check_aggregation
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
@@ -298,6 +298,7 @@ def run_variants(
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
     check_model_types(dataset, [v.steps for v in variants])
     check_aggregation(variants, dataset)  # run(repetition_aggregation=), see _repetition.py
+    variants = with_dataset_folds(variants, dataset)  # the dataset's folds key
     restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,
