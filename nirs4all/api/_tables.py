@@ -66,7 +66,8 @@ def _missing(summary: Any, has_test: bool) -> str | None:
     return "no test rows" if not has_test else "not computable"
 
 
-def chain_rows(result: Any, n: int) -> dict[str, list[dict[str, Any]]]:
+def chain_rows(result: Any, n: int, rank_by: str = "scan",
+               ) -> dict[str, list[dict[str, Any]]]:
     """The ``n`` best chains of each dataset of a ``RunResult`` as plain rows, by name.
 
     Each row has ``rank, chain_id, model, preprocessing, metric, cv_score, test_score``,
@@ -77,7 +78,7 @@ def chain_rows(result: Any, n: int) -> dict[str, list[dict[str, Any]]]:
     for name, part in sorted(result.per_dataset.items()):
         has_test = any(p.partition == "test" for o in part.outcomes for p in o.predictions)
         rows = []
-        for s in part.top(n):
+        for s in part.top(n, rank_by=rank_by):
             rows.append({
                 "rank": s.rank, "chain_id": s.chain_id, "model": s.model_name,
                 "preprocessing": s.preprocessing, "metric": s.metric,
@@ -130,7 +131,7 @@ def _table(rows: list[dict[str, Any]], style: str) -> list[str]:
 
 
 def render_summary(result: Any, n: int = 10, *, style: str = "python",
-                   notes: Mapping[str, str] | None = None) -> str:
+                   notes: Mapping[str, str] | None = None, rank_by: str = "scan") -> str:
     """The text of :meth:`RunResult.summary`: a header, the notes, one table per dataset.
 
     ``style`` (``"python"`` or ``"cli"``) picks the spelling of hints.
@@ -141,7 +142,7 @@ def render_summary(result: Any, n: int = 10, *, style: str = "python",
     if result.failures:  # how many failed, and why
         lines.append(f"{len(result.failures)} variant pass(es) failed:")
         lines.extend(f"  {o.name} ({o.phase}): {o.error}" for o in result.failures)
-    tables = chain_rows(result, n)
+    tables = chain_rows(result, n, rank_by)
     for name, rows in tables.items():
         if len(tables) > 1:
             lines.append(f"dataset {name}:")

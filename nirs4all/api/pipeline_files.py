@@ -156,7 +156,7 @@ def validate_pipeline_file(path: str | Path, *, max_variants: int = 10_000,
     n_variants : int
         The number of variants the file expands into (0 when it is not valid).
     """
-    from nirs4all.api.run import _load_pipeline_file
+    from nirs4all.pipeline.reading import load_pipeline_file
     from nirs4all.pipeline.runner import prepare_variants
 
     path = Path(path)
@@ -167,7 +167,7 @@ def validate_pipeline_file(path: str | Path, *, max_variants: int = 10_000,
     try:
         steps = data.get("pipeline", data) if isinstance(data, dict) else data
         _check_params(steps, f"{path}: steps")
-        pipeline = _load_pipeline_file(path)
+        pipeline = load_pipeline_file(path)
         variants = prepare_variants(pipeline, seed=0, max_variants=max_variants)
     except (Nirs4allError, ValueError, TypeError) as exc:
         return _problem(path, exc, lines), 0

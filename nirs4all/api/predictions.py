@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 RunResult = Any
 ChainSummary = Any
 
-__all__ = ["Entry", "Predictions", "ranked_entry"]
+__all__ = ["Entry", "Predictions", "check_rank_by", "per_sample", "ranked_entry"]
 
 _GROUP_KEYS = {"model_name": "model_name", "model_classname": "model_class",
                "preprocessings": "preprocessing", "dataset_name": "dataset",
@@ -43,14 +43,22 @@ _GROUP_KEYS = {"model_name": "model_name", "model_classname": "model_class",
 _NOT_YET = {"aggregate": "aggregation by a column other than the dataset's repetition"}
 
 
-def _per_sample(metric: str, summaries: Sequence[ChainSummary]) -> str:
+def per_sample(metric: str, summaries: Sequence[ChainSummary]) -> str:
     """The per-sample spelling of ``metric``, if the chains were scored per sample."""
     name = metric if metric.endswith("@sample") else f"{metric}@sample"
     if not any(name in s.cv_scores or name in s.test_scores for s in summaries):
-        raise ValueError("by_repetition= ranks on scores per sample, which only a dataset "
-                         "that declares its repetition column has: load it with "
-                         "load_dataset(..., repetition='Sample_ID')")
+        raise ValueError(f"ranking per sample (rank_by='sample', by_repetition=) needs {name} "
+                         "scores, which only a dataset that declares its repetition column "
+                         "has: load it with load_dataset(..., repetition='Sample_ID')")
     return name
+
+
+def check_rank_by(rank_by: str) -> bool:
+    """Whether ``rank_by`` asks for the per-sample scores (``"sample"``), else ``"scan"``."""
+    if rank_by not in ("scan", "sample"):
+        raise ValueError(f"rank_by must be 'scan' (per spectrum) or 'sample' (the "
+                         f"<metric>@sample scores); got {rank_by!r}")
+    return rank_by == "sample"
 
 
 class Entry(Mapping[str, Any]):
@@ -234,8 +242,10 @@ class Predictions:
         by_repetition : bool or str, optional
             Rank on scores of predictions aggregated per sample (``"<metric>@sample"``),
             for a dataset that declares its repetition column (the column's name or True).
+            ``rank_by="sample"`` is the same.
         """
         by_repetition = options.pop("by_repetition", None)
+        by_sample = check_rank_by(options.pop("rank_by", "scan"))
         for option, what in _NOT_YET.items():
             if options.pop(option, None) not in (None, False):
                 # A 0.x option whose feature is not built yet: refused, never silently ignored.
@@ -261,8 +271,8 @@ class Predictions:
         entries = []
         for key in sorted(groups, key=str):
             metric = rank_metric or groups[key][0].metric
-            if by_repetition not in (None, False):
-                metric = _per_sample(metric, groups[key])
+            if by_repetition not in (None, False) or by_sample:
+                metric = per_sample(metric, groups[key])
 
             def order(s: ChainSummary, metric: str = metric) -> tuple[float, str]:
                 scores = s.cv_scores if rank_partition == "val" else s.test_scores

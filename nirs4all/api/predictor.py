@@ -17,6 +17,7 @@ import numpy as np
 
 from nirs4all.data import SpectroDataset, load_dataset
 from nirs4all.errors import WavelengthMismatchError
+from nirs4all.pipeline._rep_reshape import reshaped_rows
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.records import ChainRecord, TrainingInfo, training_info
 from nirs4all.pipeline.replay import ReplayTarget, replay_chain
@@ -169,6 +170,8 @@ class Predictor:
         y_pred, y_proba = replay_chain(self.chain, spectra, axes, load=self.load,
                                        target=target, chains=self.chains, fold=FINAL,
                                        metadata=dataset.metadata)
-        return PredictResult(y_pred, y_proba, dataset.sample_ids, self.chain.chain_id,
+        heads = reshaped_rows(self.chain, self.load, dataset.metadata, dataset.n_samples)
+        ids = dataset.sample_ids if heads is None else dataset.sample_ids[heads]  # per sample
+        return PredictResult(y_pred, y_proba, ids, self.chain.chain_id,
                              self.chain.model_name, self.training.target_names,
                              self.training.classes)

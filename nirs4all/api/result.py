@@ -13,7 +13,7 @@ from typing import Any
 from nirs4all.api._legacy_kwargs import deprecated
 from nirs4all.api._result_07 import EntryView, LegacyResultMixin, export_choice
 from nirs4all.api._result_plots import ResultPlots
-from nirs4all.api.predictions import Entry
+from nirs4all.api.predictions import Entry, check_rank_by, per_sample
 from nirs4all.api.predictor import Predictor, PredictResult
 from nirs4all.pipeline import records
 from nirs4all.pipeline.canonical import short_id
@@ -185,7 +185,7 @@ class RunResult(ResultPlots, LegacyResultMixin):
                              "one of them: result.per_dataset[name]")
 
     def top(self, n: int = 5, *, by: str | None = None, partition: str = "val",
-            **options: Any) -> list[ChainSummary] | list[Entry]:
+            rank_by: str = "scan", **options: Any) -> list[ChainSummary] | list[Entry]:
         """The ``n`` best chains (each also a mapping with the 0.7 keys); with the 0.7
         keywords (``rank_metric``, ``display_metrics``...) :meth:`Predictions.top` entries.
 
@@ -197,13 +197,19 @@ class RunResult(ResultPlots, LegacyResultMixin):
             Metric to rank by; the task's ranking metric by default.
         partition : {"val", "test"}
             Rank on pooled out-of-fold scores (default) or on final test scores.
+        rank_by : {"scan", "sample"}
+            ``"sample"``: rank by (and show) the ``<metric>@sample`` scores of a dataset
+            that declares its repetition column; an error for one that does not.
         """
         if options:
-            return self.predictions.top(n, **options)
+            return self.predictions.top(n, rank_by=rank_by, **options)
         self._single_dataset()
         if partition not in ("val", "test"):
             raise ValueError(f"partition must be 'val' or 'test'; got {partition!r}")
         chains = self._chains
+        by_sample = check_rank_by(rank_by) and bool(chains)
+        if by_sample:
+            by = per_sample(by or chains[0].metric, chains)
         if by is not None or partition == "test":
             from nirs4all.pipeline.metrics import sort_key
 
@@ -212,7 +218,10 @@ class RunResult(ResultPlots, LegacyResultMixin):
                 scores = chain.cv_scores if partition == "val" else chain.test_scores
                 return (sort_key(metric, scores.get(metric, math.nan)), chain.chain_id)
             chains = sorted(chains, key=key)
-        return [self._summary(i + 1, c) for i, c in enumerate(chains[:n])]
+        tops = [self._summary(i + 1, c) for i, c in enumerate(chains[:n])]
+        return [replace(s, metric=by, cv_score=s.cv_scores.get(by, math.nan),
+                        test_score=s.test_scores.get(by, math.nan)) for s in tops] \
+            if by_sample else tops
 
     @property
     def best(self) -> ChainSummary | None:
@@ -367,11 +376,12 @@ class RunResult(ResultPlots, LegacyResultMixin):
 
     # -- display ----------------------------------------------------------------------------
 
-    def summary(self, n: int = 10) -> str:
-        """A readable table of the best chains of each dataset (see :mod:`._tables`)."""
+    def summary(self, n: int = 10, *, rank_by: str = "scan") -> str:
+        """A readable table of the best chains of each dataset (see :mod:`._tables`);
+        ``rank_by="sample"`` ranks and shows the ``<metric>@sample`` scores."""
         from nirs4all.api._tables import render_summary
 
-        return render_summary(self, n, notes=self.notes)
+        return render_summary(self, n, notes=self.notes, rank_by=rank_by)
 
     def __repr__(self) -> str:
         return (f"RunResult(variants={self.num_variants}, chains={len(self._chains)}, "

@@ -11,19 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import yaml
 
 from nirs4all.api import _legacy_kwargs as legacy
 from nirs4all.api._origins import data_origins
 from nirs4all.api._resume import StoredPasses, TrialJournal
 from nirs4all.api.result import RunResult
 from nirs4all.data import SpectroDataset, load_dataset
+from nirs4all.pipeline import _repetition as reps
 from nirs4all.pipeline.artifact_policy import artifact_policy
 from nirs4all.pipeline.canonical import canonical_json
-from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
 from nirs4all.pipeline.parallel import backend_context
-from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
+from nirs4all.pipeline.reading import load_pipeline_file, split_pipelines
 from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
     PreparedVariant,
@@ -31,7 +30,6 @@ from nirs4all.pipeline.runner import (
     refit_policy,
     run_variants,
 )
-from nirs4all.pipeline.spec import SpecError
 from nirs4all.pipeline.task import resolve_task
 from nirs4all.utils.console import console
 from nirs4all.utils.seeding import fresh_seed
@@ -44,56 +42,13 @@ __all__ = ["run"]
 logger = logging.getLogger("nirs4all")
 
 
-def _load_pipeline_file(path: Path) -> Any:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: cannot parse the pipeline file: {exc}") from None
-    data = unwrap_pipeline(data, str(path))
-    if not isinstance(data, list):
-        raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
-                        "{'pipeline': [...], 'name': ..., 'description': ...})")
-    return _resolve_classes(data, f"{path}: steps")
-
-
-_CLASS_KEYS = ("model", "y_processing", "preprocessing", "split")
-
-
-def _resolve_classes(node: Any, where: str = "steps") -> Any:
-    """Turn the class references of a YAML/JSON pipeline into objects before expansion.
-
-    ``{"class": path, "params": {...}}`` becomes an instance (parameters may hold generator
-    keywords, which then sweep that parameter) and a dotted path or registered name under ``model``,
-    ``y_processing``, ``preprocessing`` or ``split`` becomes its class. Paths resolve only
-    inside the allow-list, and only to estimators and splitters (checked before anything
-    is built); errors name the position ``where``.
-    """
-    if isinstance(node, list):
-        return [_resolve_classes(item, f"{where}[{i}]") for i, item in enumerate(node)]
-    if not isinstance(node, dict):
-        return node
-    if "class" in node and set(node) <= {"class", "params"}:
-        cls = resolve_step_class(node["class"], where=where)
-        params = {k: _resolve_classes(v, f"{where}.params.{k}")
-                  for k, v in dict(node.get("params") or {}).items()}
-        return build_step(cls, params, where, node["class"])
-    out = {}
-    for key, value in node.items():
-        if key in _CLASS_KEYS and isinstance(value, str):  # a dotted path or a short name
-            out[key] = resolve_step_class(value, where=f"{where}.{key}")
-        else:
-            out[key] = _resolve_classes(value, f"{where}.{key}")
-    return out
-
-
 def _pipelines(pipeline: Any) -> list[Any]:
     """One pipeline, a pipeline file, or a list of pipelines (see pipeline/reading.py)."""
     if hasattr(pipeline, "as_pipeline"):  # the 0.x PipelineConfigs
         pipeline = pipeline.as_pipeline()
     if isinstance(pipeline, (str, Path)) and Path(pipeline).suffix.lower() in (
             ".yaml", ".yml", ".json"):
-        return [_load_pipeline_file(Path(pipeline))]
+        return [load_pipeline_file(Path(pipeline))]
     return split_pipelines(pipeline)
 
 
@@ -186,6 +141,8 @@ def run(
     workspace_path: str | Path | None = None,
     backend: str | None = None,
     scheduler: Any = None,
+    repetition_aggregation: str | None = None,
+    repetition_exclude_outliers: bool = False,
 ) -> RunResult:
     """Expand a pipeline into variants, cross-validate each, refit and rank.
 
@@ -253,6 +210,8 @@ def run(
     scheduler : str or distributed.Client, optional
         With ``backend="dask"``: the scheduler's address (``"tcp://host:8786"``) or a
         client; default the current client.
+    repetition_aggregation : {"mean", "median", "vote", "proba_mean"}, optional
+        How ``<metric>@sample`` scores reduce a sample's scans (``repetition_exclude_outliers``).
 
     Returns
     -------
@@ -275,7 +234,8 @@ def run(
                       refit=refit_policy(refit), verbose=verbose, max_variants=max_variants,
                       workspace=workspace, go_on=continue_on_error,
                       bar=verbose >= 1 if show_progress_bar is None else show_progress_bar,
-                      charts=charts, policy=policy)
+                      charts=charts, policy=policy, aggregation=reps.SampleAggregation(
+                          repetition_aggregation, repetition_exclude_outliers))
     legacy.show_charts(charts)
     result.chart_options = {"plots_visible": bool(plots_visible),
                             "save_charts": bool(save_charts)}
@@ -315,7 +275,8 @@ def _run_dataset(prepared: list[PreparedVariant], ds: SpectroDataset, *, seed: i
 def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_jobs: int,
          refit: str | bool, verbose: int, max_variants: int,
          workspace: str | Path | None, go_on: bool | None = None, bar: bool = False,
-         charts: Any = None, policy: str = "refit") -> RunResult:
+         charts: Any = None, policy: str = "refit",
+         aggregation: reps.SampleAggregation = reps.DEFAULT_AGGREGATION) -> RunResult:
     start = time.perf_counter()
     seed = int(random_state) if random_state is not None else fresh_seed()
     if random_state is None:
@@ -324,12 +285,14 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
     loaded = _datasets(dataset)
+    prepared = reps.with_aggregation(prepared, aggregation)
     datasets, notes = _read_tasks(loaded, prepared)
+    notes.update({} if aggregation.is_default else {"aggregation": aggregation.describe()})
     path = _workspace_path(workspace)
     with ExitStack() as stack:
         session, passes = (None, None) if path is None else _session(
             stack, path, name, prepared, datasets, seed,
-            {"refit": refit, "max_variants": max_variants,
+            {"refit": refit, "max_variants": max_variants, **aggregation.config(),
              "data": data_origins(dataset, loaded, datasets)}, policy)
         outcomes, stats = _run_datasets(prepared, datasets, seed=seed, refit=refit,
                                         n_jobs=n_jobs, verbose=verbose, session=session,
@@ -383,7 +346,7 @@ def _session(stack: ExitStack, path: Path, name: str, prepared: list[PreparedVar
     from nirs4all import workspace  # the store (DuckDB) loads only when a run writes
 
     store = stack.enter_context(workspace.open(path))
-    spec_json = canonical_json([json.loads(v.spec_json) for v in prepared])
+    spec_json = canonical_json(reps.run_spec([json.loads(v.spec_json) for v in prepared], config))
     session = stack.enter_context(store.session(name, spec_json=spec_json, datasets=datasets,
                                                 seed=seed, config=config, artifacts=policy))
     passes = StoredPasses(store, session.run_id, seed)

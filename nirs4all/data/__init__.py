@@ -9,7 +9,9 @@ _EXPORTS = {
     "detect_task": "nirs4all.data.dataset",
     "generate": "nirs4all.data.synthetic",
     "load_dataset": "nirs4all.data.loading",
+    "repetitions_to_processings": "nirs4all.data._repetition_sources",
     "repetitions_to_sources": "nirs4all.data._repetition_sources",
+    "reshape_repetitions": "nirs4all.data._repetition_sources",
     "save_dataset": "nirs4all.data.saving",
 }
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from nirs4all.data._axis import check_same_axis
 from nirs4all.data._columns import read_metadata, read_targets
+from nirs4all.data._folds import with_folds
 from nirs4all.data._readers import CsvOptions, read_features
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
 from nirs4all.data.signal_type import SignalType, detect_signal_type, normalize_signal_type
@@ -254,6 +255,7 @@ def assemble(
     name: str | None,
     signal_type: str | None = None,
     repetition: str | None = None,
+    folds: str | None = None,
 ) -> SpectroDataset:
     """Read, check and join partitions into one dataset (train rows first).
 
@@ -296,8 +298,8 @@ def assemble(
     partition = np.concatenate([np.full(int(k.sum()), b.partition)
                                 for b, k in zip(blocks, keep, strict=True)])
     logger.debug("assembled dataset", extra={"n_samples": int(ids.shape[0])})
-    return SpectroDataset(
+    return with_folds(SpectroDataset(
         sources, y, partition=partition, sample_ids=ids, metadata=metadata,
         task=task or "auto", target_names=first.y_names or None, name=name or "dataset",
         repetition=repetition,
-    )
+    ), folds)  # the folds key: see _folds.py

@@ -38,7 +38,7 @@ from nirs4all.errors import DatasetConfigError
 __all__ = ["config_from_file", "parts_from_config"]
 
 _OPTION_KEYS = ("delimiter", "decimal", "header", "encoding", "wavelength_unit")
-_SETTING_KEYS = ("target_columns", "task", "na_policy", "name", "repetition")
+_SETTING_KEYS = ("target_columns", "task", "na_policy", "name", "repetition", "folds")
 _ROLES = {
     "train_x": ("x_train", "xtrain", "xcal", "x_cal"),
     "train_y": ("y_train", "ytrain", "ycal", "y_cal"),
@@ -137,6 +137,8 @@ def parts_from_config(config: dict, options: CsvOptions, settings: dict,
                                      f"allowed keys are {allowed}")
     options = options.merged({k: config[k] for k in _OPTION_KEYS if k in config})
     settings = {**settings, **{k: config[k] for k in _SETTING_KEYS if k in config}}
+    if "folds" in config and not Path(str(config["folds"])).is_absolute():  # beside the file
+        settings["folds"] = str(base / str(config["folds"]))
     if "folder" in config:
         if roles:
             raise DatasetConfigError("give either 'folder' or file keys, not both")

@@ -25,7 +25,7 @@ from nirs4all.data._source import (
     normalize_rows,
 )
 from nirs4all.data._targets import TASK_OVERRIDES, TASKS, coerce_targets, detect_task
-from nirs4all.data.hashing import ContentHasher
+from nirs4all.data.hashing import ContentHasher, canonical_column
 from nirs4all.utils.arrays import readonly_view
 
 __all__ = ["PARTITIONS", "TASKS", "UNITS", "FeatureSource", "SpectroDataset", "detect_task"]
@@ -336,12 +336,12 @@ class SpectroDataset:
 
     # -- identity ---------------------------------------------------------------------------
 
-    def content_hash(self, *, include_metadata: bool = False) -> str:
+    def content_hash(self, *, include_metadata: bool = True) -> str:
         """Full SHA-256 (64 hex) of the dataset's content.
 
         Covers every source's spectra (dtype, shape, values), wavelength axis and unit, the
-        targets, the partition labels and the repetition column (when declared); metadata only
-        when ``include_metadata`` is true.
+        targets, the partition labels, the repetition column and the metadata columns by
+        sorted name (groups read them; ``include_metadata=False`` leaves them out).
         Names, sample ids and the task are labels, not content, and do not enter it. The
         arrays are streamed in blocks: no concatenated copy is built. The result is cached.
         """
@@ -362,10 +362,10 @@ class SpectroDataset:
         if self._repetition is not None:  # it changes every split, so it is content
             hasher.add_text("repetition", self._repetition)
             hasher.add_array("repetition.values", self._metadata[self._repetition])
-        if include_metadata:
+        if include_metadata and self._metadata:
             hasher.add_texts("metadata.columns", sorted(self._metadata))
             for key in sorted(self._metadata):
-                hasher.add_array(f"metadata.{key}", self._metadata[key])
+                hasher.add_array(f"metadata.{key}", canonical_column(self._metadata[key]))
         digest = hasher.hexdigest()
         self._hash_cache[include_metadata] = digest
         return digest

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["ContentHasher"]
+__all__ = ["ContentHasher", "canonical_column"]
 
 _BLOCK_BYTES = 4 * 1024 * 1024
 
@@ -78,3 +78,11 @@ class ContentHasher:
     def hexdigest(self) -> str:
         """Return the full 64-hex SHA-256 digest of everything added so far."""
         return self._sha.hexdigest()
+
+
+def canonical_column(values: np.ndarray) -> np.ndarray:
+    """A metadata column in the form its hash takes: numbers as float64 (an integer column
+    read back from a CSV file as floats is the same column), anything else as it is (text is
+    hashed element by element)."""
+    values = np.asarray(values)
+    return values.astype(np.float64) if values.dtype.kind in "biuf" else values

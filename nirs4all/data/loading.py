@@ -25,6 +25,7 @@ import numpy as np
 from nirs4all.data._assemble import ArrayPart, Part, SourceSpec, assemble
 from nirs4all.data._config import config_from_file, parts_from_config
 from nirs4all.data._folder import parts_from_folder
+from nirs4all.data._folds import with_folds
 from nirs4all.data._readers import CsvOptions
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import DataFileNotFoundError, DatasetConfigError
@@ -49,6 +50,7 @@ def load_dataset(
     name: str | None = None,
     signal_type: str | None = None,
     repetition: str | None = None,
+    folds: str | Path | None = None,
 ) -> SpectroDataset:
     """Load spectra, targets and metadata into a :class:`SpectroDataset`.
 
@@ -91,6 +93,9 @@ def load_dataset(
         Metadata column holding the sample id of each scan, when samples were scanned
         several times (also the ``repetition`` key of a dict or YAML description). Every
         splitter then keeps the repetitions of a sample on one side.
+    folds : str or Path, optional
+        A fold file (``.csv`` or ``.json``, see :mod:`nirs4all.data._folds`; also the
+        ``folds`` key of a description): the folds of a pipeline that has no splitter.
 
     Returns
     -------
@@ -99,7 +104,8 @@ def load_dataset(
     if na_policy not in NA_POLICIES:
         raise ValueError(f"na_policy must be one of {NA_POLICIES}; got {na_policy!r}")
     if isinstance(source, SpectroDataset):
-        return source if repetition is None else source.with_repetition(repetition)
+        source = source if repetition is None else source.with_repetition(repetition)
+        return with_folds(source, folds)
     options = CsvOptions(delimiter, decimal, header, encoding, wavelength_unit)
     settings = {
         "target_columns": None if target_columns is None else list(target_columns),
@@ -108,6 +114,7 @@ def load_dataset(
         "name": name,
         "signal_type": signal_type,
         "repetition": repetition,
+        "folds": None if folds is None else str(folds),
     }
     if isinstance(source, dict):
         parts, settings = parts_from_config(source, options, settings, base=Path.cwd())

@@ -14,17 +14,19 @@ identity and of the spec the workspace stores. Every training sample must be ass
 
 from __future__ import annotations
 
-import csv
-import json
+import dataclasses
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from nirs4all.data._folds import FOLD_COLUMN, read_folds
+from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import SpecError
+from nirs4all.pipeline._step import Step
+from nirs4all.pipeline.canonical import canonical_json
 
-__all__ = ["FoldAssignment", "embed_fold_files", "read_fold_file"]
+__all__ = ["FoldAssignment", "embed_fold_files", "read_fold_file", "with_dataset_folds"]
 
 
 class FoldAssignment:
@@ -75,48 +77,9 @@ class FoldAssignment:
             yield np.flatnonzero(~held), np.flatnonzero(held)
 
 
-def _read_csv(path: Path) -> tuple[list[int], list[str] | None]:
-    text = path.read_text(encoding="utf-8").splitlines()
-    delimiter = ";" if ";" in text[0] else ","
-    reader = csv.DictReader(text, delimiter=delimiter)
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "fold" not in fields:
-        raise SpecError(f"fold file {path}: the header needs a 'fold' column (and optionally "
-                        f"'sample_id'); got {reader.fieldnames}")
-    rows = [{k.strip().lower(): (v or "").strip() for k, v in r.items()} for r in reader]
-    folds = []
-    for line, r in enumerate(rows, start=2):
-        try:
-            folds.append(int(r["fold"]))
-        except ValueError:
-            raise SpecError(f"fold file {path}, line {line}: fold {r['fold']!r} is not an "
-                            "integer") from None
-        if folds[-1] < 0:
-            raise SpecError(f"fold file {path}, line {line}: folds count from 0")
-    return folds, ([r["sample_id"] for r in rows] if "sample_id" in fields else None)
-
-
 def read_fold_file(value: str, where: str) -> FoldAssignment:
     """The :class:`FoldAssignment` of a ``.csv`` or ``.json`` fold file."""
-    path = Path(value)
-    if not path.is_file():
-        raise SpecError(f"{where}: fold file {value!r} does not exist (a string split is a "
-                        "path to a .csv or .json fold file)")
-    if path.suffix.lower() == ".json":
-        data = json.loads(path.read_text(encoding="utf-8"))
-        held = data.get("folds") if isinstance(data, dict) else None
-        if not isinstance(held, list) or not all(isinstance(f, list) for f in held):
-            raise SpecError(f"{where}: {value}: expected {{'folds': [[ids], [ids], ...]}}")
-        ids = [str(i) for fold in held for i in fold]
-        if len(set(ids)) != len(ids):
-            raise SpecError(f"{where}: {value}: a sample is held out by two folds")
-        folds = [k for k, fold in enumerate(held) for _ in fold]
-        return FoldAssignment(folds, ids, source=str(value))
-    if path.suffix.lower() != ".csv":
-        raise SpecError(f"{where}: fold files are .csv or .json; got {value!r}")
-    folds, ids = _read_csv(path)
-    if ids is not None and len(set(ids)) != len(ids):
-        raise SpecError(f"{where}: {value}: a sample_id appears on two lines")
+    folds, ids = read_folds(value, where)
     return FoldAssignment(folds, ids, source=str(value))
 
 
@@ -133,3 +96,37 @@ def embed_fold_files(spec: Any) -> Any:
             return {**spec, "split": read_fold_file(value, "split")}
         return {k: embed_fold_files(v) for k, v in spec.items()}
     return spec
+
+
+def _every_step(steps: Sequence[Any]) -> Iterator[Any]:
+    for step in steps:
+        yield step
+        for body in step.branches:
+            yield from _every_step(body)
+
+
+def with_dataset_folds(variants: list[Any], dataset: SpectroDataset) -> list[Any]:
+    """The variants cross-validated on the dataset's own folds (its ``folds`` key), when it
+    has them: a splitter on them is inserted first (after a ``rep_to_sources``/``rep_to_pp``
+    step), so every later step is fitted per fold. A pipeline with its own splitter as well
+    is an error naming both."""
+    if FOLD_COLUMN not in dataset.metadata:
+        return variants
+    train = dataset.partition == "train"
+    assignment = FoldAssignment(dataset.metadata[FOLD_COLUMN][train].tolist(),
+                                [str(i) for i in dataset.sample_ids[train]],
+                                source=f"dataset {dataset.name!r} folds")
+    out = []
+    for variant in variants:
+        every = list(_every_step(variant.steps))
+        split = next((s for s in every if s.kind == "split"), None)
+        if split is not None:
+            raise SpecError(f"{split.path}: the pipeline's splitter and dataset "
+                            f"{dataset.name!r}'s folds (its folds key) both give the folds; "
+                            "remove one of them")
+        step = Step(kind="split", index=1 + max(s.index for s in every), path="dataset.folds",
+                    spec_json=canonical_json(assignment), operator=assignment)
+        at = next((i + 1 for i, s in enumerate(variant.steps) if s.kind == "rep_reshape"), 0)
+        out.append(dataclasses.replace(
+            variant, steps=(*variant.steps[:at], step, *variant.steps[at:])))
+    return out

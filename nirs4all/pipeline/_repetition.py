@@ -9,6 +9,7 @@ with the grouped splitter to use instead.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -17,10 +18,12 @@ import numpy as np
 from nirs4all.data._repetition import repetition_groups
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import SpecError
+from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.metrics import score_all
 
-__all__ = ["AGGREGATIONS", "GROUP_SPLITTERS", "ROW_SPLITTERS", "aggregate", "sample_scores",
-           "split_groups"]
+__all__ = ["AGGREGATIONS", "DEFAULT_AGGREGATION", "GROUP_SPLITTERS", "ROW_SPLITTERS",
+           "SampleAggregation", "aggregate",
+           "check_aggregation", "run_spec", "sample_scores", "split_groups", "with_aggregation"]
 
 logger = logging.getLogger("nirs4all.pipeline.execute")
 
@@ -165,19 +168,111 @@ def aggregate(samples: np.ndarray, y_pred: np.ndarray, y_proba: np.ndarray | Non
     return ids, np.asarray(preds), None if y_proba is None else np.vstack(probas)
 
 
-def sample_scores(dataset: SpectroDataset, rows: np.ndarray, pred: tuple) -> dict[str, float]:
+@dataclasses.dataclass(frozen=True)
+class SampleAggregation:
+    """How the ``<metric>@sample`` scores reduce the predictions of a sample's scans.
+
+    ``method`` None: ``mean`` for regression, ``proba_mean`` for a classifier that gives
+    probabilities, else ``vote``. ``exclude_outliers`` drops the scans whose predictions are
+    Hotelling-T² outliers within their sample first (``mean`` and ``median``).
+    """
+
+    method: str | None = None
+    exclude_outliers: bool = False
+
+    def __post_init__(self) -> None:
+        if self.method is not None and self.method not in AGGREGATIONS:
+            raise ValueError(f"repetition_aggregation must be one of {AGGREGATIONS}; got "
+                             f"{self.method!r}")
+        if self.exclude_outliers and self.method not in (None, "mean", "median"):
+            raise ValueError("repetition_exclude_outliers applies to the 'mean' and 'median' "
+                             f"aggregations; got {self.method!r}")
+
+    @property
+    def is_default(self) -> bool:
+        return self == SampleAggregation()
+
+    def method_for(self, task: str, has_proba: bool) -> str:
+        """The method for one dataset's task, or an error when it does not fit the task."""
+        regression = task == "regression"
+        if self.method is None:
+            return "mean" if regression else ("proba_mean" if has_proba else "vote")
+        if regression != (self.method in ("mean", "median")):
+            fits = "mean or median" if regression else "vote or proba_mean"
+            raise ValueError(f"repetition_aggregation={self.method!r} does not apply to a "
+                             f"{task} task; use {fits}")
+        if self.method == "proba_mean" and not has_proba:
+            raise ValueError("repetition_aggregation='proba_mean' needs a classifier with "
+                             "predict_proba; use 'vote'")
+        return self.method
+
+    def config(self) -> dict[str, Any]:
+        """The choice as stored in the run's configuration."""
+        return {"repetition_aggregation": self.method,
+                "repetition_exclude_outliers": self.exclude_outliers}
+
+    def describe(self) -> str:
+        """A line for the run's summary."""
+        method = self.method or "mean (regression) / proba_mean or vote (classes)"
+        return (f"@sample scores: {method} of each sample's scans"
+                + (", outlying scans left out first (Hotelling T², 95 %)"
+                   if self.exclude_outliers else ""))
+
+
+DEFAULT_AGGREGATION = SampleAggregation()
+
+
+def with_aggregation(variants: list[Any], aggregation: SampleAggregation | None) -> list[Any]:
+    """The prepared variants scored with ``aggregation``: a choice other than the default
+    enters each variant's identity, so its stored scores never stand for another choice."""
+    if aggregation is None or aggregation.is_default:
+        return variants
+    out = []
+    for v in variants:
+        pipeline_id = identity_of_json(canonical_json({
+            "pipeline_id": v.pipeline_id, "repetition_aggregation": [
+                aggregation.method, aggregation.exclude_outliers]}))
+        out.append(dataclasses.replace(
+            v, pipeline_id=pipeline_id, aggregation=aggregation,
+            name=f"{short_id(pipeline_id)} {v.name.split(' ', 1)[-1]}"))
+    return out
+
+
+def run_spec(specs: list[Any], config: dict[str, Any]) -> Any:
+    """The spec a run's identity hashes: its pipelines, with the aggregation when it is not
+    the default (so a run with another choice is another run, with its own configuration)."""
+    chosen = {k: config[k] for k in SampleAggregation().config() if config.get(k)}
+    return {"pipelines": specs, **chosen} if chosen else specs
+
+
+def check_aggregation(variants: list[Any], dataset: SpectroDataset) -> None:
+    """Before anything is fitted: an aggregation chosen for a dataset it cannot score."""
+    chosen = {v.aggregation for v in variants if v.aggregation is not None}
+    for aggregation in chosen:
+        if dataset.repetition is None:
+            raise ValueError(f"repetition_aggregation= scores the scans of each sample, and "
+                             f"dataset {dataset.name!r} declares no repetition column; load "
+                             "it with load_dataset(..., repetition='Sample_ID')")
+        aggregation.method_for(dataset.task, has_proba=True)
+
+
+def sample_scores(dataset: SpectroDataset, rows: np.ndarray, pred: tuple,
+                  aggregation: SampleAggregation | None = None) -> dict[str, float]:
     """``<metric>@sample`` scores: the metrics on predictions aggregated per sample.
 
-    Regression predictions are averaged (``mean``); classifiers vote, or average their
-    probabilities when they give them (``proba_mean``). Empty without a repetition column.
+    By default regression predictions are averaged (``mean``); classifiers vote, or average
+    their probabilities when they give them (``proba_mean``); ``aggregation`` chooses (see
+    :class:`SampleAggregation`). Empty without a repetition column.
     """
     if dataset.repetition is None or rows.size == 0:
         return {}
+    aggregation = aggregation or SampleAggregation()
     samples = np.asarray(dataset.metadata[dataset.repetition])[rows]
     regression = dataset.task == "regression"
-    method = "mean" if regression else ("proba_mean" if pred[1] is not None else "vote")
+    method = aggregation.method_for(dataset.task, pred[1] is not None)
     _, y_pred, y_proba = aggregate(samples, pred[0], pred[1], method=method,
-                                     classes=dataset.classes)
+                                     classes=dataset.classes,
+                                     exclude_outliers=aggregation.exclude_outliers)
     _, y_true, _ = aggregate(samples, dataset.y[rows],
                              method="mean" if regression else "vote")
     labels = None if dataset.classes is None else list(dataset.classes)

@@ -33,6 +33,7 @@ from nirs4all.pipeline._filtering import FilterSteps
 from nirs4all.pipeline._finetune_steps import FinetuneSteps, tuned_label
 from nirs4all.pipeline._holdout import HoldoutSteps
 from nirs4all.pipeline._merge import MergeSteps
+from nirs4all.pipeline._rep_reshape import ReshapeSteps
 from nirs4all.pipeline._repetition import split_groups
 from nirs4all.pipeline._separation import SeparationSteps
 from nirs4all.pipeline.canonical import short_id
@@ -58,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 
 class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, FilterSteps,
-                      HoldoutSteps, ChartSteps, FinetuneSteps):
+                      HoldoutSteps, ChartSteps, FinetuneSteps, ReshapeSteps):
     """Run one variant on one dataset for a given set of fold keys.
 
     Parameters
@@ -93,7 +94,7 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
                  nested: dict[int, sweep.SweepMember] | None = None,
                  charts: Renderer | None = None, tuned: tuple = (),
                  on_trial: Callable | None = None) -> None:
-        self.dataset = dataset
+        self.dataset = dataset = self._reshaped(dataset, steps)  # rep_to_sources / rep_to_pp
         self.charts = charts
         self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
         self.on_trial = on_trial

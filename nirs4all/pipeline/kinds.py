@@ -154,6 +154,9 @@ KINDS = KindTable((
     _kind("exclude"),
     _kind("tag"),
     _kind("chart", "carry", recorded=False, replay_noop=True),
+    # rep_to_sources / rep_to_pp: replay reshapes the chain's input once, on entry
+    # (replay.replay_chain -> _rep_reshape.replay_reshape), so the step itself carries
+    _kind("rep_reshape", "carry", replay_noop=True),
 ))
 """Every step kind the spec parser emits, with its handlers."""
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from nirs4all.data.dataset import SpectroDataset
-from nirs4all.pipeline._repetition import sample_scores
+from nirs4all.pipeline._repetition import SampleAggregation, sample_scores
 from nirs4all.pipeline.folds import FINAL, sort_fold_keys
 from nirs4all.pipeline.metrics import DEFAULT_METRIC, score_all
 from nirs4all.pipeline.records import ChainRecord, ChainStep, PredictionRecord
@@ -16,7 +17,7 @@ from nirs4all.pipeline.state import SHARED, FittedModel, Rows
 __all__ = ["build_records", "refit_context"]
 
 _SUMMARY_KINDS = ("transform", "feature_augmentation", "y_processing", "merge_features",
-                  "merge_predictions")
+                  "merge_predictions", "rep_reshape")
 
 
 def refit_context(models: list[FittedModel]) -> str:
@@ -25,17 +26,18 @@ def refit_context(models: list[FittedModel]) -> str:
 
 
 def _scores(dataset: SpectroDataset, rows: np.ndarray,
-            pred: tuple[np.ndarray, np.ndarray | None]) -> dict[str, float]:
+            pred: tuple[np.ndarray, np.ndarray | None],
+            aggregation: SampleAggregation | None = None) -> dict[str, float]:
     y_true = dataset.y[rows]
     labels = None if dataset.classes is None else list(dataset.classes)
     return {**score_all(dataset.task, y_true, pred[0], pred[1], labels=labels,
                         target_names=dataset.target_names),
-            **sample_scores(dataset, rows, pred)}
+            **sample_scores(dataset, rows, pred, aggregation)}
 
 
 def _prediction(model: FittedModel, pipeline_id: str, dataset: SpectroDataset, fold: str,
                 partition: str, rows: np.ndarray, pred: tuple, context: str | None,
-                ) -> PredictionRecord:
+                aggregation: SampleAggregation | None = None) -> PredictionRecord:
     return PredictionRecord(
         pipeline_id=pipeline_id,
         chain_id=model.chain_id,
@@ -45,7 +47,7 @@ def _prediction(model: FittedModel, pipeline_id: str, dataset: SpectroDataset, f
         y_true=dataset.y[rows],
         y_pred=pred[0],
         y_proba=pred[1],
-        scores=_scores(dataset, rows, pred),
+        scores=_scores(dataset, rows, pred, aggregation),
         refit_context=context,
         classes=dataset.classes,
     )
@@ -78,18 +80,19 @@ def _summary(model: FittedModel) -> str:
 
 
 def _validation_scores(model: FittedModel, dataset: SpectroDataset, rows: Rows,
+                       aggregation: SampleAggregation | None = None,
                        ) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
     """The pooled out-of-fold scores of a model and the scores of each fold."""
     if not model.val:
         return {}, {}
     keys = sort_fold_keys(model.val)
-    fold_scores = {k: _scores(dataset, rows.val[k], model.val[k]) for k in keys}
+    fold_scores = {k: _scores(dataset, rows.val[k], model.val[k], aggregation) for k in keys}
     all_rows = np.concatenate([rows.val[k] for k in keys])
     pooled_pred = np.concatenate([model.val[k][0] for k in keys])
     pooled_proba = None
     if all(model.val[k][1] is not None for k in keys):
         pooled_proba = np.concatenate([model.val[k][1] for k in keys])
-    return _scores(dataset, all_rows, (pooled_pred, pooled_proba)), fold_scores
+    return _scores(dataset, all_rows, (pooled_pred, pooled_proba), aggregation), fold_scores
 
 
 def build_records(
@@ -100,6 +103,7 @@ def build_records(
     rows: Rows,
     emit_cv: bool,
     emit_final: bool,
+    aggregation: SampleAggregation | None = None,
 ) -> tuple[tuple[ChainRecord, ...], tuple[PredictionRecord, ...], set[str]]:
     """Chain and prediction records of the fitted models, and the artifact keys they use.
 
@@ -107,6 +111,7 @@ def build_records(
     stacking) emits only ``"final"``.
     """
     metric = DEFAULT_METRIC[dataset.task]
+    _record = functools.partial(_prediction, aggregation=aggregation)  # @sample scores
     context = refit_context(models)
     chains, predictions, used = [], [], set()
     run_rows = rows
@@ -116,21 +121,21 @@ def build_records(
         folds = [*cv_keys, *([FINAL] if emit_final and FINAL in model.train else [])]
         for key in cv_keys:
             val_rows = rows.val[key]
-            predictions.append(_prediction(model, pipeline_id, dataset, key, "val", val_rows,
+            predictions.append(_record(model, pipeline_id, dataset, key, "val", val_rows,
                                            model.val[key], None))
             if key in model.test:
-                predictions.append(_prediction(model, pipeline_id, dataset, key, "test",
+                predictions.append(_record(model, pipeline_id, dataset, key, "test",
                                                rows.test_rows(key), model.test[key], None))
         test_scores: dict[str, float] = {}
         if FINAL in folds:
-            predictions.append(_prediction(model, pipeline_id, dataset, FINAL, "train",
+            predictions.append(_record(model, pipeline_id, dataset, FINAL, "train",
                                            rows.train, model.train[FINAL], context))
             if FINAL in model.test:
-                record = _prediction(model, pipeline_id, dataset, FINAL, "test",
+                record = _record(model, pipeline_id, dataset, FINAL, "test",
                                      rows.test_rows(FINAL), model.test[FINAL], context)
                 predictions.append(record)
                 test_scores = dict(record.scores)
-        cv_scores, fold_scores = _validation_scores(model, dataset, rows)
+        cv_scores, fold_scores = _validation_scores(model, dataset, rows, aggregation)
         steps = _chain_steps(model, folds)
         for step in steps:
             used.update(step.artifacts.values())

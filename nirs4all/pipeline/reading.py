@@ -18,13 +18,19 @@ are refused, as 0.7 refused ``{"steps": [...]}``.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from nirs4all.errors import SpecError
+import yaml
 
-__all__ = ["WRAPPER_KEYS", "split_pipelines", "unwrap_pipeline"]
+from nirs4all.errors import SpecError
+from nirs4all.pipeline.imports import build_step, resolve_step_class
+
+__all__ = ["WRAPPER_KEYS", "load_pipeline_file", "resolve_classes", "split_pipelines",
+           "unwrap_pipeline"]
 
 logger = logging.getLogger("nirs4all")
 
@@ -82,3 +88,47 @@ def split_pipelines(pipeline: Any) -> list[Any]:
                     "place); to run several pipelines, pass a list made only of lists",
                     len(pipeline), len(lists), extra={"pipelines": 1})
     return [pipeline]
+
+
+def load_pipeline_file(path: Path) -> Any:
+    """The steps of a ``.yaml``/``.yml``/``.json`` pipeline file, classes resolved."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: cannot parse the pipeline file: {exc}") from None
+    data = unwrap_pipeline(data, str(path))
+    if not isinstance(data, list):
+        raise SpecError(f"{path}: a pipeline file holds a list of steps (or "
+                        "{'pipeline': [...], 'name': ..., 'description': ...})")
+    return resolve_classes(data, f"{path}: steps")
+
+
+_CLASS_KEYS = ("model", "y_processing", "preprocessing", "split")
+
+
+def resolve_classes(node: Any, where: str = "steps") -> Any:
+    """Turn the class references of a YAML/JSON pipeline into objects before expansion.
+
+    ``{"class": path, "params": {...}}`` becomes an instance (parameters may hold generator
+    keywords, which then sweep that parameter) and a dotted path or registered name under ``model``,
+    ``y_processing``, ``preprocessing`` or ``split`` becomes its class. Paths resolve only
+    inside the allow-list, and only to estimators and splitters (checked before anything
+    is built); errors name the position ``where``.
+    """
+    if isinstance(node, list):
+        return [resolve_classes(item, f"{where}[{i}]") for i, item in enumerate(node)]
+    if not isinstance(node, dict):
+        return node
+    if "class" in node and set(node) <= {"class", "params"}:
+        cls = resolve_step_class(node["class"], where=where)
+        params = {k: resolve_classes(v, f"{where}.params.{k}")
+                  for k, v in dict(node.get("params") or {}).items()}
+        return build_step(cls, params, where, node["class"])
+    out = {}
+    for key, value in node.items():
+        if key in _CLASS_KEYS and isinstance(value, str):  # a dotted path or a short name
+            out[key] = resolve_step_class(value, where=f"{where}.{key}")
+        else:
+            out[key] = resolve_classes(value, f"{where}.{key}")
+    return out

@@ -18,6 +18,7 @@ from threadpoolctl import threadpool_limits
 
 from nirs4all.errors import ReplayError
 from nirs4all.pipeline import _replay_steps as steps
+from nirs4all.pipeline._rep_reshape import replay_reshape
 from nirs4all.pipeline.folds import FINAL
 from nirs4all.pipeline.kinds import KINDS
 from nirs4all.pipeline.records import ChainRecord
@@ -105,6 +106,7 @@ def replay_chain(
     y_pred, y_proba
         Predictions in original target units, and class probabilities when available.
     """
+    sources, axes, metadata = replay_reshape(chain, load, sources, axes, metadata)
     replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, metadata)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))
@@ -120,6 +122,7 @@ def model_inputs(chain: ChainRecord, sources: Sequence[np.ndarray], axes: Sequen
     the model input, side by side in ``X``'s columns (``nirs4all.explain`` names features
     by them).
     """
+    sources, axes, _ = replay_reshape(chain, load, sources, axes, None)
     replayer = _Replayer(chains or {chain.chain_id: chain}, load, target, fold, inputs=True)
     with threadpool_limits(limits=1):
         return replayer.run(chain, tuple(sources), tuple(axes))

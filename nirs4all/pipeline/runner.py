@@ -29,7 +29,8 @@ from threadpoolctl import threadpool_limits
 from nirs4all.data.dataset import SpectroDataset
 from nirs4all.errors import ExecutionError
 from nirs4all.pipeline._charts import Renderer, without_charts
-from nirs4all.pipeline._fold_file import embed_fold_files
+from nirs4all.pipeline._fold_file import embed_fold_files, with_dataset_folds
+from nirs4all.pipeline._repetition import check_aggregation
 from nirs4all.pipeline.canonical import canonical_json, identity_of_json, short_id
 from nirs4all.pipeline.execute import VariantExecutor
 from nirs4all.pipeline.finetune import TrialLog
@@ -77,6 +78,7 @@ class PreparedVariant:
     name: str
     choices: tuple[tuple[str, Any], ...]
     steps: tuple[Step, ...]
+    aggregation: Any = None  # a _repetition.SampleAggregation (run(repetition_aggregation=))
 
     @property
     def has_split(self) -> bool:
@@ -168,8 +170,8 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
                                on_trial=on_trial)
     models = executor.run()
     chains, predictions, used = build_records(
-        models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
-        emit_cv=phase == "cv", emit_final=with_final,
+        models, pipeline_id=variant.pipeline_id, dataset=executor.dataset, rows=executor.rows,
+        emit_cv=phase == "cv", emit_final=with_final, aggregation=variant.aggregation,
     )
     return VariantOutcome(
         pipeline_id=variant.pipeline_id,
@@ -314,6 +316,8 @@ def run_variants(
     if dataset.y is None:
         raise ValueError("the dataset has no targets; a run needs targets to fit models")
     check_model_types(dataset, [v.steps for v in variants])
+    check_aggregation(variants, dataset)  # run(repetition_aggregation=), see _repetition.py
+    variants = with_dataset_folds(variants, dataset)  # the dataset's folds key
     restore = restore or _never
     jobs = [(v, refit == "all" or not v.has_split) for v in variants]
     stats = {"variants": len(variants), "cache_hits": 0, "cache_misses": 0,

@@ -48,6 +48,7 @@ from sklearn.base import clone
 
 from nirs4all.errors import DisallowedClassError, SpecError
 from nirs4all.pipeline import _charts, _controllers, _merge_spec, _separation_spec
+from nirs4all.pipeline import _rep_reshape_spec as _rep_reshape
 from nirs4all.pipeline import _spec_samples as samples
 from nirs4all.pipeline._building import (
     _build,
@@ -78,6 +79,7 @@ KEYWORDS = (
     "merge_sources",
     "exclude", "tag",
     "concat_transform",
+    "rep_to_sources", "rep_to_pp",
 )
 _MODEL_KEYS = {"model", "name", "params", "model_params", *OPTION_KEYS, "finetune_params"}
 _SPLIT_KEYS = {"split", "group"}
@@ -328,6 +330,14 @@ class _Parser(_merge_spec.MergeKeywords):
         return [self._step("exclude", path, item,
                            operators=tuple(samples.exclude_filters(item, path, _build)))]
 
+    def _kw_rep_to_sources(self, item: Mapping, path: str) -> list[Step]:
+        return [self._step("rep_reshape", path, item, name="rep_to_sources",
+                           options=_rep_reshape.parse_reshape("rep_to_sources", item, path))]
+
+    def _kw_rep_to_pp(self, item: Mapping, path: str) -> list[Step]:
+        return [self._step("rep_reshape", path, item, name="rep_to_pp",
+                           options=_rep_reshape.parse_reshape("rep_to_pp", item, path))]
+
     def _kw_tag(self, item: Mapping, path: str) -> list[Step]:
         self._only(item, {"tag"}, path)
         return [self._step("tag", path, item, operators=tuple(
@@ -344,6 +354,7 @@ def iter_steps(steps: Sequence[Step]) -> Iterator[Step]:
 
 def _check_structure(steps: Sequence[Step]) -> None:
     splits = samples.check_splitters(steps, list(iter_steps(steps)))
+    _rep_reshape.check_reshape_position(steps, list(iter_steps(steps)))
     if splits:
         first_split = steps.index(splits[0])
         early = [s for s in iter_steps(steps[:first_split]) if s.kind == "model"]

@@ -24,8 +24,9 @@ EVERY_BLOCK = BLOCKS + BLOCK.findall((ROOT / "README.md").read_text())
 def dataset() -> SpectroDataset:
     data = nirs4all.generate(60, random_state=2)
     lots = np.repeat(np.arange(6), 10).astype(str)  # a metadata column for `group: lot`
-    return SpectroDataset(data.sources, data.y, partition=data.partition,
-                          sample_ids=data.sample_ids, metadata={"lot": lots},
+    pairs = np.repeat(np.arange(30), 2)  # `rep_to_sources: sample`: two scans per sample
+    return SpectroDataset(data.sources, data.y[2 * pairs], partition=data.partition,
+                          sample_ids=data.sample_ids, metadata={"lot": lots, "sample": pairs},
                           name=data.name)
 
 

@@ -90,12 +90,17 @@ def test_unit_and_dtype_are_content() -> None:
     assert len(hashes) == 3
 
 
-def test_metadata_enters_the_hash_only_on_request() -> None:
+def test_metadata_enters_the_hash_and_no_metadata_hashes_as_before() -> None:
     X = np.ones((2, 2))
     a = SpectroDataset(FeatureSource("X", X), metadata={"lot": ["a", "b"]})
     b = SpectroDataset(FeatureSource("X", X), metadata={"lot": ["a", "c"]})
-    assert a.content_hash() == b.content_hash()
-    assert a.content_hash(include_metadata=True) != b.content_hash(include_metadata=True)
+    plain = SpectroDataset(FeatureSource("X", X))
+    assert a.content_hash() != b.content_hash()  # a group column edited: new identity
+    assert a.content_hash(include_metadata=False) == b.content_hash(include_metadata=False)
+    assert a.content_hash(include_metadata=False) == plain.content_hash()
+    reordered = SpectroDataset(FeatureSource("X", X), metadata={"z": [1, 2], "lot": ["a", "b"]})
+    same = SpectroDataset(FeatureSource("X", X), metadata={"lot": ["a", "b"], "z": [1, 2]})
+    assert reordered.content_hash() == same.content_hash()  # column order is not content
 
 
 def test_names_and_sample_ids_are_labels_not_content() -> None:
@@ -134,3 +139,12 @@ def test_hash_is_identical_in_another_process() -> None:
     there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.strip()
     assert there == here
+
+
+def test_an_integer_metadata_column_read_back_as_floats_hashes_the_same() -> None:
+    X = np.ones((3, 2))
+    ints = SpectroDataset(FeatureSource("X", X), metadata={"batch": np.array([0, 1, 2])})
+    floats = SpectroDataset(FeatureSource("X", X), metadata={"batch": np.array([0.0, 1.0, 2.0])})
+    text = SpectroDataset(FeatureSource("X", X), metadata={"batch": np.array(["0", "1", "2"])})
+    assert ints.content_hash() == floats.content_hash()
+    assert ints.content_hash() != text.content_hash()

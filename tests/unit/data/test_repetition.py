@@ -99,11 +99,11 @@ def test_repetitions_become_sources_one_row_per_sample() -> None:
 
 
 def test_unequal_repetitions_are_refused_or_truncated() -> None:
-    with pytest.raises(DatasetConfigError, match="have \\[2, 3\\] scans"):
+    with pytest.raises(DatasetConfigError, match="sample\\(s\\) '1' \\(2 scans\\) differ"):
         repetitions_to_sources(_scans([3, 2, 3]))
     assert repetitions_to_sources(_scans([3, 2, 3]), unequal="truncate").n_sources == 2
     plain = SpectroDataset(FeatureSource("X", np.zeros((2, 2))))
-    with pytest.raises(DatasetConfigError, match="declares its repetition column"):
+    with pytest.raises(DatasetConfigError, match="declares no repetition column"):
         repetitions_to_sources(plain)
     bad = _scans([2, 2])
     disagree = SpectroDataset(bad.sources, np.array([0.0, 1.0, 2.0, 2.0]),

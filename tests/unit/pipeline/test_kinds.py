@@ -103,6 +103,7 @@ CORPUS = [
      Ridge(), {"merge": "concat"}],
     [{"merge_sources": "concat"}, {"exclude": XOutlierFilter()}, KFold(2), "chart_2d",
      Ridge()],
+    [{"rep_to_sources": "sample"}, KFold(2), Ridge()],
 ]
 
 
