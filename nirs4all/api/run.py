@@ -22,7 +22,7 @@ from nirs4all.pipeline.artifact_policy import artifact_policy
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.imports import build_step, resolve_step_class
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.parallel import backend_context
+from nirs4all.pipeline.parallel import backend_context, warm_workers
 from nirs4all.pipeline.reading import split_pipelines, unwrap_pipeline
 from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
@@ -203,8 +203,8 @@ def run(
         all derive their seeds from it (on copies; your objects are not changed). Without
         it a seed is drawn and recorded in ``RunResult.seed``.
     n_jobs : int
-        Variants run in this many processes (``-1``: one per core); results are identical
-        for any value.
+        Variants run in this many processes (``-1``: one per core), this one included;
+        results are identical for any value.
     refit : {"best", "all", False} or True
         Refit the best variant (default; ``True`` is the 0.x spelling), every variant, or
         none on all training rows.
@@ -321,6 +321,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                     extra={"seed": seed})
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
+    if len(prepared) > 1:  # the workers start and import while the data load
+        warm_workers(n_jobs)
     datasets, notes = _read_tasks(_datasets(dataset), prepared)
     path = _workspace_path(workspace)
     with ExitStack() as stack:
