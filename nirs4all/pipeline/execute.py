@@ -80,14 +80,19 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
         Draws the chart steps (see :mod:`nirs4all.pipeline._charts`); None draws nothing.
     tuned : tuple of TrialRecord
         The fine-tuning trials of the variant's CV pass, for a refit pass.
+    release : frozenset of int
+        Top-level steps whose results no later variant shares
+        (:func:`~nirs4all.pipeline.state.release_points`): not kept in the cache.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
                  seed: int, with_cv: bool, with_final: bool, cache: StepCache,
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
-                 charts: Renderer | None = None, tuned: tuple = ()) -> None:
+                 charts: Renderer | None = None, tuned: tuple = (),
+                 release: frozenset[int] = frozenset()) -> None:
         self.dataset = dataset
+        self.release = release  # top-level steps no later variant shares (release_points)
         self.charts = charts
         self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
         self.nested = nested or {}  # model step index -> its component sweep
@@ -200,13 +205,16 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
                 self._fold = "all training rows (before the splitter)" if key == SHARED else key
                 fit_id = "train" if key in (SHARED, FINAL) else f"fold{key}"
                 ck = chain_key(block.key, step.spec_json, fit_id)
-                hit = self.cache.get(ck)
+                hit, last = self.cache.get(ck), step.index in self.release
                 if hit is None:
                     new, fitted = compute(block, key)
                     new = new.evolve(key=ck)
-                    self.cache.put(ck, (new, fitted), new.nbytes)
+                    if not last:
+                        self.cache.put(ck, (new, fitted), new.nbytes)
                 else:
                     new, fitted = hit
+                    if last:
+                        self.cache.discard(ck)
                 blocks[key] = new
                 if fitted is not None:
                     refs[key] = self._artifact(step, lane.path, key, fitted)

@@ -39,7 +39,7 @@ from nirs4all.pipeline.parallel import run_tasks
 from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.spelling import normalize_spelling
-from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.state import StepCache, release_points
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
 from nirs4all.pipeline.training import identity_view
@@ -128,20 +128,23 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
                     trace: bool = False, continue_on_error: bool = False,
                     nested: dict[int, SweepMember] | None = None,
                     charts: Renderer | None = None,
-                    tuned: tuple[TrialRecord, ...] = ()) -> VariantOutcome:
+                    tuned: tuple[TrialRecord, ...] = (),
+                    release: frozenset[int] = frozenset()) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
     are truncated from the largest fit of its component sweep. ``tuned``: the fine-tuning
-    trials of the variant's CV pass, which a refit pass fits the best of.
+    trials of the variant's CV pass, which a refit pass fits the best of. ``release``:
+    the steps whose results leave the cache after this variant
+    (:func:`~nirs4all.pipeline.state.release_points`).
     """
     start = time.perf_counter()
     try:
         return _execute(variant, dataset, seed=seed, phase=phase, with_final=with_final,
                         cache=cache, trace=trace, nested=nested, charts=charts, tuned=tuned,
-                        start=start)
+                        start=start, release=release)
     except ExecutionError as exc:
         if not continue_on_error:
             raise
@@ -153,13 +156,15 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
 def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, phase: str,
              with_final: bool, cache: StepCache, trace: bool,
              nested: dict[int, SweepMember] | None, charts: Renderer | None,
-             tuned: tuple[TrialRecord, ...], start: float) -> VariantOutcome:
+             tuned: tuple[TrialRecord, ...], start: float,
+             release: frozenset[int] = frozenset()) -> VariantOutcome:
     """One pass of one variant (:func:`execute_variant` without the failure policy)."""
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
-                               name=variant.name, nested=nested, charts=charts, tuned=tuned)
+                               name=variant.name, nested=nested, charts=charts, tuned=tuned,
+                               release=release)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=dataset, rows=executor.rows,
@@ -191,10 +196,11 @@ def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
               plan: dict[str, dict[int, SweepMember]], go_on: bool,
               charts: Renderer | None = None) -> list[VariantOutcome]:
     """One parallel task: the CV pass of a contiguous slice of variants (in a worker)."""
+    releases = release_points([v.steps for v, _ in items])
     return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id), charts=charts)
-            for v, final in items]
+                            nested=plan.get(v.pipeline_id), charts=charts, release=release)
+            for (v, final), release in zip(items, releases, strict=True)]
 
 
 def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
@@ -226,11 +232,12 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         on_arrival = None
         cache = StepCache(CACHE_BYTES)
         chunk_stats.append(cache.stats)  # read when the pass is over
+        releases = release_points([v.steps for v, _ in missing])
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id), charts=charts)
-            for v, final in missing)
+                            nested=plan.get(v.pipeline_id), charts=charts, release=release)
+            for (v, final), release in zip(missing, releases, strict=True))
     else:
         def in_order() -> Iterator[VariantOutcome]:
             for outcome, delta in run_tasks(_run_task, missing,
@@ -359,7 +366,8 @@ def _refit_winner(variants: list[PreparedVariant], outcomes: list[VariantOutcome
             refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                        with_final=True, cache=StepCache(CACHE_BYTES),
                                        trace=trace, continue_on_error=go_on, tuned=tuned,
-                                       charts=charts)
+                                       charts=charts,
+                                       release=release_points([winner.steps])[0])
     return refitted
 
 
