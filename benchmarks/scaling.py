@@ -53,8 +53,11 @@ start = time.perf_counter()
 result = nirs4all.run(pipeline, dataset, random_state=0, verbose=0, workspace=None)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-def array_bytes(obj):
-    return sum(v.nbytes for v in vars(obj).values() if isinstance(v, np.ndarray))
+def array_bytes(obj):  # a fitted model, or a transform step's list of fitted operators
+    if isinstance(obj, (list, tuple)):
+        return sum(array_bytes(item) for item in obj)
+    return sum(v.nbytes for v in getattr(obj, "__dict__", {}).values()
+               if isinstance(v, np.ndarray))
 models = sum(array_bytes(obj) for o in result.outcomes for obj in o.artifacts.values())
 traced = None
 if memory:  # the same run again, every allocation traced (slower: not timed)

@@ -232,3 +232,32 @@ def test_n_jobs_2_with_a_warm_worker_taking_part_gives_the_serial_runs_bits() ->
                          workspace=None)
     assert [c.chain_id for c in twice.chains] == [c.chain_id for c in serial.chains]
     assert _fingerprint(twice) == _fingerprint(serial)
+
+
+def _slower_in_the_worker(items, cache, caller):
+    time.sleep(0.01 if os.getpid() == caller else 0.3)
+    return [(item, os.getpid()) for item in items]
+
+
+def test_the_caller_waits_for_the_workers_last_task_once_it_has_taken_every_other() -> None:
+    _ready_worker()
+    out = [r for r, _ in run_tasks(_slower_in_the_worker, list(range(16)), (os.getpid(),),
+                                   n_workers=2)]
+    assert [item for item, _ in out] == list(range(16))
+    assert out[-1][1] != os.getpid()  # the worker's task, from the back, came last
+
+
+class _FailedFuture(_Future):
+    def exception(self):
+        return ImportError("no scikit-learn in this worker")
+
+
+def test_a_worker_that_cannot_import_gets_no_task() -> None:
+    sent: dict[int, _Future] = {}
+    executor = _Executor()
+    pool = parallel._TwoEnded(executor, 1, lambda i: sent.setdefault(i, _Future()), 3)
+    failed = _FailedFuture()
+    pool._ready(failed)
+    assert sent == {}
+    assert [pool.take_front() for _ in range(4)] == [0, 1, 2, None]
+    assert parallel._import_for_tasks() == 0
