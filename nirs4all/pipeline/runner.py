@@ -191,16 +191,15 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
     )
 
 
-def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
+def _run_task(items: list[tuple[PreparedVariant, bool, frozenset[int]]], cache: StepCache,
               dataset: SpectroDataset, seed: int, trace: bool,
               plan: dict[str, dict[int, SweepMember]], go_on: bool,
               charts: Renderer | None = None) -> list[VariantOutcome]:
     """One parallel task: the CV pass of a contiguous slice of variants (in a worker)."""
-    releases = release_points([v.steps for v, _ in items])
     return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
                             nested=plan.get(v.pipeline_id), charts=charts, release=release)
-            for (v, final), release in zip(items, releases, strict=True)]
+            for v, final, release in items]
 
 
 def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
@@ -240,7 +239,10 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
             for (v, final), release in zip(missing, releases, strict=True))
     else:
         def in_order() -> Iterator[VariantOutcome]:
-            for outcome, delta in run_tasks(_run_task, missing,
+            # which process runs which variant, in which order, is decided as they run
+            releases = release_points([v.steps for v, _ in missing], in_order=False)
+            items = [(v, final, r) for (v, final), r in zip(missing, releases, strict=True)]
+            for outcome, delta in run_tasks(_run_task, items,
                                             (dataset, seed, trace, plan, go_on, charts),
                                             n_workers=n_workers, on_arrival=on_arrival):
                 chunk_stats.append(lambda stat=delta: stat)

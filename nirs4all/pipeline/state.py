@@ -213,7 +213,8 @@ class StepCache:
                 "cache_bytes_saved": self.bytes_saved, "cache_bytes_held": self._bytes}
 
 
-def release_points(variants: Sequence[Sequence[Step]]) -> list[frozenset[int]]:
+def release_points(variants: Sequence[Sequence[Step]], *,
+                   in_order: bool = True) -> list[frozenset[int]]:
     """Per variant (in the order they run), the top-level steps whose results no later
     variant shares, by step index.
 
@@ -224,8 +225,12 @@ def release_points(variants: Sequence[Sequence[Step]]) -> list[frozenset[int]]:
     last variant that starts with it is done. Only memory depends on this plan: the cache
     is keyed by content, so a result released too early is computed again, with the same
     bits.
+
+    With ``in_order=False`` (the variants run in parallel, in an order no process knows
+    in advance) only the steps that no other variant of the run starts with are released.
     """
     last: dict[tuple, int] = {}
+    users: dict[tuple, int] = {}
     prefixes = []
     for position, steps in enumerate(variants):
         keys, key = [], ()
@@ -233,7 +238,8 @@ def release_points(variants: Sequence[Sequence[Step]]) -> list[frozenset[int]]:
             key = (key, step.spec_json)
             keys.append(key)
             last[key] = position
+            users[key] = users.get(key, 0) + 1
         prefixes.append(keys)
     return [frozenset(step.index for step, key in zip(steps, keys, strict=True)
-                      if last[key] == position)
+                      if (last[key] == position if in_order else users[key] == 1))
             for position, (steps, keys) in enumerate(zip(variants, prefixes, strict=True))]

@@ -38,6 +38,14 @@ def test_a_step_is_released_by_the_last_variant_that_starts_with_it() -> None:
     assert all(model in r for r in releases)  # no two variants share their model step
 
 
+def test_out_of_order_only_the_steps_no_other_variant_starts_with_are_released() -> None:
+    variants = prepare_variants(SWEEP, seed=0, max_variants=100)
+    releases = release_points([v.steps for v in variants], in_order=False)
+    first, model = variants[0].steps[0].index, variants[0].steps[-1].index
+    assert not any(first in r for r in releases)  # each preprocessing has three users
+    assert all(model in r for r in releases)
+
+
 def test_releasing_changes_no_bit_and_no_hit_and_empties_the_cache() -> None:
     dataset = nirs4all.generate(60, random_state=3)
     variants = prepare_variants(SWEEP, seed=0, max_variants=100)
