@@ -5,17 +5,24 @@ The sweep: W2's data (131 training spectra x 2151 wavelengths), five preprocessi
 of the best, in memory. Ridge is not a nested component sweep, so every variant really
 fits three models: the work scales with the number of variants.
 
-Prints each wall time, the ratio n_jobs=2 / n_jobs=1 (target <= 0.6x on two cores), and
-whether both runs gave bit-identical predictions. The progress probe records when each
-variant's outcome reached the coordinator (the first and the median arrival).
+Each repeat runs in a fresh interpreter (so "fresh workers" really start from nothing):
+after one small run that imports the library in the calling process, it times
+``n_jobs=1``, then ``n_jobs=2`` with fresh workers (their start and imports included),
+then ``n_jobs=2`` again with the warm workers joblib keeps. It prints each repeat's times
+and ratios, then the median and the spread of each ratio over the repeats (target <= 0.6x
+on two cores), and fails if any run's predictions differ in one bit from ``n_jobs=1``.
 
-Run alone: ``nice python benchmarks/parallel.py [--jobs 1 2] [--repeat 1]``.
+Run alone, on a quiet machine: ``python benchmarks/parallel.py [--repeat 3]``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import statistics
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -60,36 +67,49 @@ def fingerprint(result: object) -> list[tuple]:
     return sorted(rows)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2, 2])
-    parser.add_argument("--repeat", type=int, default=1)
-    args = parser.parse_args()
+def child() -> None:
+    """One repeat: n_jobs=1, n_jobs=2 (fresh workers), n_jobs=2 (warm); prints JSON."""
     dataset = sweep_dataset()
     # Import everything in this process first: the first run must not pay for it.
     nirs4all.run([*sweep_pipeline()[:2], Ridge()], dataset, random_state=0, verbose=0,
                  workspace=None)
-    print(f"150-variant sweep, {os.cpu_count()} cores, "
-          f"{int((dataset.partition == 'train').sum())} train x {dataset.x().shape[1]}")
     times, prints = {}, {}
-    # n_jobs=2 twice: with fresh workers (their start and imports), then with the warm ones
-    # joblib keeps for the next run.
-    cases = [(f"n_jobs={n}" + (" (warm workers)" if n in args.jobs[:i] else ""), n)
-             for i, n in enumerate(args.jobs)]
-    for label, n_jobs in cases:
-        best = None
-        for _ in range(args.repeat):
-            elapsed, result = timed_run(dataset, n_jobs)
-            best = elapsed if best is None else min(best, elapsed)
-        times[label], prints[label] = best, fingerprint(result)
-        print(f"{label:<28} {best:7.3f} s  ({result.stats['variants']} variants, "
-              f"{result.stats['fits']} fits, best {result.best.preprocessing} + "
-              f"{result.best.model_name})")
-    first = cases[0][0]
-    for label, _ in cases[1:]:
-        print(f"ratio {label} / {first}: {times[label] / times[first]:.2f}x "
-              f"(target <= 0.6x)  identical predictions: {prints[label] == prints[first]}")
-    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for label, n_jobs in (("n_jobs=1", 1), ("n_jobs=2 fresh", 2), ("n_jobs=2 warm", 2)):
+        times[label], result = timed_run(dataset, n_jobs)
+        prints[label] = fingerprint(result)
+    print(json.dumps({"times": times, "load": os.getloadavg()[0],
+                      "identical": all(p == prints["n_jobs=1"] for p in prints.values()),
+                      "best": f"{result.best.preprocessing} + {result.best.model_name}"}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child()
+        return
+    print(f"150-variant sweep, W2's data, {os.cpu_count()} cores; each repeat in a fresh "
+          "interpreter")
+    ratios: dict[str, list[float]] = {"n_jobs=2 fresh": [], "n_jobs=2 warm": []}
+    for repeat in range(args.repeat):
+        done = subprocess.run([sys.executable, __file__, "--child"],  # noqa: S603
+                              capture_output=True, text=True, check=True)
+        m = json.loads(done.stdout.strip().splitlines()[-1])
+        if not m["identical"]:
+            raise SystemExit("n_jobs=2 predictions differ from n_jobs=1")
+        t = m["times"]
+        for label in ratios:
+            ratios[label].append(t[label] / t["n_jobs=1"])
+        print(f"repeat {repeat + 1}: n_jobs=1 {t['n_jobs=1']:6.2f} s, n_jobs=2 fresh "
+              f"{t['n_jobs=2 fresh']:6.2f} s ({ratios['n_jobs=2 fresh'][-1]:.2f}x), warm "
+              f"{t['n_jobs=2 warm']:6.2f} s ({ratios['n_jobs=2 warm'][-1]:.2f}x), "
+              f"identical predictions, best {m['best']}, load {m['load']:.1f}")
+    for label, values in ratios.items():
+        print(f"ratio {label} / n_jobs=1: median {statistics.median(values):.2f}x, "
+              f"{min(values):.2f}-{max(values):.2f}x over {len(values)} (target <= 0.6x)")
+
 
 if __name__ == "__main__":
     main()

@@ -21,7 +21,7 @@ from nirs4all.pipeline import _repetition as reps
 from nirs4all.pipeline.artifact_policy import artifact_policy
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.metrics import is_better
-from nirs4all.pipeline.parallel import backend_context
+from nirs4all.pipeline.parallel import backend_context, warm_workers
 from nirs4all.pipeline.reading import load_pipeline_file, split_pipelines
 from nirs4all.pipeline.records import VariantOutcome, training_info
 from nirs4all.pipeline.runner import (
@@ -161,8 +161,8 @@ def run(
         all derive their seeds from it (on copies; your objects are not changed). Without
         it a seed is drawn and recorded in ``RunResult.seed``.
     n_jobs : int
-        Variants run in this many processes (``-1``: one per core); results are identical
-        for any value.
+        Variants run in this many processes (``-1``: one per core), this one included;
+        results are identical for any value.
     refit : {"best", "all", False} or True
         Refit the best variant (default; ``True`` is the 0.x spelling), every variant, or
         none on all training rows.
@@ -284,6 +284,8 @@ def _run(pipeline: Any, dataset: Any, *, name: str, random_state: int | None, n_
                     extra={"seed": seed})
     prepared = [v for p in _pipelines(pipeline)
                 for v in prepare_variants(p, seed=seed, max_variants=max_variants)]
+    if len(prepared) > 1:  # the workers start and import while the data load
+        warm_workers(n_jobs)
     loaded = _datasets(dataset)
     prepared = reps.with_aggregation(prepared, aggregation)
     datasets, notes = _read_tasks(loaded, prepared)

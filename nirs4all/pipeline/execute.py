@@ -86,6 +86,9 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
         those of an interrupted search, replayed).
     on_trial : callable, optional
         Given each new fine-tuning trial as soon as it completes, to store it.
+    release : frozenset of int
+        Top-level steps whose results no later variant shares
+        (:func:`~nirs4all.pipeline.state.release_points`): not kept in the cache.
     """
 
     def __init__(self, dataset: SpectroDataset, steps: tuple[Step, ...], *, pipeline_id: str,
@@ -93,8 +96,10 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
                  trace: bool = False, name: str = "",
                  nested: dict[int, sweep.SweepMember] | None = None,
                  charts: Renderer | None = None, tuned: tuple = (),
-                 on_trial: Callable | None = None) -> None:
+                 on_trial: Callable | None = None,
+                 release: frozenset[int] = frozenset()) -> None:
         self.dataset = dataset = self._reshaped(dataset, steps)  # rep_to_sources / rep_to_pp
+        self.release = release  # top-level steps no later variant shares (release_points)
         self.charts = charts
         self.tuned, self.trials = tuple(tuned), []  # finetune_params (_finetune_steps.py)
         self.on_trial = on_trial
@@ -205,13 +210,16 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
                 self._fold = "all training rows (before the splitter)" if key == SHARED else key
                 fit_id = "train" if key in (SHARED, FINAL) else f"fold{key}"
                 ck = chain_key(block.key, step.spec_json, fit_id)
-                hit = self.cache.get(ck)
+                hit, last = self.cache.get(ck), step.index in self.release
                 if hit is None:
                     new, fitted = compute(block, key)
                     new = new.evolve(key=ck)
-                    self.cache.put(ck, (new, fitted), new.nbytes)
+                    if not last:
+                        self.cache.put(ck, (new, fitted), new.nbytes)
                 else:
                     new, fitted = hit
+                    if last:
+                        self.cache.discard(ck)
                 blocks[key] = new
                 if fitted is not None:
                     refs[key] = self._artifact(step, lane.path, key, fitted)

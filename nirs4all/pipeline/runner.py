@@ -2,12 +2,10 @@
 
 1. The spec is expanded into variants (generators seeded from the run's seed) and each
    variant is parsed and identified by the SHA-256 of its canonical JSON.
-2. CV pass: every variant runs its cross-validation folds, fanned out with joblib in
-   contiguous tasks, a few per worker (:mod:`nirs4all.pipeline.parallel`: variants that
-   share a prefix land in the same task and share its computation through the step
-   cache). Results come back in input order. BLAS sums in
-   an order that depends on its thread count, so variants always run with one BLAS
-   thread: the bits do not depend on ``n_jobs``.
+2. CV pass: every variant runs its cross-validation folds, in this process and in joblib
+   workers (:mod:`nirs4all.pipeline.parallel`: variants sharing a prefix share its
+   computation through the step cache). Results come back in input order; variants run
+   with one BLAS thread, so the bits do not depend on ``n_jobs``.
 3. Ranking: chains are sorted by the ranking metric on pooled out-of-fold predictions,
    ties broken by ``chain_id`` - never by execution order.
 4. Refit: ``refit="best"`` (or ``True``, the 0.x spelling) refits the winning variant on
@@ -41,7 +39,7 @@ from nirs4all.pipeline.parallel import run_tasks
 from nirs4all.pipeline.records import ChainRecord, TrialRecord, VariantOutcome
 from nirs4all.pipeline.spec import Step, iter_steps, parse_pipeline
 from nirs4all.pipeline.spelling import normalize_spelling
-from nirs4all.pipeline.state import StepCache
+from nirs4all.pipeline.state import StepCache, release_points
 from nirs4all.pipeline.sweep import SweepMember, sweep_plan
 from nirs4all.pipeline.task import check_model_types
 from nirs4all.pipeline.training import identity_view
@@ -132,22 +130,23 @@ def execute_variant(variant: PreparedVariant, dataset: SpectroDataset, *, seed: 
                     nested: dict[int, SweepMember] | None = None,
                     charts: Renderer | None = None,
                     tuned: tuple[TrialRecord, ...] = (),
-                    on_trial: TrialLog | None = None) -> VariantOutcome:
+                    on_trial: TrialLog | None = None,
+                    release: frozenset[int] = frozenset()) -> VariantOutcome:
     """Run one pass of one variant and build its complete outcome records.
 
     With ``continue_on_error`` a pass whose step raises :class:`ExecutionError` becomes a
     ``"failed"`` outcome (no chains, the error message kept) instead of raising.
     ``nested`` (from :func:`~nirs4all.pipeline.sweep.sweep_plan`): the variant's CV models
     are truncated from the largest fit of its component sweep. ``tuned``: the fine-tuning
-    trials of the variant's CV pass, which a refit pass fits the best of (or, for a CV
-    pass, the trials of its search stored before an interruption, replayed).
-    ``on_trial`` is given each trial the pass runs as soon as it completes.
+    trials of the variant's CV pass, which a refit pass fits the best of (in a CV pass,
+    those of an interrupted search, replayed). ``on_trial`` gets each trial as it completes;
+    ``release``: the steps whose results leave the cache after this variant.
     """
     start = time.perf_counter()
     try:
         return _execute(variant, dataset, seed=seed, phase=phase, with_final=with_final,
                         cache=cache, trace=trace, nested=nested, charts=charts, tuned=tuned,
-                        start=start, on_trial=on_trial)
+                        start=start, on_trial=on_trial, release=release)
     except ExecutionError as exc:
         if not continue_on_error:
             raise
@@ -160,14 +159,15 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
              with_final: bool, cache: StepCache, trace: bool,
              nested: dict[int, SweepMember] | None, charts: Renderer | None,
              tuned: tuple[TrialRecord, ...], start: float,
-             on_trial: TrialLog | None = None) -> VariantOutcome:
+             on_trial: TrialLog | None = None,
+             release: frozenset[int] = frozenset()) -> VariantOutcome:
     """One pass of one variant (:func:`execute_variant` without the failure policy)."""
     with_cv = phase == "cv" or variant.has_stacking
     executor = VariantExecutor(dataset, variant.steps, pipeline_id=variant.pipeline_id,
                                seed=seed, with_cv=with_cv and variant.has_split,
                                with_final=with_final, cache=cache, trace=trace,
                                name=variant.name, nested=nested, charts=charts, tuned=tuned,
-                               on_trial=on_trial)
+                               on_trial=on_trial, release=release)
     models = executor.run()
     chains, predictions, used = build_records(
         models, pipeline_id=variant.pipeline_id, dataset=executor.dataset, rows=executor.rows,
@@ -194,20 +194,17 @@ def _execute(variant: PreparedVariant, dataset: SpectroDataset, *, seed: int, ph
     )
 
 
-def _run_task(items: list[tuple[PreparedVariant, bool]], cache: StepCache,
+def _run_task(items: list[tuple[PreparedVariant, bool, frozenset[int]]], cache: StepCache,
               dataset: SpectroDataset, seed: int, trace: bool,
               plan: dict[str, dict[int, SweepMember]], go_on: bool,
               charts: Renderer | None = None,
-              stored: dict[str, tuple[TrialRecord, ...]] | None = None,
-              ) -> list[VariantOutcome]:
-    """One parallel task: the CV pass of a contiguous slice of variants (in a worker);
-    ``stored``: the trials of each variant's interrupted search (see :class:`TrialLog`)."""
-    stored = stored or {}
+              stored: dict[str, tuple[TrialRecord, ...]] | None = None) -> list[VariantOutcome]:
+    """One parallel task: the CV pass of a slice of variants (``stored``: the trials of
+    each variant's interrupted search, see :class:`TrialLog`)."""
     return [execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
-                            trace=trace, continue_on_error=go_on,
-                            nested=plan.get(v.pipeline_id), charts=charts,
-                            tuned=stored.get(v.pipeline_id, ()))
-            for v, final in items]
+                            trace=trace, continue_on_error=go_on, nested=plan.get(v.pipeline_id),
+                            charts=charts, tuned=(stored or {}).get(v.pipeline_id, ()),
+                            release=release) for v, final, release in items]
 
 
 def rank_chains(chains: Iterable[ChainRecord]) -> list[ChainRecord]:
@@ -242,15 +239,20 @@ def _cv_pass(jobs: list[tuple[PreparedVariant, bool]], dataset: SpectroDataset, 
         on_arrival = None
         cache = StepCache(CACHE_BYTES)
         chunk_stats.append(cache.stats)  # read when the pass is over
+        releases = release_points([v.steps for v, _ in missing])
         computed: Iterator[VariantOutcome] = (
             execute_variant(v, dataset, seed=seed, phase="cv", with_final=final, cache=cache,
                             trace=trace, continue_on_error=go_on,
                             nested=plan.get(v.pipeline_id), charts=charts,
-                            tuned=stored.get(v.pipeline_id, ()), on_trial=trials)
-            for v, final in missing)
+                            tuned=stored.get(v.pipeline_id, ()), on_trial=trials,
+                            release=release)
+            for (v, final), release in zip(missing, releases, strict=True))
     else:
         def in_order() -> Iterator[VariantOutcome]:
-            for outcome, delta in run_tasks(_run_task, missing,
+            # which process runs which variant, in which order, is decided as they run
+            releases = release_points([v.steps for v, _ in missing], in_order=False)
+            items = [(v, final, r) for (v, final), r in zip(missing, releases, strict=True)]
+            for outcome, delta in run_tasks(_run_task, items,
                                             (dataset, seed, trace, plan, go_on, charts,
                                              stored),
                                             n_workers=n_workers, on_arrival=on_arrival):
@@ -384,7 +386,8 @@ def _refit_winner(variants: list[PreparedVariant], outcomes: list[VariantOutcome
             refitted = execute_variant(winner, dataset, seed=seed, phase="refit",
                                        with_final=True, cache=StepCache(CACHE_BYTES),
                                        trace=trace, continue_on_error=go_on, tuned=tuned,
-                                       charts=charts)
+                                       charts=charts,
+                                       release=release_points([winner.steps])[0])
     return refitted
 
 

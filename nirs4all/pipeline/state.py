@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -27,8 +28,10 @@ from typing import Any
 import numpy as np
 
 from nirs4all.pipeline.spec import Step
+from nirs4all.utils.arrays import take_rows
 
-__all__ = ["SHARED", "Block", "FittedModel", "Lane", "Rows", "StepCache", "chain_key"]
+__all__ = ["SHARED", "Block", "FittedModel", "Lane", "Rows", "StepCache", "chain_key",
+           "release_points"]
 
 SHARED = "*"
 logger = logging.getLogger(__name__)
@@ -129,8 +132,16 @@ class Block:
         return np.concatenate([base_rows, extra])
 
     def features(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
-        """Model input: the sources side by side (no copy for a single source)."""
-        parts = self.X if rows is None else tuple(x[rows] for x in self.X)
+        """Model input: the sources side by side (no copy for a single source).
+
+        Rows that are contiguous and ascending (the training rows of most datasets, the
+        first and last folds of an unshuffled KFold) are a view, not a copy: the model's own
+        validation copies them once anyway.
+        """
+        if rows is None or isinstance(rows, slice):
+            parts = self.X if rows is None else tuple(x[rows] for x in self.X)
+        else:
+            parts = tuple(take_rows(x, rows) for x in self.X)
         return parts[0] if len(parts) == 1 else np.hstack(parts)
 
     def evolve(self, **changes: Any) -> Block:
@@ -191,7 +202,45 @@ class StepCache:
             self._bytes -= size
             logger.debug("step cache eviction", extra={"cache_key": evicted, "bytes": size})
 
+    def discard(self, key: str) -> None:
+        """Forget ``key`` (its last user has it): its bytes are free once the caller lets go."""
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[1]
+
     def stats(self) -> dict[str, int]:
         """Hits, misses, bytes saved and bytes held."""
         return {"cache_hits": self.hits, "cache_misses": self.misses,
                 "cache_bytes_saved": self.bytes_saved, "cache_bytes_held": self._bytes}
+
+
+def release_points(variants: Sequence[Sequence[Step]], *,
+                   in_order: bool = True) -> list[frozenset[int]]:
+    """Per variant (in the order they run), the top-level steps whose results no later
+    variant shares, by step index.
+
+    A later variant shares the result of a top-level step when its steps up to that one
+    are the same (canonical JSON). The executor gives those results back to the step cache
+    as it uses them for the last time instead of keeping them: a one-chain run holds no
+    preprocessed copy it will never read again, and a sweep drops a preprocessing once the
+    last variant that starts with it is done. Only memory depends on this plan: the cache
+    is keyed by content, so a result released too early is computed again, with the same
+    bits.
+
+    With ``in_order=False`` (the variants run in parallel, in an order no process knows
+    in advance) only the steps that no other variant of the run starts with are released.
+    """
+    last: dict[tuple, int] = {}
+    users: dict[tuple, int] = {}
+    prefixes = []
+    for position, steps in enumerate(variants):
+        keys, key = [], ()
+        for step in steps:
+            key = (key, step.spec_json)
+            keys.append(key)
+            last[key] = position
+            users[key] = users.get(key, 0) + 1
+        prefixes.append(keys)
+    return [frozenset(step.index for step, key in zip(steps, keys, strict=True)
+                      if (last[key] == position if in_order else users[key] == 1))
+            for position, (steps, keys) in enumerate(zip(variants, prefixes, strict=True))]
