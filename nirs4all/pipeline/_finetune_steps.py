@@ -153,6 +153,7 @@ class FinetuneSteps:
     tuned: tuple[TrialRecord, ...]
     trials: list[TrialRecord]
     on_trial: Callable[[list[TrialRecord]], None] | None = None
+    input_hash: str  # the run's dataset before a rep_to_* reshaping: trials are stored by it
 
     def _tune(self, step: Step, lane: Lane, blocks: Mapping[str, Block],
               ) -> dict[str, dict[str, Any]]:
@@ -219,7 +220,7 @@ class FinetuneSteps:
             steps[max(steps)] if state == "pruned" and steps else None)
         duration = trial.duration.total_seconds() if trial.duration else 0.0
         return TrialRecord(
-            pipeline_id=self.pipeline_id, dataset_hash=self.dataset.content_hash(),
+            pipeline_id=self.pipeline_id, dataset_hash=self.input_hash,
             model_step=step.index, branch_path=tuple(lane.path), study=study,
             number=trial.number, params=dict(trial.params),
             score=None if value is None or np.isnan(value) else float(value),

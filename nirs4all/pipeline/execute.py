@@ -98,6 +98,7 @@ class VariantExecutor(AugmentSteps, BranchSteps, SeparationSteps, MergeSteps, Fi
                  charts: Renderer | None = None, tuned: tuple = (),
                  on_trial: Callable | None = None,
                  release: frozenset[int] = frozenset()) -> None:
+        self.input_hash = dataset.content_hash()  # the run's dataset, before any reshaping
         self.dataset = dataset = self._reshaped(dataset, steps)  # rep_to_sources / rep_to_pp
         self.release = release  # top-level steps no later variant shares (release_points)
         self.charts = charts

@@ -157,3 +157,20 @@ def test_scans_disagreeing_on_their_target_are_refused() -> None:
     bad = SpectroDataset(scans.sources, y, metadata=scans.metadata, repetition="id")
     with pytest.raises(DatasetConfigError, match="different target values"):
         reshape_repetitions(bad)
+
+
+def test_fine_tuning_trials_of_a_reshaped_chain_are_stored_under_the_runs_dataset(tmp_path):
+    pytest.importorskip("optuna")
+    import nirs4all.workspace
+
+    data = _scans([2] * 24)
+    pipeline = [{"rep_to_pp": True}, KFold(3),
+                {"model": PLSRegression(), "finetune_params": {
+                    "n_trials": 3, "model_params": {"n_components": [1, 4]}}}]
+    result = nirs4all.run(pipeline, data, random_state=0, verbose=0, workspace=tmp_path)
+    with nirs4all.workspace.open(tmp_path) as ws:
+        stored = ws.trials(result.run_id, data.content_hash())
+    # a resume looks its trials up by the dataset the run was given, not the reshaped one
+    assert len(stored) == 3
+    rerun = nirs4all.run(pipeline, data, random_state=0, verbose=0, workspace=tmp_path)
+    assert rerun.stats["fits"] == 0
