@@ -51,6 +51,15 @@ def test_local_mixup_partners_are_never_far_rows():
     assert np.any(np.abs(far - X[origin]) > 1.0)  # global mixup crosses the gap
 
 
+def test_local_mixup_of_a_single_row_has_no_neighbour_and_copies_the_row(spectra):
+    one = spectra[:1]
+    X_new, y_new, origin = LocalMixupAugmenter(k_neighbors=3).fit(one).augment(
+        one, np.array([4.0]), 3)
+    np.testing.assert_allclose(X_new, np.repeat(one, 3, axis=0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(y_new, [4.0, 4.0, 4.0], rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(origin, [0, 0, 0])
+
+
 def test_local_mixup_transform_is_the_identity_and_y_must_be_numeric(spectra):
     augmenter = LocalMixupAugmenter().fit(spectra)
     np.testing.assert_array_equal(augmenter.transform(spectra), spectra)
