@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -43,7 +44,13 @@ _IDENTITY = ("pipeline_id", "dataset_hash", "model_step", "model_name", "model_c
 
 def _sorted_folds(keys: Iterable[str]) -> list[str]:
     """Sort fold keys already checked by the caller (cheaper than ``sort_fold_keys``)."""
-    return sorted(keys, key=fold_order)
+    return list(_fold_order_of(tuple(keys)))
+
+
+@lru_cache(maxsize=256)
+def _fold_order_of(keys: tuple[str, ...]) -> tuple[str, ...]:
+    # The chains of a batch share a handful of fold sets: each is sorted once.
+    return tuple(sorted(keys, key=fold_order))
 
 
 def _finite(value: float | None) -> float | None:
