@@ -197,3 +197,23 @@ def test_two_predictions_under_one_natural_key_are_refused_before_any_write(tmp_
     with pytest.raises(DuplicateKeyError, match="predictions"):
         _require_unique_keys(table)
     _require_unique_keys(table.slice(0, 1))
+
+
+def test_chain_score_maps_are_stored_with_sorted_keys_nan_and_empty_maps_kept():
+    from nirs4all.workspace._chains import CHAIN_SCHEMA, chain_table
+
+    base = {f.name: None for f in CHAIN_SCHEMA}
+    base.update(branch_path=[], artifact_ids=[], source_chains=[], fold_ids=[], steps=[])
+    rows = [{**base, "chain_id": "c0", "cv_scores": {"rmse": 1.0, "r2": math.nan},
+             "test_scores": {}, "fold_scores": {"1": {"b": 2.0, "a": 1.0}, "0": {},
+                                                "final": {"x": math.nan}}},
+            {**base, "chain_id": "c1", "cv_scores": {}, "test_scores": {"mae": 0.5},
+             "fold_scores": {}}]
+    stored = chain_table(rows).to_pylist()
+    assert repr([r["cv_scores"] for r in stored]) == repr([[("r2", math.nan), ("rmse", 1.0)],
+                                                           []])
+    assert [r["test_scores"] for r in stored] == [[], [("mae", 0.5)]]
+    assert repr(stored[0]["fold_scores"]) == repr(
+        [("0", []), ("1", [("a", 1.0), ("b", 2.0)]), ("final", [("x", math.nan)])])
+    assert stored[1]["fold_scores"] == []
+    assert [r["steps"] for r in stored] == ["[]", "[]"]
