@@ -59,9 +59,11 @@ def _flat_values(present: Sequence[np.ndarray], layout: dict | None) -> np.ndarr
 
 
 def _list_column(arrays: Sequence[np.ndarray | None], value_type: pa.DataType,
-                 layout: dict | None = None) -> pa.Array:
+                 layout: dict | None = None, rows: np.ndarray | None = None) -> pa.Array:
     """Return a large-list column; ``layout`` (shared dtype and trailing shape) takes the
-    fast path: one concatenation, no per-array Python work."""
+    fast path: one concatenation, no per-array Python work. ``rows`` (each array's number
+    of rows, when the arrays are aligned with the sample ids) gives the lengths without
+    asking every array for its size."""
     n = len(arrays)
     list_type = pa.large_list(value_type)
     types = set(map(type, arrays))
@@ -74,10 +76,12 @@ def _list_column(arrays: Sequence[np.ndarray | None], value_type: pa.DataType,
         layout = None
     else:
         present = arrays
-    sizes = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
-    if missing is None:
-        lengths = sizes
+    if missing is None and layout is not None and rows is not None:
+        lengths = rows * math.prod(layout["shape"])
+    elif missing is None:
+        lengths = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
     else:
+        sizes = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
         lengths = np.zeros(n, np.int64)
         lengths[~missing] = sizes
     offsets = np.zeros(n + 1, np.int64)
@@ -221,6 +225,8 @@ def prediction_table(records: Sequence[PredictionRecord], *, metrics: Mapping[st
     true_numeric, true_text = _split_numeric(y_true, layouts[0])
     pred_numeric, pred_text = _split_numeric(y_pred, layouts[1])
     lengths = np.fromiter(map(len, sample_ids), np.int32, n)
+    rows = lengths.astype(np.int64)
+    ids_layout = _IDS_LAYOUT if set(map(attrgetter("ndim"), sample_ids)) == {1} else None
     shared = layouts[3] not in (None, False) and len(set(map(id, classes))) == 1
     columns = {
         "pipeline_id": _strings(pipeline_ids),
@@ -233,13 +239,12 @@ def prediction_table(records: Sequence[PredictionRecord], *, metrics: Mapping[st
         "score": pa.array(score, pa.float64(), mask=~np.isfinite(score)),
         "scores": scores_array(scores),
         "n_samples": pa.array(lengths, pa.int32()),
-        "sample_ids": _list_column(sample_ids, pa.int64(), _IDS_LAYOUT
-                                   if set(map(attrgetter("ndim"), sample_ids)) == {1} else None),
-        "y_true": _list_column(true_numeric, pa.float64(), layouts[0] or None),
-        "y_pred": _list_column(pred_numeric, pa.float64(), layouts[1] or None),
-        "y_true_labels": _list_column(true_text, pa.string(), layouts[0] or None),
-        "y_pred_labels": _list_column(pred_text, pa.string(), layouts[1] or None),
-        "y_proba": _list_column(y_proba, pa.float64(), layouts[2] or None),
+        "sample_ids": _list_column(sample_ids, pa.int64(), ids_layout, rows),
+        "y_true": _list_column(true_numeric, pa.float64(), layouts[0] or None, rows),
+        "y_pred": _list_column(pred_numeric, pa.float64(), layouts[1] or None, rows),
+        "y_true_labels": _list_column(true_text, pa.string(), layouts[0] or None, rows),
+        "y_pred_labels": _list_column(pred_text, pa.string(), layouts[1] or None, rows),
+        "y_proba": _list_column(y_proba, pa.float64(), layouts[2] or None, rows),
         "classes": (_shared_text_column(classes) if shared
                     else _list_column(classes, pa.string(), layouts[3] or None)),
         "array_meta": _meta(records, layouts),
