@@ -10,6 +10,7 @@ batch mixing every dtype, shape and missing array, which takes the slow paths.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from datetime import datetime
@@ -21,10 +22,12 @@ import pytest
 from sklearn.cross_decomposition import PLSRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
+from store_factories import make_outcome
 
 import nirs4all
 from nirs4all.data.dataset import FeatureSource, SpectroDataset
 from nirs4all.errors import DuplicateKeyError
+from nirs4all.pipeline.folds import FoldKeyError
 from nirs4all.pipeline.records import PredictionRecord
 from nirs4all.workspace._arrow import PREDICTION_COLUMNS, prediction_table
 from nirs4all.workspace.migrate import migrate
@@ -217,3 +220,33 @@ def test_chain_score_maps_are_stored_with_sorted_keys_nan_and_empty_maps_kept():
         [("0", []), ("1", [("a", 1.0), ("b", 2.0)]), ("final", [("x", math.nan)])])
     assert stored[1]["fold_scores"] == []
     assert [r["steps"] for r in stored] == ["[]", "[]"]
+
+
+def _with_chain(outcome, **changes):
+    chain = dataclasses.replace(outcome.chains[0], **changes)
+    return dataclasses.replace(outcome, chains=(chain, *outcome.chains[1:]))
+
+
+def test_a_bad_fold_key_of_a_chain_step_is_named_with_its_chain_and_step(ws, run_id, dataset):
+    outcome = make_outcome(dataset)
+    step = outcome.chains[0].steps[0]
+    bad = dataclasses.replace(step, artifacts={"fold_1": next(iter(step.artifacts.values()))})
+    with pytest.raises(FoldKeyError, match=rf"step {step.index}: 'fold_1'"):
+        ws.persist(run_id, _with_chain(outcome, steps=(bad, *outcome.chains[0].steps[1:])))
+    assert ws._writable().table("chains").aggregate("count(*)").fetchall()[0][0] == 0
+
+
+def test_an_unhashable_fold_key_of_a_chain_is_refused_as_a_fold_key(ws, run_id, dataset):
+    outcome = make_outcome(dataset)
+    with pytest.raises(FoldKeyError, match=r"\['0'\]"):
+        ws.persist(run_id, _with_chain(outcome, fold_ids=(["0"],)))
+
+
+def test_a_step_artifact_the_outcome_does_not_hold_is_named(ws, run_id, dataset):
+    outcome = make_outcome(dataset)
+    step = outcome.chains[0].steps[0]
+    fold = next(iter(step.artifacts))
+    bad = dataclasses.replace(step, artifacts={**step.artifacts, fold: "missing"})
+    with pytest.raises(ValueError, match=rf"step {step.index} fold {fold} refers to artifact "
+                                         "'missing'"):
+        ws.persist(run_id, _with_chain(outcome, steps=(bad, *outcome.chains[0].steps[1:])))
