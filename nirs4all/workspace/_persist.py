@@ -2,9 +2,10 @@
 
 Order of work for a batch of :class:`~nirs4all.pipeline.records.VariantOutcome`:
 
-1. Validate everything in Python: identities, canonical fold keys, artifact references, and
-   natural keys unique across the whole batch (DuckDB's upsert would silently keep the first
-   of two equal keys, so duplicates never reach it).
+1. Validate everything before the transaction: identities, canonical fold keys and artifact
+   references (each distinct key once), and natural keys unique across the whole batch (one
+   group-by of the batch's Arrow rows; DuckDB's upsert would silently keep the first of two
+   equal keys, so duplicates never reach it).
 2. Serialize the fitted objects (content-addressed bytes) outside the transaction.
 3. In one transaction: pipeline rows, chain rows (inserted, or merged with the stored row of
    the same chain), artifact files and rows, prediction rows. Rows go in through registered
