@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import duckdb
 import numpy as np
@@ -48,31 +48,64 @@ def _is_numeric(array: np.ndarray) -> bool:
     return False
 
 
-def _list_column(arrays: Sequence[np.ndarray | None], value_type: pa.DataType) -> pa.Array:
+_NONE = type(None)
+
+
+def _flat_values(present: Sequence[np.ndarray], layout: dict | None) -> np.ndarray:
+    """Concatenate a column's arrays row-major, in one call when they share a layout."""
+    if layout is not None:
+        return np.concatenate(present).reshape(-1)
+    return np.concatenate([a.reshape(-1) for a in present])
+
+
+def _list_column(arrays: Sequence[np.ndarray | None], value_type: pa.DataType,
+                 layout: dict | None = None, rows: np.ndarray | None = None) -> pa.Array:
+    """Return a large-list column; ``layout`` (shared dtype and trailing shape) takes the
+    fast path: one concatenation, no per-array Python work. ``rows`` (each array's number
+    of rows, when the arrays are aligned with the sample ids) gives the lengths without
+    asking every array for its size."""
     n = len(arrays)
-    present = [a for a in arrays if a is not None]
     list_type = pa.large_list(value_type)
-    if not present:
+    types = set(map(type, arrays))
+    if types == {_NONE}:
         return pa.nulls(n, list_type)
-    sizes = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
     missing = None
-    if len(present) == n:
-        lengths = sizes
-    else:
+    if _NONE in types:
         missing = np.fromiter((a is None for a in arrays), bool, n)
+        present = [a for a in arrays if a is not None]
+        layout = None
+    else:
+        present = arrays
+    if missing is None and layout is not None and rows is not None:
+        lengths = rows * math.prod(layout["shape"])
+    elif missing is None:
+        lengths = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
+    else:
+        sizes = np.fromiter(map(attrgetter("size"), present), np.int64, len(present))
         lengths = np.zeros(n, np.int64)
         lengths[~missing] = sizes
     offsets = np.zeros(n + 1, np.int64)
     np.cumsum(lengths, out=offsets[1:])
     if value_type == pa.string():
-        values = pa.array([str(v) for a in present for v in a.tolist()], pa.string())
+        flat = (_flat_values(present, layout).tolist() if layout is not None
+                else [v for a in present for v in a.tolist()])
+        values = pa.array([str(v) for v in flat], pa.string())
     else:
         numpy_type = np.int64 if value_type == pa.int64() else np.float64
-        if {a.ndim for a in present} != {1}:
-            present = [a.reshape(-1) for a in present]
-        values = pa.array(np.concatenate(present).astype(numpy_type, copy=False), value_type)
+        values = pa.array(_flat_values(present, layout).astype(numpy_type, copy=False),
+                          value_type)
     mask = None if missing is None else pa.array(missing)
     return pa.LargeListArray.from_arrays(pa.array(offsets), values, mask=mask)
+
+
+def _shared_text_column(arrays: Sequence[np.ndarray]) -> pa.Array:
+    """A text column whose rows all hold the same array object (a classifier's ``classes``)."""
+    first = arrays[0]
+    n = len(arrays)
+    offsets = np.arange(n + 1, dtype=np.int64) * first.size
+    flat = first.reshape(-1)
+    values = pa.array([str(v) for v in flat.tolist()] * n, pa.string())
+    return pa.LargeListArray.from_arrays(pa.array(offsets), values)
 
 
 def scores_array(scores: Sequence[Mapping[str, float]]) -> pa.Array:
@@ -81,12 +114,12 @@ def scores_array(scores: Sequence[Mapping[str, float]]) -> pa.Array:
     first = scores[0] if n else {}
     keys = sorted(first)
     first_keys = first.keys()
-    if all(s.keys() == first_keys for s in scores):
+    if all(map(first_keys.__eq__, map(dict.keys, scores))):
         width = len(keys)
         offsets = np.arange(n + 1, dtype=np.int32) * width
         values = np.empty((n, width))
         for j, key in enumerate(keys):
-            values[:, j] = np.fromiter((s[key] for s in scores), np.float64, n)
+            values[:, j] = np.fromiter(map(itemgetter(key), scores), np.float64, n)
         return pa.MapArray.from_arrays(pa.array(offsets), pa.array(keys * n, pa.string()),
                                        pa.array(values.reshape(-1), pa.float64()))
     all_keys: list[str] = []
@@ -107,48 +140,69 @@ _ARRAY_NAMES = ("y_true", "y_pred", "y_proba", "classes")
 def _column_layout(arrays: Sequence[np.ndarray | None]) -> dict | bool | None:
     """Return the layout shared by every array of a column: a dict, None when every entry is
     None, or False when the entries differ."""
-    present = [a for a in arrays if a is not None]
-    if not present:
+    types = set(map(type, arrays))
+    if types == {_NONE}:
         return None
-    if len(present) != len(arrays):
+    if _NONE in types:
         return False
-    dtypes = {a.dtype for a in present}
-    shapes = {()} if {a.ndim for a in present} == {1} else {a.shape[1:] for a in present}
+    dtypes = set(map(attrgetter("dtype"), arrays))
+    ndims = set(map(attrgetter("ndim"), arrays))
+    shapes = {()} if ndims == {1} else {a.shape[1:] for a in arrays}
     if len(dtypes) != 1 or len(shapes) != 1:
         return False
     return {"dtype": dtypes.pop().str, "shape": list(shapes.pop())}
 
 
-def _meta(records: Sequence[PredictionRecord], columns: Sequence[Sequence]) -> list[str]:
-    layouts = [_column_layout(column) for column in columns]
+def _meta(records: Sequence[PredictionRecord], layouts: Sequence[dict | bool | None],
+          ) -> pa.Array:
+    n = len(records)
     if all(layout is not False for layout in layouts):
         meta = {name: layout for name, layout in zip(_ARRAY_NAMES, layouts, strict=True)
                 if layout is not None}
-        return [json.dumps(meta, sort_keys=True)] * len(records)
+        text = json.dumps(meta, sort_keys=True)
+        return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)),
+                                              pa.array([text])).cast(pa.string())
     out = []
     for record in records:
         meta = {name: {"dtype": value.dtype.str, "shape": list(value.shape[1:])}
                 for name in _ARRAY_NAMES if (value := getattr(record, name)) is not None}
         out.append(json.dumps(meta, sort_keys=True))
-    return out
+    return pa.array(out, pa.string())
 
 
-def _split_numeric(arrays: Sequence[np.ndarray | None],
+def _split_numeric(arrays: Sequence[np.ndarray | None], layout: dict | bool | None,
                    ) -> tuple[list[np.ndarray | None], list[np.ndarray | None]]:
     """Return (numeric arrays or None, text arrays or None), aligned with ``arrays``."""
+    nones = [None] * len(arrays)
+    if isinstance(layout, dict) and np.dtype(layout["dtype"]).kind in "fb":
+        return arrays, nones
     kinds = {a.dtype.kind for a in arrays if a is not None}
     if kinds <= {"f", "b"}:
-        return list(arrays), [None] * len(arrays)
+        return arrays, nones
+    if isinstance(layout, dict) and np.dtype(layout["dtype"]).kind in "OSU":
+        return nones, arrays
     numeric = [a if a is not None and _is_numeric(a) else None for a in arrays]
     text = [a if a is not None and n is None else None
             for a, n in zip(arrays, numeric, strict=True)]
     return numeric, text
 
 
+def _strings(values: Sequence[str | None]) -> pa.Array:
+    return pa.array(values, pa.string())
+
+
+_IDS_LAYOUT = {"dtype": "<i8", "shape": []}
+_FIELDS = ("pipeline_id", "chain_id", "fold_id", "partition", "refit_context", "scores",
+           "sample_ids", "y_true", "y_pred", "y_proba", "classes")
+
+
 def prediction_table(records: Sequence[PredictionRecord], *, metrics: Mapping[str, str],
                      dataset_hashes: Mapping[str, str | None],
                      created_at: datetime) -> pa.Table:
     """Return the Arrow rows of ``predictions`` for a batch of records.
+
+    The records are read once per field, into one list; every column is then built from
+    its whole field at once (one concatenation per array column, no per-row conversion).
 
     Parameters
     ----------
@@ -162,40 +216,40 @@ def prediction_table(records: Sequence[PredictionRecord], *, metrics: Mapping[st
     n = len(records)
     if n == 0:
         return pa.table({name: [] for name in PREDICTION_COLUMNS})
-    pipeline_ids = [r.pipeline_id for r in records]
-    chain_ids = [r.chain_id for r in records]
-    scores = [r.scores for r in records]
-    sample_ids = [r.sample_ids for r in records]
-    y_true = [r.y_true for r in records]
-    y_pred = [r.y_pred for r in records]
-    y_proba = [r.y_proba for r in records]
-    classes = [r.classes for r in records]
+    # One list per field: no tuple per record, which the garbage collector would track.
+    (pipeline_ids, chain_ids, folds, partitions, contexts, scores, sample_ids, y_true,
+     y_pred, y_proba, classes) = (list(map(attrgetter(name), records)) for name in _FIELDS)
     metric = list(map(metrics.__getitem__, chain_ids))
-    score = np.fromiter((s.get(m, math.nan) for s, m in zip(scores, metric, strict=True)),
-                        np.float64, n)
-    true_numeric, true_text = _split_numeric(y_true)
-    pred_numeric, pred_text = _split_numeric(y_pred)
-    meta = _meta(records, (y_true, y_pred, y_proba, classes))
+    score = np.fromiter(map(dict.get, scores, metric, [math.nan] * n), np.float64, n)
+    layouts = [_column_layout(column) for column in (y_true, y_pred, y_proba, classes)]
+    true_numeric, true_text = _split_numeric(y_true, layouts[0])
+    pred_numeric, pred_text = _split_numeric(y_pred, layouts[1])
+    lengths = np.fromiter(map(len, sample_ids), np.int32, n)
+    rows = lengths.astype(np.int64)
+    ids_layout = _IDS_LAYOUT if set(map(attrgetter("ndim"), sample_ids)) == {1} else None
+    shared = layouts[3] not in (None, False) and len(set(map(id, classes))) == 1
     columns = {
-        "pipeline_id": pa.array(pipeline_ids, pa.string()),
-        "chain_id": pa.array(chain_ids, pa.string()),
-        "fold_id": pa.array([r.fold_id for r in records], pa.string()),
-        "partition": pa.array([r.partition for r in records], pa.string()),
-        "refit_context": pa.array([r.refit_context for r in records], pa.string()),
-        "dataset_hash": pa.array(list(map(dataset_hashes.__getitem__, chain_ids)), pa.string()),
-        "metric": pa.array(metric, pa.string()),
+        "pipeline_id": _strings(pipeline_ids),
+        "chain_id": _strings(chain_ids),
+        "fold_id": _strings(folds),
+        "partition": _strings(partitions),
+        "refit_context": _strings(contexts),
+        "dataset_hash": _strings(list(map(dataset_hashes.__getitem__, chain_ids))),
+        "metric": _strings(metric),
         "score": pa.array(score, pa.float64(), mask=~np.isfinite(score)),
         "scores": scores_array(scores),
-        "n_samples": pa.array(np.fromiter(map(len, sample_ids), np.int32, n), pa.int32()),
-        "sample_ids": _list_column(sample_ids, pa.int64()),
-        "y_true": _list_column(true_numeric, pa.float64()),
-        "y_pred": _list_column(pred_numeric, pa.float64()),
-        "y_true_labels": _list_column(true_text, pa.string()),
-        "y_pred_labels": _list_column(pred_text, pa.string()),
-        "y_proba": _list_column(y_proba, pa.float64()),
-        "classes": _list_column(classes, pa.string()),
-        "array_meta": pa.array(meta, pa.string()),
-        "created_at": pa.array([created_at] * n, pa.timestamp("us")),
+        "n_samples": pa.array(lengths, pa.int32()),
+        "sample_ids": _list_column(sample_ids, pa.int64(), ids_layout, rows),
+        "y_true": _list_column(true_numeric, pa.float64(), layouts[0] or None, rows),
+        "y_pred": _list_column(pred_numeric, pa.float64(), layouts[1] or None, rows),
+        "y_true_labels": _list_column(true_text, pa.string(), layouts[0] or None, rows),
+        "y_pred_labels": _list_column(pred_text, pa.string(), layouts[1] or None, rows),
+        "y_proba": _list_column(y_proba, pa.float64(), layouts[2] or None, rows),
+        "classes": (_shared_text_column(classes) if shared
+                    else _list_column(classes, pa.string(), layouts[3] or None)),
+        "array_meta": _meta(records, layouts),
+        "created_at": pa.array(np.full(n, np.datetime64(created_at, "us")),
+                               pa.timestamp("us")),
     }
     return pa.table(columns)
 

@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -43,7 +44,13 @@ _IDENTITY = ("pipeline_id", "dataset_hash", "model_step", "model_name", "model_c
 
 def _sorted_folds(keys: Iterable[str]) -> list[str]:
     """Sort fold keys already checked by the caller (cheaper than ``sort_fold_keys``)."""
-    return sorted(keys, key=fold_order)
+    return list(_fold_order_of(tuple(keys)))
+
+
+@lru_cache(maxsize=256)
+def _fold_order_of(keys: tuple[str, ...]) -> tuple[str, ...]:
+    # The chains of a batch share a handful of fold sets: each is sorted once.
+    return tuple(sorted(keys, key=fold_order))
 
 
 def _finite(value: float | None) -> float | None:
@@ -175,11 +182,40 @@ def merge_chain_rows(old: dict[str, Any], new: dict[str, Any],
     return _derive(merged)
 
 
+def _score_maps(mappings: list[Mapping[str, float]]) -> pa.MapArray:
+    """``MAP(VARCHAR, DOUBLE)`` with sorted keys, from flat key and value lists: no
+    ``(key, value)`` tuple per entry for the garbage collector to track."""
+    offsets = [0]
+    keys: list[str] = []
+    values: list[float] = []
+    for mapping in mappings:
+        ordered = sorted(mapping)
+        keys.extend(ordered)
+        values.extend(map(mapping.__getitem__, ordered))
+        offsets.append(len(keys))
+    return pa.MapArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(keys, pa.string()),
+                                   pa.array(values, pa.float64()))
+
+
+def _fold_score_maps(folds: list[Mapping[str, Mapping[str, float]]]) -> pa.MapArray:
+    offsets = [0]
+    keys: list[str] = []
+    inner: list[Mapping[str, float]] = []
+    for by_fold in folds:
+        ordered = sorted(by_fold)
+        keys.extend(ordered)
+        inner.extend(map(by_fold.__getitem__, ordered))
+        offsets.append(len(keys))
+    return pa.MapArray.from_arrays(pa.array(offsets, pa.int32()), pa.array(keys, pa.string()),
+                                   _score_maps(inner))
+
+
 _ENCODERS = {
-    "steps": lambda steps: json.dumps(steps, sort_keys=True),
-    "cv_scores": lambda scores: sorted(scores.items()),
-    "test_scores": lambda scores: sorted(scores.items()),
-    "fold_scores": lambda folds: [(f, sorted(s.items())) for f, s in sorted(folds.items())],
+    "steps": lambda values: pa.array([json.dumps(s, sort_keys=True) for s in values],
+                                     pa.string()),
+    "cv_scores": _score_maps,
+    "test_scores": _score_maps,
+    "fold_scores": _fold_score_maps,
 }
 
 
@@ -189,8 +225,7 @@ def chain_table(rows: list[dict[str, Any]]) -> pa.Table:
     for field in CHAIN_SCHEMA:
         values = [row[field.name] for row in rows]
         encode = _ENCODERS.get(field.name)
-        columns.append(pa.array(values if encode is None else list(map(encode, values)),
-                                field.type))
+        columns.append(pa.array(values, field.type) if encode is None else encode(values))
     return pa.Table.from_arrays(columns, schema=CHAIN_SCHEMA)
 
 

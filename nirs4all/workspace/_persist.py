@@ -2,9 +2,10 @@
 
 Order of work for a batch of :class:`~nirs4all.pipeline.records.VariantOutcome`:
 
-1. Validate everything in Python: identities, canonical fold keys, artifact references, and
-   natural keys unique across the whole batch (DuckDB's upsert would silently keep the first
-   of two equal keys, so duplicates never reach it).
+1. Validate everything before the transaction: identities, canonical fold keys and artifact
+   references (each distinct key once), and natural keys unique across the whole batch (one
+   group-by of the batch's Arrow rows; DuckDB's upsert would silently keep the first of two
+   equal keys, so duplicates never reach it).
 2. Serialize the fitted objects (content-addressed bytes) outside the transaction.
 3. In one transaction: pipeline rows, chain rows (inserted, or merged with the stored row of
    the same chain), artifact files and rows, prediction rows. Rows go in through registered
@@ -33,7 +34,7 @@ import pyarrow as pa
 
 from nirs4all.pipeline.canonical import canonical_json
 from nirs4all.pipeline.folds import FoldKeyError, is_fold_key
-from nirs4all.pipeline.records import PredictionRecord, VariantOutcome
+from nirs4all.pipeline.records import VariantOutcome
 from nirs4all.workspace._arrow import PREDICTION_COLUMNS, prediction_table, registered
 from nirs4all.workspace._chains import (
     chain_row,
@@ -79,12 +80,6 @@ class PersistResult:
     warnings: tuple[str, ...] = ()
 
 
-def _key_text(record: PredictionRecord) -> str:
-    # A string, not a tuple: strings are not tracked by the garbage collector, which would
-    # otherwise sweep the batch's records again and again while the keys are built.
-    return f"{record.pipeline_id}|{record.chain_id}|{record.fold_id}|{record.partition}"
-
-
 def _require_id(value: object, what: str) -> None:
     if not is_sha256_hex(value):
         raise ValueError(f"{what} must be a full 64-hex SHA-256 identity; got {value!r}")
@@ -92,6 +87,8 @@ def _require_id(value: object, what: str) -> None:
 
 def _validate_chains(outcome: VariantOutcome) -> set[str]:
     chain_ids: set[str] = set()
+    folds: set[object] = set()
+    refs: set[str] = set()
     for chain in outcome.chains:
         _require_id(chain.chain_id, "chain_id")
         if chain.chain_id in chain_ids:
@@ -101,6 +98,22 @@ def _validate_chains(outcome: VariantOutcome) -> set[str]:
                              f"{chain.pipeline_id[:10]}..., not to its outcome's "
                              f"{outcome.pipeline_id[:10]}...")
         chain_ids.add(chain.chain_id)
+        try:
+            folds.update(chain.fold_ids)
+            for step in chain.steps:
+                folds.update(step.artifacts)
+                refs.update(step.artifacts.values())
+        except TypeError:  # an unhashable key: certainly not a fold key
+            _locate_chain_fault(outcome)
+    # Chains share their fold keys and artifact keys: each distinct one is checked once, and
+    # the chain and step at fault are looked for only when one fails.
+    if not all(map(is_fold_key, folds)) or not refs <= outcome.artifacts.keys():
+        _locate_chain_fault(outcome)
+    return chain_ids
+
+
+def _locate_chain_fault(outcome: VariantOutcome) -> None:
+    for chain in outcome.chains:
         for fold in chain.fold_ids:
             _require_fold(fold, f"chain {chain.chain_id[:10]}...")
         for step in chain.steps:
@@ -110,12 +123,10 @@ def _validate_chains(outcome: VariantOutcome) -> set[str]:
                     raise ValueError(
                         f"chain {chain.chain_id[:10]}... step {step.index} fold {fold} "
                         f"refers to artifact {ref!r}, which the outcome does not hold")
-    return chain_ids
 
 
 def _validate(outcomes: Sequence[VariantOutcome]) -> None:
     pipeline_keys: set[tuple] = set()
-    natural_keys: list[str] = []
     for outcome in outcomes:
         if not isinstance(outcome, VariantOutcome):
             raise TypeError(f"persist takes VariantOutcome objects; got {type(outcome).__name__}")
@@ -134,11 +145,15 @@ def _validate(outcomes: Sequence[VariantOutcome]) -> None:
                              f"chain of its outcome (pipeline {outcome.pipeline_id[:10]}...)")
         for fold in {r.fold_id for r in records}:
             _require_fold(fold, "a prediction")
-        natural_keys.extend(map(_key_text, records))
-    if len(set(natural_keys)) != len(natural_keys):
-        seen: set[str] = set()
-        duplicate = next(k for k in natural_keys if k in seen or seen.add(k))
-        raise DuplicateKeyError("predictions", tuple(duplicate.split("|")))
+
+
+def _require_unique_keys(table: pa.Table) -> None:
+    """Refuse a batch holding two predictions under one natural key (one hash pass)."""
+    if table.num_rows == 0 or table.group_by(list(_KEY)).aggregate([]).num_rows == table.num_rows:
+        return
+    seen: set[tuple] = set()
+    keys = zip(*(table.column(c).to_pylist() for c in _KEY), strict=True)
+    raise DuplicateKeyError("predictions", next(k for k in keys if k in seen or seen.add(k)))
 
 
 def _require_fold(fold: object, where: str) -> None:
@@ -355,6 +370,7 @@ def persist_outcomes(con: duckdb.DuckDBPyConnection, files: ArtifactFiles, run_i
     table = prediction_table(records, metrics={k: v[0] for k, v in chain_meta.items()},
                              dataset_hashes={k: v[1] for k, v in chain_meta.items()},
                              created_at=now)
+    _require_unique_keys(table)
     warnings: list[str] = []
     created: list[Path] = []
     con.execute("BEGIN TRANSACTION")
