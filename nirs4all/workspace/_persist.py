@@ -127,9 +127,7 @@ def _locate_chain_fault(outcome: VariantOutcome) -> None:
 
 def _validate(outcomes: Sequence[VariantOutcome]) -> None:
     pipeline_keys: set[tuple] = set()
-    for outcome in outcomes:
-        if not isinstance(outcome, VariantOutcome):
-            raise TypeError(f"persist takes VariantOutcome objects; got {type(outcome).__name__}")
+    for outcome in outcomes:  # their type is checked by Workspace.persist
         _require_id(outcome.pipeline_id, "pipeline_id")
         _require_id(outcome.dataset_hash, "dataset_hash")
         key = (outcome.pipeline_id, outcome.dataset_hash, outcome.phase)

@@ -231,6 +231,9 @@ class Workspace:
         """
         con = self._writable()
         batch = [outcomes] if isinstance(outcomes, VariantOutcome) else list(outcomes)
+        if not all(isinstance(o, VariantOutcome) for o in batch):
+            kind = next(type(o).__name__ for o in batch if not isinstance(o, VariantOutcome))
+            raise TypeError(f"persist takes VariantOutcome objects; got {kind}")
         rows = con.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchall()
         status = rows[0] if rows else None
         if status is None or status[0] != "running":

@@ -250,3 +250,28 @@ def test_a_step_artifact_the_outcome_does_not_hold_is_named(ws, run_id, dataset)
     with pytest.raises(ValueError, match=rf"step {step.index} fold {fold} refers to artifact "
                                          "'missing'"):
         ws.persist(run_id, _with_chain(outcome, steps=(bad, *outcome.chains[0].steps[1:])))
+
+
+def test_text_labels_of_one_layout_go_to_the_label_columns_only():
+    records = [PredictionRecord("a" * 64, "b" * 64, str(i), "val", np.arange(2),
+                                np.array(["x", "y"]), np.array(["y", "x"]), None,
+                                {"accuracy": 0.0}) for i in range(3)]
+    built = prediction_table(records, metrics={"b" * 64: "accuracy"},
+                             dataset_hashes={"b" * 64: "h"}, created_at=NOW)
+    assert built.column("y_true_labels").to_pylist() == [["x", "y"]] * 3
+    assert built.column("y_pred_labels").to_pylist() == [["y", "x"]] * 3
+    assert built.column("y_true").to_pylist() == [None] * 3
+    assert _stored(built) == _stored(_reference_table(
+        records, {"b" * 64: "accuracy"}, {"b" * 64: "h"}, NOW))
+
+
+def test_float_arrays_of_two_dtypes_in_one_batch_store_the_reference_rows():
+    records = [PredictionRecord("a" * 64, "b" * 64, str(i), "val", np.arange(3),
+                                np.array([0.5, 1.5, 2.5], dtype=dtype),
+                                np.array([0.25, 1.0, 3.0], dtype=dtype), None, {"rmse": 0.1})
+               for i, dtype in enumerate([np.float64, np.float32, np.float64])]
+    kw = {"metrics": {"b" * 64: "rmse"}, "dataset_hashes": {"b" * 64: "h"}}
+    built = prediction_table(records, created_at=NOW, **kw)
+    assert built.column("y_true_labels").to_pylist() == [None] * 3
+    assert _stored(built) == _stored(_reference_table(records, kw["metrics"],
+                                                      kw["dataset_hashes"], NOW))
