@@ -13,6 +13,7 @@ entropy on every call.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,6 +27,7 @@ from nirs4all.utils.seeding import fresh_seed, row_keys, value_keys
 __all__ = [
     "Augmenter",
     "RowDraws",
+    "add_row_multiples",
     "check_finite",
     "check_nonnegative",
     "check_range",
@@ -34,7 +36,9 @@ __all__ = [
 ]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
-_BLOCK = 1 << 15  # values per block of checked_keys: a block stays in the CPU cache
+_ROWS_BLOCK = 1 << 15  # values per block of add_row_multiples: a block stays in the CPU cache
+# True while fit_transform fits: its transform checks X finite, on the way (checked_keys)
+_CHECKED_LATER: ContextVar[bool] = ContextVar("nirs4all_augmenter_checked_later", default=False)
 
 
 def check_range(owner: object, name: str, value: object, lowest: float = -np.inf) -> tuple:
@@ -73,6 +77,27 @@ def uniform_rows(generators: RowDraws, bounds: tuple, size: int | None = None) -
     return generators.uniform(low, high, size)
 
 
+def add_row_multiples(
+    out: np.ndarray, scales: np.ndarray, rows: np.ndarray | Callable[[slice], np.ndarray]
+) -> np.ndarray:
+    """``out += scales[:, None] * rows`` in place, without a temporary of out's size.
+
+    ``rows`` is one row (1-D, the same for every row of ``out``) or a function giving the
+    rows of a block of ``out``'s rows (a slice), for rows taken from another array. The
+    products are formed block by block of rows in one small buffer, so the result is the
+    same, bit for bit, as the broadcast expression.
+    """
+    block_rows = rows if callable(rows) else lambda _: rows[None, :]
+    step = max(1, _ROWS_BLOCK // max(out.shape[1], 1))
+    buffer = np.empty((min(step, out.shape[0]), out.shape[1]))
+    for start in range(0, out.shape[0], step):
+        block = slice(start, start + step)
+        products = buffer[:out[block].shape[0]]
+        np.multiply(scales[block, None], block_rows(block), out=products)
+        out[block] += products
+    return out
+
+
 def for_each_band(
     X: np.ndarray,
     generators: RowDraws,
@@ -89,21 +114,23 @@ def for_each_band(
     return out
 
 
+def _check_finite_block(block: np.ndarray) -> None:
+    """Raise scikit-learn's error for a block of rows that holds a NaN or an infinity.
+
+    The block's sum is finite when every value is (a sum that overflows from finite values
+    only costs the full check); scikit-learn's check, for its message, runs on the rest.
+    """
+    if not np.isfinite(block.sum()):
+        assert_all_finite(block, input_name="X")
+
+
 def checked_keys(X: np.ndarray) -> np.ndarray:
     """The value key of each row (:func:`value_keys`), checking ``X`` finite on the way.
 
-    Each block of rows is checked right after it is hashed, while it is in cache, which
-    spares ``validate_data`` a pass over ``X``; scikit-learn's check (for its message) runs
-    only on a block whose sum is not finite.
+    Each block of rows is checked as it is hashed, while it is in cache, which spares
+    ``validate_data`` a pass over ``X``.
     """
-    keys = np.empty(X.shape[0], dtype=np.uint64)
-    step = max(1, _BLOCK // max(X.shape[1], 1))
-    for start in range(0, X.shape[0], step):
-        block = X[start:start + step]
-        keys[start:start + step] = value_keys(block)
-        if not np.isfinite(block.sum()):
-            assert_all_finite(block, input_name="X")
-    return keys
+    return value_keys(X, check=_check_finite_block)
 
 
 class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -163,8 +190,30 @@ class Augmenter(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self
         """
         self._check_params()
-        validate_data(self, X, dtype=_FLOAT_DTYPES)
+        validate_data(self, X, dtype=_FLOAT_DTYPES, ensure_all_finite=not _CHECKED_LATER.get())
         return self
+
+    def fit_transform(self, X: object, y: object = None, **fit_params: object) -> np.ndarray:
+        """``fit`` then ``transform``, checking ``X`` finite once (in ``transform``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Spectra.
+        y : ignored
+        **fit_params
+            Passed to ``fit`` (``wavelengths`` for the wavelength-aware augmenters).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_features)
+        """
+        token = _CHECKED_LATER.set(True)
+        try:
+            self.fit(X, y, **fit_params)
+        finally:
+            _CHECKED_LATER.reset(token)
+        return self.transform(X)
 
     def _validated(self, X: object) -> np.ndarray:
         check_is_fitted(self, "n_features_in_")

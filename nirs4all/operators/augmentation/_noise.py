@@ -69,4 +69,6 @@ class GaussianNoise(Augmenter):
             if self.relative
             else self.sigma
         )
-        return X + scale * noise
+        noise *= scale  # in place: X + scale * noise with one array of the size of X
+        noise += X
+        return noise

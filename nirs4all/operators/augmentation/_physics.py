@@ -99,7 +99,10 @@ class EMSCDistortionAugmenter(_AxisAugmenter):
         gain = generators.uniform(*self.multiplicative_range)[:, None]
         offset = generators.uniform(*self.additive_range)[:, None]
         coefficients = generators.uniform(*self.polynomial_range, order)
-        return gain * X + offset + coefficients @ powers
+        out = gain * X  # then in place, in the order of gain * X + offset + c @ powers
+        out += offset
+        out += coefficients @ powers
+        return out
 
 
 class StrayLightAugmenter(_AxisAugmenter):
@@ -143,8 +146,13 @@ class StrayLightAugmenter(_AxisAugmenter):
         # ln(10^-A + s) as logaddexp(-A ln 10, ln s): no overflow for large negative A; a
         # spectrum with s = 0 is returned as it is, to the last bit.
         log_s = np.log(np.where(s > 0, s, 1.0))
-        stray = (np.log1p(s) - np.logaddexp(-np.log(10.0) * X, log_s)) / np.log(10.0)
-        return np.where(s > 0, stray, X)
+        stray = -np.log(10.0) * X  # then in place: one array of the size of X
+        np.logaddexp(stray, log_s, out=stray)
+        np.subtract(np.log1p(s), stray, out=stray)
+        stray /= np.log(10.0)
+        unchanged = fractions <= 0
+        stray[unchanged] = X[unchanged]
+        return stray
 
 
 class DetectorRollOffAugmenter(_AxisAugmenter):
@@ -252,9 +260,11 @@ class TemperatureAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        deltas = uniform_rows(generators, self.temperature_range)[:, None]
-        shifted = resample(X, axis, axis[None, :] - self.shift_per_kelvin * deltas)
-        return (1.0 + self.intensity_per_kelvin * deltas) * shifted
+        deltas = uniform_rows(generators, self.temperature_range)
+        shifts = self.shift_per_kelvin * deltas
+        shifted = resample(X, axis, lambda row: axis - shifts[row])
+        shifted *= (1.0 + self.intensity_per_kelvin * deltas)[:, None]
+        return shifted
 
 
 class EdgeArtifactsAugmenter(_AxisAugmenter):

@@ -116,8 +116,10 @@ class Random_X_Operation(Augmenter):  # the 0.x name, kept for user code
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        factors = uniform_rows(generators, self.operator_range, X.shape[1])
-        out = np.asarray(self.operator_func(X, factors.reshape(X.shape)), dtype=np.float64)
+        factors = uniform_rows(generators, self.operator_range, X.shape[1]).reshape(X.shape)
+        if self.operator_func is operator.mul:  # the default, in place: X * factors
+            return np.multiply(factors, X, out=factors)
+        out = np.asarray(self.operator_func(X, factors), dtype=np.float64)
         if out.shape != X.shape:
             raise ValueError(
                 f"Random_X_Operation: operator_func must return an array of shape {X.shape}, "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.operators.augmentation._base import (
+    add_row_multiples,
     check_finite,
     check_nonnegative,
     check_range,
@@ -113,8 +114,8 @@ class MoistureAugmenter(_AxisAugmenter):
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         water = float(self.water_absorbance) * water_absorbance(_in_nm(axis, self.unit))
-        changes = uniform_rows(generators, self.moisture_range)[:, None]
-        return (1.0 - changes) * X + changes * water[None, :]
+        changes = uniform_rows(generators, self.moisture_range)
+        return add_row_multiples((1.0 - changes)[:, None] * X, changes, water)
 
 
 class ParticleSizeAugmenter(_AxisAugmenter):
@@ -200,4 +201,6 @@ class ParticleSizeAugmenter(_AxisAugmenter):
         low, high = np.log(np.asarray(self.size_ratio_range, dtype=np.float64))
         log_ratio = uniform_rows(generators, (low, high))[:, None]
         gain = np.exp(float(self.path_exponent) * log_ratio)
-        return gain * X - float(self.scatter_amplitude) * log_ratio * baseline[None, :]
+        # gain * X - (amplitude * log_ratio) * baseline, the second term added row by row
+        return add_row_multiples(gain * X, -(float(self.scatter_amplitude) * log_ratio[:, 0]),
+                                 baseline)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import Augmenter, check_range
+from nirs4all.operators.augmentation._base import Augmenter, add_row_multiples, check_range
 from nirs4all.operators.augmentation._draws import RowDraws
 
 __all__ = ["ScatterSimulationMSC"]
@@ -94,5 +94,7 @@ class ScatterSimulationMSC(Augmenter):
         a = generators.uniform(*self.a_range)[:, None]
         b = generators.uniform(*self.b_range)[:, None]
         if self.reference_ is None:
-            return a + b * X
-        return X + a + (b - 1.0) * self.reference_[None, :]
+            out = b * X  # then in place (a + b * X: one array of the size of X)
+            out += a
+            return out
+        return add_row_multiples(X + a, (b - 1.0)[:, 0], self.reference_)

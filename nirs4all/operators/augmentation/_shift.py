@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.errors import WavelengthAxisError
-from nirs4all.operators.augmentation._base import Augmenter, check_range, uniform_rows
+from nirs4all.operators.augmentation._base import (
+    Augmenter,
+    add_row_multiples,
+    check_range,
+    uniform_rows,
+)
 from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.transforms._base import as_axis
 
@@ -116,7 +121,7 @@ class BaselineShift(_AxisAugmenter):
         slopes = uniform_rows(generators, self.slope_range)
         span = axis.max() - axis.min()
         position = (axis - axis.min()) / span if span > 0 else np.zeros_like(axis)
-        return X + offsets[:, None] + slopes[:, None] * position[None, :]
+        return add_row_multiples(X + offsets[:, None], slopes, position)
 
 
 class WavelengthShift(_AxisAugmenter):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.interpolate import CubicSpline
 
@@ -26,17 +28,29 @@ def unit_position(axis: np.ndarray) -> np.ndarray:
     return (axis - axis.min()) / span if span > 0 else np.zeros_like(axis)
 
 
-def resample(X: np.ndarray, axis: np.ndarray, positions: np.ndarray) -> np.ndarray:
+def resample(
+    X: np.ndarray, axis: np.ndarray, positions: np.ndarray | Callable[[int], np.ndarray]
+) -> np.ndarray:
     """Row ``i`` of ``X`` (sampled on ``axis``) linearly interpolated at ``positions[i]``.
 
-    Positions beyond either end of the axis take the end value; a decreasing axis is read
-    in increasing order.
+    ``positions`` is an array of one row of positions per row of ``X``, or a function of the
+    row number returning that row (which spares a full-size array of positions). Positions
+    beyond either end of the axis take the end value; a decreasing axis is read in
+    increasing order (a reversed view: no copy of ``X``).
     """
-    order = np.argsort(axis)
-    grid, ordered = axis[order], X[:, order]
-    return np.array(
-        [np.interp(where, grid, row) for where, row in zip(positions, ordered, strict=True)]
-    ).reshape(X.shape)
+    steps = np.diff(axis)
+    if np.all(steps > 0):
+        grid, ordered = axis, X
+    elif np.all(steps < 0):
+        grid, ordered = np.ascontiguousarray(axis[::-1]), X[:, ::-1]
+    else:
+        order = np.argsort(axis)
+        grid, ordered = axis[order], X[:, order]
+    where = positions if callable(positions) else positions.__getitem__
+    out = np.empty(X.shape, dtype=np.float64)
+    for row in range(X.shape[0]):
+        out[row] = np.interp(where(row), grid, ordered[row])
+    return out
 
 
 def _control_curve(values: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -89,7 +103,9 @@ class PolynomialBaselineDrift(_AxisAugmenter):
     ) -> np.ndarray:
         powers = (2.0 * unit_position(axis) - 1.0)[None, :] ** np.arange(self.degree + 1)[:, None]
         coefficients = uniform_rows(generators, self.coefficient_range, self.degree + 1)
-        return X + coefficients @ powers
+        out = coefficients @ powers
+        out += X  # in place: one array of the size of X, not two
+        return out
 
 
 class WavelengthStretch(_AxisAugmenter):
@@ -131,7 +147,7 @@ class WavelengthStretch(_AxisAugmenter):
     ) -> np.ndarray:
         centre = (axis.max() + axis.min()) / 2.0
         factors = uniform_rows(generators, self.stretch_range)
-        return resample(X, axis, centre + (axis[None, :] - centre) / factors[:, None])
+        return resample(X, axis, lambda row: centre + (axis - centre) / factors[row])
 
 
 class LocalWavelengthWarp(_AxisAugmenter):

@@ -1,0 +1,207 @@
+"""The augmenters' in-place arithmetic equals their broadcast formulas, bit for bit.
+
+The perturbations are computed with one array of the output's size where the formulas
+would build several (the speed of issue 15). Each reference below is the formula as the
+docstring writes it, computed with numpy broadcasting from the same row streams; the
+outputs must be identical, for float64 and float32 input and on increasing and decreasing
+axes.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nirs4all.operators import augmentation as A
+from nirs4all.operators.augmentation import _base
+from nirs4all.operators.augmentation._base import add_row_multiples, checked_keys
+from nirs4all.operators.augmentation._mixup import _mix_rows
+from nirs4all.operators.augmentation._sample_effects import _in_nm, water_absorbance
+from nirs4all.operators.augmentation._shift import _AxisAugmenter
+from nirs4all.operators.augmentation._warps import resample, unit_position
+
+
+def _u(axis):
+    return 2.0 * unit_position(axis) - 1.0
+
+
+def _polynomial(op, X, g, axis):
+    powers = _u(axis)[None, :] ** np.arange(op.degree + 1)[:, None]
+    return X + g.uniform(*op.coefficient_range, op.degree + 1) @ powers
+
+
+def _stretch(op, X, g, axis):
+    centre = (axis.max() + axis.min()) / 2.0
+    factors = g.uniform(*op.stretch_range)
+    return resample(X, axis, centre + (axis[None, :] - centre) / factors[:, None])
+
+
+def _temperature(op, X, g, axis):
+    deltas = g.uniform(*op.temperature_range)[:, None]
+    shifted = resample(X, axis, axis[None, :] - op.shift_per_kelvin * deltas)
+    return (1.0 + op.intensity_per_kelvin * deltas) * shifted
+
+
+def _stray(op, X, g, axis):
+    s = g.uniform(*op.stray_light_range)[:, None]
+    log_s = np.log(np.where(s > 0, s, 1.0))
+    stray = (np.log1p(s) - np.logaddexp(-np.log(10.0) * X, log_s)) / np.log(10.0)
+    return np.where(s > 0, stray, X)
+
+
+def _emsc(op, X, g, axis):
+    powers = _u(axis)[None, :] ** np.arange(1, op.polynomial_order + 1)[:, None]
+    gain = g.uniform(*op.multiplicative_range)[:, None]
+    offset = g.uniform(*op.additive_range)[:, None]
+    coefficients = g.uniform(*op.polynomial_range, op.polynomial_order)
+    return gain * X + offset + coefficients @ powers
+
+
+def _moisture(op, X, g, axis):
+    water = float(op.water_absorbance) * water_absorbance(_in_nm(axis, op.unit))
+    changes = g.uniform(*op.moisture_range)[:, None]
+    return (1.0 - changes) * X + changes * water[None, :]
+
+
+def _particle(op, X, g, axis):
+    nm = _in_nm(axis, op.unit)
+    centre = 0.5 * (nm.min() + nm.max())
+    baseline = (nm / centre) ** -float(op.wavelength_exponent)
+    low, high = np.log(np.asarray(op.size_ratio_range, dtype=np.float64))
+    log_ratio = g.uniform(low, high)[:, None]
+    gain = np.exp(float(op.path_exponent) * log_ratio)
+    return gain * X - float(op.scatter_amplitude) * log_ratio * baseline[None, :]
+
+
+def _baseline_shift(op, X, g, axis):
+    offsets, slopes = g.uniform(*op.offset_range), g.uniform(*op.slope_range)
+    position = unit_position(axis)
+    return X + offsets[:, None] + slopes[:, None] * position[None, :]
+
+
+def _scatter_self(op, X, g, axis):
+    a, b = g.uniform(*op.a_range)[:, None], g.uniform(*op.b_range)[:, None]
+    return a + b * X
+
+
+def _scatter_mean(op, X, g, axis):
+    a, b = g.uniform(*op.a_range)[:, None], g.uniform(*op.b_range)[:, None]
+    return X + a + (b - 1.0) * op.reference_[None, :]
+
+
+def _gaussian(op, X, g, axis):
+    noise = g.standard_normal(X.shape[1])
+    scale = op.sigma * X.std(axis=1, dtype=np.float64, keepdims=True) if op.relative else op.sigma
+    return X + scale * noise
+
+
+def _random_x(op, X, g, axis):
+    return X * g.uniform(*op.operator_range, X.shape[1])
+
+
+CASES = [
+    (A.PolynomialBaselineDrift(coefficient_range=(-0.3, 0.3), random_state=1), _polynomial),
+    (A.WavelengthStretch(random_state=2), _stretch),
+    (A.TemperatureAugmenter(temperature_range=(-8, 8), shift_per_kelvin=-2.0, random_state=3),
+     _temperature),
+    (A.StrayLightAugmenter(stray_light_range=(0.0, 0.05), random_state=4), _stray),
+    (A.StrayLightAugmenter(stray_light_range=(0.0, 0.0), random_state=4), _stray),
+    (A.EMSCDistortionAugmenter(polynomial_order=3, random_state=5), _emsc),
+    (A.MoistureAugmenter(random_state=6), _moisture),
+    (A.ParticleSizeAugmenter(random_state=7), _particle),
+    (A.LinearBaselineDrift(random_state=8), _baseline_shift),
+    (A.ScatterSimulationMSC(random_state=9), _scatter_self),
+    (A.ScatterSimulationMSC(reference_mode="mean", random_state=9), _scatter_mean),
+    (A.GaussianNoise(random_state=10), _gaussian),
+    (A.GaussianNoise(relative=False, random_state=10), _gaussian),
+    (A.Random_X_Operation(random_state=11), _random_x),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("decreasing", [False, True])
+@pytest.mark.parametrize(("augmenter", "formula"), CASES, ids=lambda c: type(c).__name__)
+def test_an_augmenter_equals_its_broadcast_formula_bit_for_bit(
+    augmenter, formula, dtype, decreasing, monkeypatch
+):
+    monkeypatch.setattr(_base, "_ROWS_BLOCK", 64)  # several blocks of add_row_multiples
+    rng = np.random.default_rng(0)
+    X = (0.2 + rng.random((37, 29))).astype(dtype)
+    axis = np.linspace(1100.0, 2400.0, 29)[::-1 if decreasing else 1]
+    kwargs = {"wavelengths": axis} if isinstance(augmenter, _AxisAugmenter) else {}
+    out = augmenter.fit(X, **kwargs).transform(X)
+    streams = augmenter._generators(checked_keys(X), np.zeros(len(X), dtype=np.intp))
+    expected = formula(augmenter, X, streams, augmenter._axis(None)).astype(dtype, copy=False)
+    assert out.dtype == expected.dtype
+    np.testing.assert_array_equal(out, expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n_rows=st.integers(1, 40), n_columns=st.integers(1, 9), block=st.integers(1, 50),
+       seed=st.integers(0, 2**16))
+def test_add_row_multiples_is_the_broadcast_sum_for_any_block_size(n_rows, n_columns, block,
+                                                                   seed):
+    rng = np.random.default_rng(seed)
+    base, scales, row = rng.normal(size=(n_rows, n_columns)), rng.normal(size=n_rows), \
+        rng.normal(size=n_columns)
+    other, picks = rng.normal(size=(5, n_columns)), rng.integers(0, 5, n_rows)
+    expected = base + scales[:, None] * row[None, :]
+    taken = base + scales[:, None] * other[picks]
+    original = _base._ROWS_BLOCK
+    try:
+        _base._ROWS_BLOCK = block
+        np.testing.assert_array_equal(add_row_multiples(base.copy(), scales, row), expected)
+        np.testing.assert_array_equal(
+            add_row_multiples(base.copy(), scales, lambda rows: other[picks[rows]]), taken)
+    finally:
+        _base._ROWS_BLOCK = original
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mixed_rows_equal_the_mixup_formula(dtype):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(50, 13)).astype(dtype)
+    origin, partners, weights = rng.integers(0, 50, 80), rng.integers(0, 50, 80), rng.random(80)
+    expected = weights[:, None] * X[origin] + (1.0 - weights[:, None]) * X[partners]
+    out = _mix_rows(X, origin, partners, weights)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_resample_reads_positions_from_an_array_or_a_function_alike():
+    rng = np.random.default_rng(2)
+    X, axis = rng.normal(size=(6, 11)), np.linspace(5.0, 1.0, 11)
+    positions = axis[None, :] + rng.normal(scale=0.3, size=(6, 11))
+    by_array = resample(X, axis, positions)
+    np.testing.assert_array_equal(resample(X, axis, lambda row: positions[row]), by_array)
+    np.testing.assert_array_equal(resample(X[:, ::-1], axis[::-1], positions), by_array)
+    expected = [np.interp(p, axis[::-1], x[::-1]) for p, x in zip(positions, X, strict=True)]
+    np.testing.assert_array_equal(by_array, np.array(expected))
+    shuffled = rng.permutation(11)
+    np.testing.assert_array_equal(resample(X[:, shuffled], axis[shuffled], positions), by_array)
+
+
+def test_fit_transform_checks_finiteness_once_and_still_refuses_a_nan():
+    X = np.random.default_rng(3).random((20, 8))
+    augmenter = A.MultiplicativeNoise(random_state=0)
+    np.testing.assert_array_equal(augmenter.fit_transform(X), augmenter.fit(X).transform(X))
+    bad = X.copy()
+    bad[13, 5] = np.nan
+    for make in (A.MultiplicativeNoise, A.PolynomialBaselineDrift, A.Mixup):
+        with pytest.raises(ValueError, match="NaN"):
+            make().fit_transform(bad)
+        with pytest.raises(ValueError, match="NaN"):
+            make().fit(bad)
+    assert not _base._CHECKED_LATER.get()  # reset after each fit_transform, raised or not
+
+
+def test_random_x_operation_with_another_operator_is_unchanged():
+    X = np.random.default_rng(4).random((9, 6)) + 1.0
+    augmenter = A.Random_X_Operation(operator_func=operator.add, operator_range=(-0.1, 0.1))
+    out = augmenter.fit(X).transform(X)
+    streams = augmenter._generators(checked_keys(X), np.zeros(len(X), dtype=np.intp))
+    np.testing.assert_array_equal(out, X + streams.uniform(-0.1, 0.1, X.shape[1]))
