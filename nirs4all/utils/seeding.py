@@ -217,10 +217,13 @@ def _stream_blocks(streams: np.ndarray, n: int) -> Iterator[tuple[slice, np.ndar
         yield rows, _mix64(bits, scratch[:rows.stop - start])
 
 
-def row_uniforms(keys: np.ndarray, n: int, calls: object = 0) -> np.ndarray:
-    """``n`` uniforms in ``[0, 1)`` per row: call ``calls`` of each row's stream.
+def row_uniforms(
+    keys: np.ndarray, n: int, calls: object = 0, low: float = 0.0, high: float = 1.0
+) -> np.ndarray:
+    """``n`` uniforms in ``[low, high)`` per row: call ``calls`` of each row's stream.
 
-    A draw is the top 53 bits of the stream's value times ``2**-53``.
+    A draw is ``u = `` the top 53 bits of the stream's value times ``2**-53``, then
+    ``u * (high - low) + low`` (skipped for ``[0, 1)``), rounded in that order.
 
     Parameters
     ----------
@@ -230,6 +233,8 @@ def row_uniforms(keys: np.ndarray, n: int, calls: object = 0) -> np.ndarray:
         Draws per row.
     calls : int or ndarray of int of shape (n_rows,), default=0
         The call number of each row (a row's successive draws use successive calls).
+    low, high : float, default=0.0, 1.0
+        Bounds of the draws, applied block by block while the draws are in cache.
 
     Returns
     -------
@@ -237,11 +242,15 @@ def row_uniforms(keys: np.ndarray, n: int, calls: object = 0) -> np.ndarray:
     """
     streams = _streams(keys, calls)
     out = np.empty((streams.shape[0], n))
+    affine = (low, high) != (0.0, 1.0)
     for rows, bits in _stream_blocks(streams, n):
         bits >>= np.uint64(11)
         # bits < 2**53 read as int64: the same numbers, and int64 -> float64 is a vector
         # instruction where uint64 -> float64 is not (8x faster)
-        np.multiply(bits.view(np.int64), 2.0**-53, out=out[rows])
+        block = np.multiply(bits.view(np.int64), 2.0**-53, out=out[rows])
+        if affine:
+            block *= high - low
+            block += low
     return out
 
 

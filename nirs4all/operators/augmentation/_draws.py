@@ -49,15 +49,13 @@ class RowDraws:
 
     def random(self, size: int | None = None) -> np.ndarray:
         """``U[0, 1)`` draws: ``(n_rows,)``, or ``(n_rows, size)``."""
-        draws = row_uniforms(self.keys, 1 if size is None else int(size), self._next_calls())
-        return draws[:, 0] if size is None else draws
+        return self.uniform(0.0, 1.0, size)
 
     def uniform(self, low: float = 0.0, high: float = 1.0, size: int | None = None) -> np.ndarray:
-        """``U[low, high)`` draws: ``(n_rows,)``, or ``(n_rows, size)``."""
-        draws = self.random(size)
-        draws *= high - low
-        draws += low
-        return draws
+        """``U[low, high)`` draws (``u * (high - low) + low``): ``(n_rows,)``/``(n_rows, size)``."""
+        n = 1 if size is None else int(size)
+        draws = row_uniforms(self.keys, n, self._next_calls(), low, high)
+        return draws[:, 0] if size is None else draws
 
     def standard_normal(self, size: int | None = None) -> np.ndarray:
         """Standard normal draws: ``(n_rows,)``, or ``(n_rows, size)``."""

@@ -83,6 +83,17 @@ def test_uniforms_are_the_top_53_bits_of_each_draw(keys, n, call):
 
 
 @settings(max_examples=40, deadline=None)
+@given(keys=st.lists(st.integers(0, _MASK), min_size=1, max_size=4), n=st.integers(1, 4),
+       low=st.floats(-1e3, 1e3), width=st.floats(0.0, 1e3))
+def test_bounded_uniforms_scale_then_shift_each_draw(keys, n, low, width):
+    high = low + width
+    draws = row_uniforms(np.array(keys, dtype=np.uint64), n, 2, low, high)
+    expected = [[(_draw(key, 2, p) >> 11) * 2.0**-53 * (high - low) + low for p in range(n)]
+                for key in keys]
+    assert draws.tolist() == expected
+
+
+@settings(max_examples=40, deadline=None)
 @given(keys=st.lists(st.integers(0, _MASK), min_size=1, max_size=5), n=st.integers(1, 5))
 def test_normals_are_box_muller_of_each_draw(keys, n):
     draws = row_normals(np.array(keys, dtype=np.uint64), n, 0)
