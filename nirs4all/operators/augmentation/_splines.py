@@ -9,7 +9,7 @@ import numpy as np
 from scipy.interpolate import UnivariateSpline, make_interp_spline
 
 from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
-from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._noise_models import check_int
 from nirs4all.operators.augmentation._warps import resample
 
@@ -211,8 +211,8 @@ class _Simplification(Augmenter):
         check_int(self, "spline_points", self.spline_points, 2)
         check_int(self, "spline_degree", self.spline_degree, 1)
 
-    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
-        raise NotImplementedError  # abstract hook: the sorted kept columns, both ends included
+    def _kept_columns(self, X: np.ndarray, generators: RowDraws) -> list[np.ndarray]:
+        raise NotImplementedError  # abstract hook: each row's sorted kept columns, ends included
 
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
@@ -222,8 +222,7 @@ class _Simplification(Augmenter):
         out = X.astype(np.float64, copy=True)
         if int(self.spline_points) >= n:
             return out
-        for row, gen in zip(out, generators, strict=True):
-            kept = self._kept(row, gen)
+        for row, kept in zip(out, self._kept_columns(out, generators), strict=True):
             row[:] = _interpolant(columns[kept], row[kept], int(self.spline_degree), columns)
         return out
 
@@ -251,10 +250,11 @@ class Spline_X_Simplification(_Simplification):  # the 0.x name, kept for user c
     n_features_in_ : int
     """
 
-    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
-        n = row.shape[0]
-        interior = gen.choice(np.arange(1, n - 1), int(self.spline_points) - 2)
-        return np.sort(np.concatenate(([0, n - 1], interior)))
+    def _kept_columns(self, X: np.ndarray, generators: RowDraws) -> list[np.ndarray]:
+        n = X.shape[1]
+        interior, ends = np.arange(1, n - 1), [0, n - 1]
+        size = int(self.spline_points) - 2
+        return [np.sort(np.concatenate((ends, gen.choice(interior, size)))) for gen in generators]
 
 
 class Spline_Curve_Simplification(_Simplification):  # the 0.x name, kept for user code
@@ -291,17 +291,30 @@ class Spline_Curve_Simplification(_Simplification):  # the 0.x name, kept for us
     idea, here randomised along the arc length).
     """
 
-    def _kept(self, row: np.ndarray, gen: RowDraw) -> np.ndarray:
-        length = arc_length(row)
-        drawn = gen.uniform(0.0, length[-1], size=int(self.spline_points) - 2)
-        inner = np.minimum(np.searchsorted(length, drawn, side="left"), row.shape[0] - 1)
-        return np.unique(np.concatenate(([0, row.shape[0] - 1], inner)))
+    def _kept_columns(self, X: np.ndarray, generators: RowDraws) -> list[np.ndarray]:
+        # one call of every row's stream at once: the numbers of a call made row by row
+        lengths = arc_lengths(X)
+        drawn = generators.uniform(0.0, 1.0, size=int(self.spline_points) - 2)
+        drawn *= lengths[:, -1:]  # U(0, L): u * (L - 0) + 0, as RowDraw.uniform computes it
+        ends = [0, X.shape[1] - 1]
+        return [
+            np.unique(np.concatenate((ends, np.minimum(
+                np.searchsorted(length, row_draws, side="left"), X.shape[1] - 1))))
+            for length, row_draws in zip(lengths, drawn, strict=True)
+        ]
 
 
-def arc_length(row: np.ndarray) -> np.ndarray:
-    """Cumulative length of the curve ``(j / (n - 1), scaled x_j)``, both axes in [0, 1]."""
-    n = row.shape[0]
-    span = row.max() - row.min()
-    values = (row - row.min()) / span if span > 0 else np.zeros_like(row)
-    steps = np.hypot(1.0 / (n - 1), np.diff(values))
-    return np.concatenate(([0.0], np.cumsum(steps)))
+def arc_lengths(X: np.ndarray) -> np.ndarray:
+    """Cumulative length of each row's curve ``(j / (n - 1), scaled x_j)``: ``(n, d)``.
+
+    Both axes are scaled to [0, 1] (a constant row is all zeros), and the rows are computed
+    at once.
+    """
+    low = X.min(axis=1, keepdims=True)
+    span = X.max(axis=1, keepdims=True) - low
+    values = (X - low) / np.where(span > 0, span, 1.0)
+    values[span[:, 0] <= 0] = 0.0
+    lengths = np.zeros(X.shape)
+    np.cumsum(np.hypot(1.0 / (X.shape[1] - 1), np.diff(values, axis=1)), axis=1,
+              out=lengths[:, 1:])
+    return lengths
