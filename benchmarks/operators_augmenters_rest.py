@@ -17,6 +17,9 @@ LocalMixup's neighbours come from the Gram form of the squared distances, as
 
 The augmenters in ``SLOW`` (and the plain forms) are timed on the first ``--slow-rows``
 rows and scaled linearly to all rows (marked ``*``): all four are a loop over rows.
+Spline_Smoothing's cost per row depends on its random level (FITPACK takes ~0.5 s for a
+level near 0.001, ~8 ms at 0.05), so 200 rows give a noisy ratio; time it with
+``--only Spline_Smoothing --slow-rows 1000``.
 
     python benchmarks/operators_augmenters_rest.py            # 10,000 spectra x 2,000 wavelengths
     python benchmarks/operators_augmenters_rest.py --quick    # 1,000 x 500
