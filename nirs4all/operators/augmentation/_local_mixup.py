@@ -6,6 +6,7 @@ import numpy as np
 
 from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._mixup import Mixup
+from nirs4all.operators.augmentation._neighbours import nearest_rows
 from nirs4all.operators.augmentation._noise_models import check_int
 
 __all__ = ["LocalMixupAugmenter"]
@@ -54,9 +55,7 @@ class LocalMixupAugmenter(Mixup):
     ) -> tuple[np.ndarray, np.ndarray]:
         n_rows = X.shape[0]
         k = min(int(self.k_neighbors), n_rows - 1)
-        squared = np.sum((X[:, None, :] - X[None, :, :]) ** 2, axis=2)
-        np.fill_diagonal(squared, np.inf)
-        nearest = np.argsort(squared, axis=1, kind="stable")[:, :k]
+        nearest = nearest_rows(X, k)
         lam = generators.beta(self.alpha, self.alpha)
         weights = np.maximum(lam, 1.0 - lam)
         partners = origin.copy()
