@@ -12,6 +12,7 @@ from nirs4all.operators.augmentation._base import (
 )
 from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._noise_models import check_int
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import resample, unit_position
 
@@ -310,4 +311,4 @@ class EdgeArtifactsAugmenter(_AxisAugmenter):
     ) -> np.ndarray:
         low_end, high_end = _edge_profiles(axis, float(self.edge_width))
         amplitudes = uniform_rows(generators, self.amplitude_range, 2)
-        return X + amplitudes[:, :1] * low_end[None, :] + amplitudes[:, 1:] * high_end[None, :]
+        return add_row_terms(X, [(amplitudes[:, 0], low_end), (amplitudes[:, 1], high_end)])

@@ -23,8 +23,13 @@ __all__ = [
 
 
 def _interpolant(knots: np.ndarray, values: np.ndarray, degree: int, at: np.ndarray) -> np.ndarray:
-    """Interpolating B-spline of degree ``min(degree, len(knots) - 1)`` evaluated at ``at``."""
-    return make_interp_spline(knots, values, k=min(degree, len(knots) - 1))(at)
+    """Interpolating B-spline of degree ``min(degree, len(knots) - 1)`` evaluated at ``at``.
+
+    ``values`` is one row of knot values, or one row per spline (``(n_rows, n_knots)``):
+    the splines that share their knots are then fitted in one call, row by row the same.
+    """
+    spline = make_interp_spline(knots, values, k=min(degree, len(knots) - 1), axis=-1)
+    return spline(at)
 
 
 def _knots(n_columns: int, n_knots: int) -> np.ndarray:
@@ -135,12 +140,8 @@ class Spline_X_Perturbations(Augmenter):  # the 0.x name, kept for user code
         if n == 1:
             return X.astype(np.float64, copy=True)
         knots = _knots(n, max(2, round(self.perturbation_density * n)))
-        warps = np.array(
-            [
-                _interpolant(knots, knots + shifts, self.spline_degree, columns)
-                for shifts in generators.uniform(*self.perturbation_range, len(knots))
-            ]
-        ).reshape(X.shape)
+        shifts = generators.uniform(*self.perturbation_range, len(knots))
+        warps = _interpolant(knots, knots[None, :] + shifts, self.spline_degree, columns)
         return resample(X, columns, warps)
 
 
@@ -190,11 +191,9 @@ class Spline_Y_Perturbations(Augmenter):  # the 0.x name, kept for user code
         bound = float(self.perturbation_intensity)
         if n == 1:  # a single column has one knot position: add the first knot's value
             return X + generators.uniform(-bound, bound, m)[:, :1]
-        curves = np.array(
-            [_interpolant(knots, values, 3, columns)
-             for values in generators.uniform(-bound, bound, m)]
-        ).reshape(X.shape)
-        return X + curves
+        curves = _interpolant(knots, generators.uniform(-bound, bound, m), 3, columns)
+        curves += X  # X + curves, in place
+        return curves
 
 
 class _Simplification(Augmenter):

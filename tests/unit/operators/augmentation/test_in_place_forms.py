@@ -15,14 +15,17 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.interpolate import CubicSpline
 
 from nirs4all.operators import augmentation as A
 from nirs4all.operators.augmentation import _base
 from nirs4all.operators.augmentation._base import add_row_multiples, checked_keys
 from nirs4all.operators.augmentation._mixup import _mix_rows
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._sample_effects import _in_nm, water_absorbance
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
-from nirs4all.operators.augmentation._warps import resample, unit_position
+from nirs4all.operators.augmentation._splines import _interpolant
+from nirs4all.operators.augmentation._warps import _control_curves, resample, unit_position
 
 
 def _u(axis):
@@ -205,3 +208,42 @@ def test_random_x_operation_with_another_operator_is_unchanged():
     out = augmenter.fit(X).transform(X)
     streams = augmenter._generators(checked_keys(X), np.zeros(len(X), dtype=np.intp))
     np.testing.assert_array_equal(out, X + streams.uniform(-0.1, 0.1, X.shape[1]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(n_rows=st.integers(1, 30), n_columns=st.integers(1, 40), n_terms=st.integers(0, 3),
+       seed=st.integers(0, 2**16), dtype=st.sampled_from([np.float64, np.float32]))
+def test_add_row_terms_is_the_broadcast_sum_left_to_right(n_rows, n_columns, n_terms, seed,
+                                                          dtype):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_rows, n_columns)).astype(dtype)
+    terms = [(rng.normal(size=n_rows), rng.normal(size=n_columns)) for _ in range(n_terms)]
+    expected = X
+    for scales, row in terms:
+        expected = expected + scales[:, None] * row[None, :]
+    out = add_row_terms(X, terms)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, np.asarray(expected, dtype=np.float64))
+
+
+@pytest.mark.parametrize("n_knots", [1, 2, 3, 4, 5, 9])
+def test_control_curves_of_all_rows_are_the_per_row_cubic_splines(n_knots):
+    rng = np.random.default_rng(n_knots)
+    values, t = rng.normal(size=(60, n_knots)), np.linspace(0.0, 1.0, 97)
+    curves = _control_curves(values, t)
+    for row, knots in enumerate(values):
+        expected = (np.full_like(t, knots[0]) if n_knots == 1
+                    else CubicSpline(np.linspace(0.0, 1.0, n_knots), knots)(t))
+        np.testing.assert_array_equal(curves[row], expected)
+    np.testing.assert_array_equal(_control_curves(values[[7, 3]], t), curves[[7, 3]])
+
+
+@pytest.mark.parametrize("degree", [1, 2, 3, 5])
+def test_interpolants_sharing_knots_are_the_per_row_splines(degree):
+    rng = np.random.default_rng(degree)
+    knots, at = np.linspace(0.0, 99.0, 8), np.arange(100.0)
+    values = rng.normal(size=(45, 8))
+    together = _interpolant(knots, values, degree, at)
+    for row, knot_values in enumerate(values):
+        np.testing.assert_array_equal(together[row], _interpolant(knots, knot_values, degree, at))
+    np.testing.assert_array_equal(_interpolant(knots, values[5:6], degree, at), together[5:6])

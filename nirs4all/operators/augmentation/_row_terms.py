@@ -1,0 +1,42 @@
+"""``X + s_1[:, None] * r_1 + s_2[:, None] * r_2 + ...`` in one pass over ``X``.
+
+Several augmenters add per-row multiples of fixed curves (an edge profile, a slope) to
+each spectrum. Written with broadcasting, every term makes an array the size of ``X``; here
+each block of rows is summed in a small buffer while it is in cache and written once, in
+the order of the expression, so the result is the same to the last bit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["add_row_terms"]
+
+_BLOCK = 1 << 15  # values per block: a block and its buffer stay in the CPU cache
+
+
+def add_row_terms(X: np.ndarray, terms: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """``X + scales_1[:, None] * row_1[None, :] + ...``, summed left to right, as float64.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_rows, n_columns)
+        The rows.
+    terms : list of (scales, row)
+        ``scales`` of shape (n_rows,), ``row`` of shape (n_columns,).
+
+    Returns
+    -------
+    ndarray of float64 of shape (n_rows, n_columns)
+    """
+    out = np.empty(X.shape, dtype=np.float64)
+    step = max(1, _BLOCK // max(X.shape[1], 1))
+    buffer = np.empty((min(step, X.shape[0]), X.shape[1]))
+    for start in range(0, X.shape[0], step):
+        rows = slice(start, start + step)
+        block, products = out[rows], buffer[:out[rows].shape[0]]
+        block[...] = X[rows]
+        for scales, row in terms:
+            np.multiply(scales[rows, None], row[None, :], out=products)
+            block += products
+    return out
