@@ -32,6 +32,18 @@ def _interpolant(knots: np.ndarray, values: np.ndarray, degree: int, at: np.ndar
     return spline(at)
 
 
+def smallest_per_row(values: np.ndarray, size: int) -> np.ndarray:
+    """Columns of the ``size`` smallest values of each row, ties to the lower column: the
+    set of ``np.argsort(row, kind="stable")[:size]`` (in no particular order), found by a
+    partition, with the stable sort kept for a row whose tie crosses the cut."""
+    smallest = np.argpartition(values, size - 1, axis=1)[:, :size]
+    largest_kept = np.take_along_axis(values, smallest, 1).max(axis=1)
+    tied = np.count_nonzero(values <= largest_kept[:, None], axis=1) > size
+    for row in np.flatnonzero(tied):
+        smallest[row] = np.argsort(values[row], kind="stable")[:size]
+    return smallest
+
+
 def _knots(n_columns: int, n_knots: int) -> np.ndarray:
     return np.linspace(0.0, n_columns - 1.0, n_knots)
 
@@ -250,10 +262,15 @@ class Spline_X_Simplification(_Simplification):  # the 0.x name, kept for user c
     """
 
     def _kept_columns(self, X: np.ndarray, generators: RowDraws) -> list[np.ndarray]:
-        n = X.shape[1]
-        interior, ends = np.arange(1, n - 1), [0, n - 1]
-        size = int(self.spline_points) - 2
-        return [np.sort(np.concatenate((ends, gen.choice(interior, size)))) for gen in generators]
+        # RowDraw.choice(interior, size) for every row in one call: its uniforms, of which
+        # the `size` smallest (lower column first on a tie) are the kept interior columns
+        n, size = X.shape[1], int(self.spline_points) - 2
+        ends = np.array([0, n - 1])
+        if size <= 0:
+            return [ends] * X.shape[0]
+        smallest = smallest_per_row(generators.random(n - 2), size)
+        return list(np.sort(np.concatenate((np.broadcast_to(ends, (X.shape[0], 2)),
+                                            smallest + 1), axis=1), axis=1))
 
 
 class Spline_Curve_Simplification(_Simplification):  # the 0.x name, kept for user code

@@ -24,7 +24,7 @@ from nirs4all.operators.augmentation._mixup import _mix_rows
 from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._sample_effects import _in_nm, water_absorbance
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
-from nirs4all.operators.augmentation._splines import _interpolant
+from nirs4all.operators.augmentation._splines import _interpolant, smallest_per_row
 from nirs4all.operators.augmentation._warps import _control_curves, resample, unit_position
 
 
@@ -247,3 +247,16 @@ def test_interpolants_sharing_knots_are_the_per_row_splines(degree):
     for row, knot_values in enumerate(values):
         np.testing.assert_array_equal(together[row], _interpolant(knots, knot_values, degree, at))
     np.testing.assert_array_equal(_interpolant(knots, values[5:6], degree, at), together[5:6])
+
+
+@settings(max_examples=60, deadline=None)
+@given(n_rows=st.integers(1, 12), n_columns=st.integers(1, 30), data=st.data())
+def test_smallest_per_row_is_the_head_of_the_stable_sort_even_with_ties(n_rows, n_columns,
+                                                                        data):
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    values = rng.integers(0, data.draw(st.integers(1, 5)), (n_rows, n_columns)).astype(float)
+    size = data.draw(st.integers(1, n_columns))
+    smallest = smallest_per_row(values, size)
+    for row in range(n_rows):
+        expected = np.argsort(values[row], kind="stable")[:size]
+        np.testing.assert_array_equal(np.sort(smallest[row]), np.sort(expected))
