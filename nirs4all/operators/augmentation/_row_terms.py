@@ -35,8 +35,10 @@ def add_row_terms(X: np.ndarray, terms: list[tuple[np.ndarray, np.ndarray]]) -> 
     for start in range(0, X.shape[0], step):
         rows = slice(start, start + step)
         block, products = out[rows], buffer[:out[rows].shape[0]]
-        block[...] = X[rows]
-        for scales, row in terms:
+        if not terms:
+            block[...] = X[rows]
+        for number, (scales, row) in enumerate(terms):
             np.multiply(scales[rows, None], row[None, :], out=products)
-            block += products
+            # the first term is added to X as it is copied in: one pass fewer
+            np.add(block if number else X[rows], products, out=block)
     return out
