@@ -260,3 +260,22 @@ def test_smallest_per_row_is_the_head_of_the_stable_sort_even_with_ties(n_rows, 
     for row in range(n_rows):
         expected = np.argsort(values[row], kind="stable")[:size]
         np.testing.assert_array_equal(np.sort(smallest[row]), np.sort(expected))
+
+
+def test_a_simplification_to_two_points_keeps_only_the_ends():
+    X = np.random.default_rng(6).normal(size=(5, 30))
+    out = A.Spline_X_Simplification(spline_points=2, spline_degree=3).fit_transform(X)
+    expected = X[:, :1] + (X[:, -1:] - X[:, :1]) * np.arange(30)[None, :] / 29.0
+    np.testing.assert_allclose(out, expected, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("augmenter", [A.Spline_X_Perturbations(), A.Spline_Y_Perturbations()])
+def test_spline_perturbations_of_a_single_column(augmenter):
+    X = np.random.default_rng(7).normal(size=(6, 1))
+    out = augmenter.fit_transform(X)
+    assert out.shape == (6, 1)
+    if isinstance(augmenter, A.Spline_X_Perturbations):
+        np.testing.assert_array_equal(out, X)  # one column has nowhere to move
+    else:
+        streams = augmenter._generators(checked_keys(X), np.zeros(6, dtype=np.intp))
+        np.testing.assert_array_equal(out, X + streams.uniform(-0.005, 0.005, 2)[:, :1])
