@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from nirs4all.operators.augmentation._bands import band_masks, band_means, block_normals
 from nirs4all.operators.augmentation._base import (
     Augmenter,
     check_nonnegative,
@@ -11,8 +12,8 @@ from nirs4all.operators.augmentation._base import (
     for_each_band,
     uniform_rows,
 )
-from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
-from nirs4all.operators.augmentation._local import draw_band, smooth_rows
+from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._local import smooth_rows
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import unit_position
@@ -254,10 +255,14 @@ class DeadBandAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def kill_band(row: np.ndarray, gen: RowDraw) -> None:
-            band = draw_band(gen, axis, self.width_range)
-            noise = gen.standard_normal(axis.shape[0])
-            if band.any():
-                row[band] = row[band].mean() + self.noise_std * noise[band]
+        def kill_bands(out: np.ndarray, rows: np.ndarray, draws: RowDraws) -> None:
+            masks = band_masks(
+                axis, draws.uniform(axis.min(), axis.max()), draws.uniform(*self.width_range)
+            )
+            means = band_means(out, rows, masks)  # before the band's values change
+            for block, noise in block_normals(draws, axis.shape[0]):
+                band_rows, columns = np.nonzero(masks[block])
+                readings = means[block][band_rows] + self.noise_std * noise[band_rows, columns]
+                out[rows[block][band_rows], columns] = readings
 
-        return for_each_band(X, generators, self.n_bands_range, kill_band)
+        return for_each_band(X, generators, self.n_bands_range, kill_bands)
