@@ -18,6 +18,7 @@ from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.utils.seeding import row_normals, row_uniforms
 
 __all__ = [
+    "band_entries",
     "band_masks",
     "band_means",
     "band_slots",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _BLOCK = 1 << 18  # values per block of rows: the temporaries of a block stay small
+_FEW = 8  # up to this many columns, first_of_permutation takes them one by one
 
 
 def row_blocks(n_rows: int, n_columns: int) -> Iterator[slice]:
@@ -61,18 +63,25 @@ def band_masks(axis: np.ndarray, centres: np.ndarray, widths: np.ndarray) -> np.
     return masks
 
 
+def band_entries(masks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column of each True of ``masks``, row after row (``np.nonzero``'s order)."""
+    return np.divmod(np.flatnonzero(masks), masks.shape[1])
+
+
 def band_means(values: np.ndarray, rows: np.ndarray, masks: np.ndarray) -> np.ndarray:
     """``values[rows[i]][masks[i]].mean()`` for each ``i`` (0 for an empty band).
 
     Rows of one band size are averaged together along their last axis, which numpy sums as
     it sums a single row of that size: the same rounding as the row-by-row mean.
     """
-    sizes = np.count_nonzero(masks, axis=1)
+    band_rows, columns = band_entries(masks)
+    sizes = np.bincount(band_rows, minlength=rows.shape[0])
+    starts = np.cumsum(sizes) - sizes
     means = np.zeros(rows.shape[0])
     for size in np.unique(sizes[sizes > 0]):
         group = np.flatnonzero(sizes == size)
-        columns = np.nonzero(masks[group])[1].reshape(group.shape[0], size)
-        means[group] = values[rows[group, None], columns].mean(axis=1)
+        group_columns = columns[starts[group, None] + np.arange(size)]
+        means[group] = values[rows[group, None], group_columns].mean(axis=1)
     return means
 
 
@@ -91,17 +100,23 @@ def block_uniforms(draws: RowDraws, n: int) -> Iterator[tuple[slice, np.ndarray]
 
 
 def first_of_permutation(uniforms: np.ndarray, count: int) -> np.ndarray:
-    """The first ``count`` columns of each row's stable argsort of ``uniforms``.
+    """The first ``count`` columns of each row's stable argsort of ``uniforms`` (in [0, 1)).
 
-    The ``count`` smallest are found by a partition and only they are sorted (by value,
-    then column, as the stable sort orders ties). A row whose ``count``-th smallest value
-    is tied with a value left out is ambiguous; it takes the full stable argsort.
+    ``uniforms`` is overwritten. A few columns are taken one at a time, each the first
+    smallest remaining (``argmin`` takes the lowest column of tied values, as the stable
+    sort does). More are found by a partition, and only they are sorted (by value, then
+    column); a row whose ``count``-th smallest value is tied with a value left out is
+    ambiguous there and takes the full stable argsort.
     """
     n_rows, n = uniforms.shape
-    if count == 0:
-        return np.empty((n_rows, 0), dtype=np.intp)
     if count >= n:
         return np.argsort(uniforms, axis=1, kind="stable")[:, :count]
+    if count <= _FEW:
+        first = np.empty((n_rows, count), dtype=np.intp)
+        for rank in range(count):
+            first[:, rank] = np.argmin(uniforms, axis=1)
+            uniforms[np.arange(n_rows), first[:, rank]] = 2.0  # above every uniform
+        return first
     chosen = np.argpartition(uniforms, count - 1, axis=1)[:, :count]
     values = np.take_along_axis(uniforms, chosen, axis=1)
     order = np.lexsort((chosen, values), axis=-1)

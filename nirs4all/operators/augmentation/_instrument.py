@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._bands import band_masks, band_means, block_normals
+from nirs4all.operators.augmentation._bands import (
+    band_entries,
+    band_masks,
+    band_means,
+    block_normals,
+)
 from nirs4all.operators.augmentation._base import (
     Augmenter,
     check_nonnegative,
@@ -260,9 +265,11 @@ class DeadBandAugmenter(_AxisAugmenter):
                 axis, draws.uniform(axis.min(), axis.max()), draws.uniform(*self.width_range)
             )
             means = band_means(out, rows, masks)  # before the band's values change
+            band_rows, columns = band_entries(masks)
             for block, noise in block_normals(draws, axis.shape[0]):
-                band_rows, columns = np.nonzero(masks[block])
-                readings = means[block][band_rows] + self.noise_std * noise[band_rows, columns]
-                out[rows[block][band_rows], columns] = readings
+                entries = slice(*np.searchsorted(band_rows, [block.start, block.stop]))
+                at, column = band_rows[entries], columns[entries]
+                readings = means[at] + self.noise_std * noise[at - block.start, column]
+                out[rows[at], column] = readings
 
         return for_each_band(X, generators, self.n_bands_range, kill_bands)
