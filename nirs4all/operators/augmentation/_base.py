@@ -21,7 +21,8 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import Tags, assert_all_finite
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
+from nirs4all.operators.augmentation._bands import band_slots
+from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.utils.seeding import fresh_seed, row_keys, value_keys
 
 __all__ = [
@@ -102,15 +103,20 @@ def for_each_band(
     X: np.ndarray,
     generators: RowDraws,
     count_range: tuple,
-    edit: Callable[[np.ndarray, RowDraw], None],
+    edit: Callable[[np.ndarray, np.ndarray, RowDraws], None],
 ) -> np.ndarray:
     """A float64 copy of ``X`` where each row draws ``m ~ U{count_range}`` (inclusive) and
-    then calls ``edit(row, gen)`` ``m`` times, each call changing the row in place."""
+    then has ``m`` bands applied in turn, each changing the row in place.
+
+    Band ``b`` is applied to all the rows with ``m > b`` at once: ``edit(out, rows, draws)``
+    changes those rows of ``out``, drawing the band's parameters from ``draws``, the streams
+    of ``rows`` (:func:`~nirs4all.operators.augmentation._bands.band_slots`). Each row
+    makes the calls it would make alone, so its draws do not depend on the other rows.
+    """
     low, high = (int(bound) for bound in count_range)
     out = X.astype(np.float64, copy=True)
-    for row, gen in zip(out, generators, strict=True):
-        for _ in range(gen.integers(low, high + 1)):
-            edit(row, gen)
+    for rows, draws in band_slots(generators, generators.integers(low, high + 1)):
+        edit(out, rows, draws)
     return out
 
 

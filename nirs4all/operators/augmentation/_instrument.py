@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from nirs4all.operators.augmentation._bands import (
+    band_entries,
+    band_masks,
+    band_means,
+    block_normals,
+)
 from nirs4all.operators.augmentation._base import (
     Augmenter,
     check_nonnegative,
@@ -11,8 +17,8 @@ from nirs4all.operators.augmentation._base import (
     for_each_band,
     uniform_rows,
 )
-from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
-from nirs4all.operators.augmentation._local import draw_band, smooth_rows
+from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._local import smooth_rows
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import unit_position
@@ -254,10 +260,16 @@ class DeadBandAugmenter(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def kill_band(row: np.ndarray, gen: RowDraw) -> None:
-            band = draw_band(gen, axis, self.width_range)
-            noise = gen.standard_normal(axis.shape[0])
-            if band.any():
-                row[band] = row[band].mean() + self.noise_std * noise[band]
+        def kill_bands(out: np.ndarray, rows: np.ndarray, draws: RowDraws) -> None:
+            masks = band_masks(
+                axis, draws.uniform(axis.min(), axis.max()), draws.uniform(*self.width_range)
+            )
+            means = band_means(out, rows, masks)  # before the band's values change
+            band_rows, columns = band_entries(masks)
+            for block, noise in block_normals(draws, axis.shape[0]):
+                entries = slice(*np.searchsorted(band_rows, [block.start, block.stop]))
+                at, column = band_rows[entries], columns[entries]
+                readings = means[at] + self.noise_std * noise[at - block.start, column]
+                out[rows[at], column] = readings
 
-        return for_each_band(X, generators, self.n_bands_range, kill_band)
+        return for_each_band(X, generators, self.n_bands_range, kill_bands)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from nirs4all.operators.augmentation._bands import (
+    band_masks,
+    band_slots,
+    interpolate_masked,
+    row_blocks,
+)
 from nirs4all.operators.augmentation._base import (
     check_nonnegative,
     check_range,
@@ -181,16 +187,11 @@ class BandMasking(_AxisAugmenter):
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         low, high = (int(bound) for bound in self.n_bands_range)
-        order = np.argsort(axis)
-        out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            masked = np.zeros(axis.shape, dtype=bool)
-            for _ in range(int(gen.integers(low, high + 1))):
-                masked |= draw_band(gen, axis, self.width_range)
-            if masked.any() and not masked.all():
-                kept = order[~masked[order]]
-                row[masked] = np.interp(axis[masked], axis[kept], row[kept])
-        return out
+        masked = np.zeros(X.shape, dtype=bool)
+        for rows, draws in band_slots(generators, generators.integers(low, high + 1)):
+            centres = draws.uniform(axis.min(), axis.max())
+            masked[rows] |= band_masks(axis, centres, draws.uniform(*self.width_range))
+        return interpolate_masked(X.astype(np.float64, copy=True), masked, axis)
 
 
 class BandPerturbation(_AxisAugmenter):
@@ -247,15 +248,20 @@ class BandPerturbation(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def perturb_band(row: np.ndarray, gen: RowDraw) -> None:
-            centre = gen.uniform(axis.min(), axis.max())
-            width = gen.uniform(*self.width_range)
-            gain = gen.uniform(*self.gain_range)
-            offset = gen.uniform(*self.offset_range)
-            window = np.exp(-4.0 * np.log(2.0) * (axis - centre) ** 2 / width**2)
-            row[:] = row * (1.0 + (gain - 1.0) * window) + offset * window
+        def perturb_bands(out: np.ndarray, rows: np.ndarray, draws: RowDraws) -> None:
+            centres = draws.uniform(axis.min(), axis.max())
+            # Python's float power, as the row-by-row h**2 (it can differ from np.square)
+            squares = np.array([width**2 for width in draws.uniform(*self.width_range).tolist()])
+            gains = draws.uniform(*self.gain_range) - 1.0
+            offsets = draws.uniform(*self.offset_range)
+            for block in row_blocks(rows.shape[0], axis.shape[0]):
+                window = (axis - centres[block, None]) ** 2
+                window = np.exp(-4.0 * np.log(2.0) * window / squares[block, None])
+                values = out[rows[block]]
+                scaled = values * (1.0 + gains[block, None] * window)
+                out[rows[block]] = scaled + offsets[block, None] * window
 
-        return for_each_band(X, generators, self.n_bands_range, perturb_band)
+        return for_each_band(X, generators, self.n_bands_range, perturb_bands)
 
 
 class LocalClipping(_AxisAugmenter):
@@ -307,11 +313,17 @@ class LocalClipping(_AxisAugmenter):
     def _perturb(
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
-        def clip_band(row: np.ndarray, gen: RowDraw) -> None:
-            band = draw_band(gen, axis, self.width_range)
-            level = gen.uniform(*self.level_range)
-            if band.any():
-                bottom, top = row[band].min(), row[band].max()
-                row[band] = np.minimum(row[band], bottom + level * (top - bottom))
+        def clip_bands(out: np.ndarray, rows: np.ndarray, draws: RowDraws) -> None:
+            centres = draws.uniform(axis.min(), axis.max())
+            masks = band_masks(axis, centres, draws.uniform(*self.width_range))
+            levels = draws.uniform(*self.level_range)
+            for block in row_blocks(rows.shape[0], axis.shape[0]):
+                band, values = masks[block], out[rows[block]]
+                bottom = np.min(values, axis=1, where=band, initial=np.inf)
+                top = np.max(values, axis=1, where=band, initial=-np.inf)
+                empty = ~band.any(axis=1)
+                bottom[empty] = top[empty] = 0.0
+                limits = bottom + levels[block] * (top - bottom)
+                out[rows[block]] = np.where(band, np.minimum(values, limits[:, None]), values)
 
-        return for_each_band(X, generators, self.n_regions_range, clip_band)
+        return for_each_band(X, generators, self.n_regions_range, clip_bands)

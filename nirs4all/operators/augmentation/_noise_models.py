@@ -6,6 +6,11 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from nirs4all.operators.augmentation._bands import (
+    block_uniforms,
+    first_of_permutation,
+    interpolate_masked,
+)
 from nirs4all.operators.augmentation._base import Augmenter, check_nonnegative, check_range
 from nirs4all.operators.augmentation._draws import RowDraws
 
@@ -168,12 +173,16 @@ class SpikeNoise(Augmenter):
     ) -> np.ndarray:
         low, high = (int(bound) for bound in self.n_spikes_range)
         out = X.astype(np.float64, copy=True)
-        for row, gen in zip(out, generators, strict=True):
-            count = min(int(gen.integers(low, high + 1)), X.shape[1])
-            columns = gen.choice(X.shape[1], count)
-            heights = gen.uniform(*self.amplitude_range, size=count)
-            signs = np.where(gen.random(count) < 0.5, -1.0, 1.0)
-            row[columns] += signs * heights
+        counts = np.minimum(generators.integers(low, high + 1), X.shape[1])
+        most = int(counts.max(initial=0))
+        columns = np.empty((X.shape[0], most), dtype=np.intp)
+        for block, uniforms in block_uniforms(generators, X.shape[1]):  # the choice's draws
+            columns[block] = first_of_permutation(uniforms, most)
+        # a row's first k draws of a call of `most` are its draws of a call of k
+        heights = generators.uniform(*self.amplitude_range, size=most)
+        spikes = np.where(generators.random(most) < 0.5, -1.0, 1.0) * heights
+        taken = np.arange(most) < counts[:, None]
+        out[np.nonzero(taken)[0], columns[taken]] += spikes[taken]
         return out
 
 
@@ -220,12 +229,10 @@ class ChannelDropout(Augmenter):
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         out = X.astype(np.float64, copy=True)
-        columns = np.arange(X.shape[1])
-        for row, dropped in zip(out, generators.random(X.shape[1]) < self.dropout_prob,
-                                strict=True):
-            if self.fill == "zero":
-                row[dropped] = 0.0
-            elif dropped.any() and not dropped.all():
-                kept = ~dropped
-                row[dropped] = np.interp(columns[dropped], columns[kept], row[kept])
-        return out
+        dropped = np.empty(X.shape, dtype=bool)
+        for block, uniforms in block_uniforms(generators, X.shape[1]):
+            np.less(uniforms, self.dropout_prob, out=dropped[block])
+        if self.fill == "zero":
+            out[dropped] = 0.0
+            return out
+        return interpolate_masked(out, dropped, np.arange(X.shape[1], dtype=np.float64))
