@@ -20,6 +20,7 @@ from nirs4all.operators.augmentation._base import (
 from nirs4all.operators.augmentation._draws import RowDraws
 from nirs4all.operators.augmentation._local import smooth_rows
 from nirs4all.operators.augmentation._noise_models import check_count_range
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 from nirs4all.operators.augmentation._warps import unit_position
 
@@ -124,7 +125,9 @@ class BatchEffectAugmenter(_AxisAugmenter):
         e = generators.standard_normal(3)
         gain = 1.0 + self.gain_std * e[:, :1]
         offset, slope = self.offset_std * e[:, 1:2], self.slope_std * e[:, 2:3]
-        return gain * X + offset + slope * (2.0 * unit_position(axis) - 1.0)[None, :]
+        u = 2.0 * unit_position(axis) - 1.0
+        # gain * X + offset + slope * u, left to right (offset as a multiple of ones)
+        return add_row_terms(gain * X, [(offset[:, 0], np.ones_like(u)), (slope[:, 0], u)])
 
 
 class InstrumentalBroadeningAugmenter(_AxisAugmenter):

@@ -102,6 +102,20 @@ def _gaussian(op, X, g, axis):
     return X + scale * noise
 
 
+def _batch_effect(op, X, g, axis):
+    e = g.standard_normal(3)
+    gain = 1.0 + op.gain_std * e[:, :1]
+    offset, slope = op.offset_std * e[:, 1:2], op.slope_std * e[:, 2:3]
+    return gain * X + offset + slope * _u(axis)[None, :]
+
+
+def _edge_artifacts(op, X, g, axis):
+    t = unit_position(axis)
+    low_end, high_end = np.exp(-t / op.edge_width), np.exp(-(1.0 - t) / op.edge_width)
+    a = g.uniform(*op.amplitude_range, 2)
+    return X + a[:, :1] * low_end[None, :] + a[:, 1:] * high_end[None, :]
+
+
 def _random_x(op, X, g, axis):
     return X * g.uniform(*op.operator_range, X.shape[1])
 
@@ -122,6 +136,8 @@ CASES = [
     (A.GaussianNoise(random_state=10), _gaussian),
     (A.GaussianNoise(relative=False, random_state=10), _gaussian),
     (A.Random_X_Operation(random_state=11), _random_x),
+    (A.BatchEffectAugmenter(random_state=12), _batch_effect),
+    (A.EdgeArtifactsAugmenter(random_state=13), _edge_artifacts),
 ]
 
 
