@@ -90,8 +90,17 @@ class GaussianAdditiveNoise(Augmenter):
         width = int(self.smoothing_kernel_width)
         taps = smoothing_taps(width)
         white = generators.standard_normal(X.shape[1] + width - 1)
-        noise = sum(tap * white[:, k:k + X.shape[1]] for k, tap in enumerate(taps[::-1]))
-        return X + self.sigma * noise
+        # sum(tap_k * white[:, k:k + n]) + 0 first, as Python's sum does; then sigma * noise
+        # and X + noise, in place (white itself holds the noise when there is one tap)
+        reversed_taps, n = taps[::-1], X.shape[1]
+        noise = white if width == 1 else np.empty(X.shape)
+        np.multiply(white[:, :n], reversed_taps[0], out=noise)
+        noise += 0.0
+        for k in range(1, width):
+            noise += reversed_taps[k] * white[:, k:k + n]
+        noise *= self.sigma
+        noise += X
+        return noise
 
 
 class MultiplicativeNoise(Augmenter):

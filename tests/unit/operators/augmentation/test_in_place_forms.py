@@ -21,6 +21,7 @@ from nirs4all.operators import augmentation as A
 from nirs4all.operators.augmentation import _base
 from nirs4all.operators.augmentation._base import add_row_multiples, checked_keys
 from nirs4all.operators.augmentation._mixup import _mix_rows
+from nirs4all.operators.augmentation._noise_models import smoothing_taps
 from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._sample_effects import _in_nm, water_absorbance
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
@@ -116,6 +117,13 @@ def _edge_artifacts(op, X, g, axis):
     return X + a[:, :1] * low_end[None, :] + a[:, 1:] * high_end[None, :]
 
 
+def _additive(op, X, g, axis):
+    width = op.smoothing_kernel_width
+    white = g.standard_normal(X.shape[1] + width - 1)
+    taps = smoothing_taps(width)[::-1]
+    return X + op.sigma * sum(tap * white[:, k:k + X.shape[1]] for k, tap in enumerate(taps))
+
+
 def _random_x(op, X, g, axis):
     return X * g.uniform(*op.operator_range, X.shape[1])
 
@@ -137,6 +145,8 @@ CASES = [
     (A.GaussianNoise(relative=False, random_state=10), _gaussian),
     (A.Random_X_Operation(random_state=11), _random_x),
     (A.BatchEffectAugmenter(random_state=12), _batch_effect),
+    (A.GaussianAdditiveNoise(random_state=14), _additive),
+    (A.GaussianAdditiveNoise(smoothing_kernel_width=4, random_state=14), _additive),
     (A.EdgeArtifactsAugmenter(random_state=13), _edge_artifacts),
 ]
 
