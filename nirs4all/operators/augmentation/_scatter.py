@@ -57,4 +57,6 @@ class MultiplicativeScatter(Augmenter):
     ) -> np.ndarray:
         gains = uniform_rows(generators, self.scale_range)
         offsets = uniform_rows(generators, self.offset_range)
-        return gains[:, None] * X + offsets[:, None]
+        out = gains[:, None] * X
+        out += offsets[:, None]  # in place: one array of the size of X
+        return out
