@@ -88,10 +88,16 @@ def _plain_mixup(X: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _plain_curve(X: np.ndarray, w: np.ndarray) -> np.ndarray:
     from scipy.interpolate import make_interp_spline
 
-    rng, columns = _rng(), np.arange(X.shape[1], dtype=float)
+    # the same formula: 18 positions drawn uniformly along each row's arc length
+    rng, n = _rng(), X.shape[1]
+    columns = np.arange(n, dtype=float)
+    low, high = X.min(axis=1, keepdims=True), X.max(axis=1, keepdims=True)
+    steps = np.hypot(1.0 / (n - 1), np.diff((X - low) / (high - low), axis=1))
+    lengths = np.concatenate([np.zeros((X.shape[0], 1)), np.cumsum(steps, axis=1)], axis=1)
     out = np.empty_like(X)
     for i, row in enumerate(X):
-        kept = np.unique(np.r_[0, rng.choice(X.shape[1], 18), X.shape[1] - 1])
+        drawn = np.searchsorted(lengths[i], rng.uniform(0, lengths[i, -1], 18))
+        kept = np.unique(np.r_[0, np.minimum(drawn, n - 1), n - 1])
         out[i] = make_interp_spline(kept, row[kept], k=3)(columns)
     return out
 
