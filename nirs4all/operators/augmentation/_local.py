@@ -19,6 +19,11 @@ from nirs4all.operators.augmentation._base import (
 from nirs4all.operators.augmentation._draws import RowDraw, RowDraws
 from nirs4all.operators.augmentation._noise_models import check_count_range
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
+from nirs4all.operators.augmentation._smoothing import (
+    gaussian_smooth,
+    smooth_rows,
+    smooth_shared,
+)
 
 __all__ = [
     "BandMasking",
@@ -30,26 +35,6 @@ __all__ = [
     "gaussian_smooth",
     "smooth_rows",
 ]
-
-
-def gaussian_smooth(row: np.ndarray, axis: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian kernel smoother of ``row`` over the axis values, kernel std ``sigma``.
-
-    ``s(w_i) = sum_j K_ij x_j / sum_j K_ij`` with ``K_ij = exp(-(w_i - w_j)^2 / (2 sigma^2))``,
-    computed on the axis values themselves, so an uneven axis is smoothed by the same
-    physical width everywhere. ``sigma = 0`` returns the row.
-    """
-    if sigma == 0:
-        return row.astype(np.float64, copy=True)
-    kernel = np.exp(-0.5 * ((axis[:, None] - axis[None, :]) / sigma) ** 2)
-    return kernel @ row / kernel.sum(axis=1)
-
-
-def smooth_rows(X: np.ndarray, axis: np.ndarray, sigmas: np.ndarray) -> np.ndarray:
-    """Row ``i`` of ``X`` smoothed by :func:`gaussian_smooth` with ``sigmas[i]`` (float64)."""
-    return np.array(
-        [gaussian_smooth(row, axis, sigma) for row, sigma in zip(X, sigmas, strict=True)]
-    ).reshape(X.shape)
 
 
 def draw_band(gen: RowDraw, axis: np.ndarray, widths: tuple) -> np.ndarray:
@@ -136,7 +121,7 @@ class UnsharpSpectralMask(_AxisAugmenter):
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         amounts = uniform_rows(generators, self.amount_range)[:, None]
-        return X + amounts * (X - smooth_rows(X, axis, np.full(X.shape[0], float(self.sigma))))
+        return X + amounts * (X - smooth_shared(X, axis, float(self.sigma)))
 
 
 class BandMasking(_AxisAugmenter):
