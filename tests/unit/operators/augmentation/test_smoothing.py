@@ -75,13 +75,19 @@ def test_a_sigma_far_wider_than_the_axis_averages_the_whole_row():
     np.testing.assert_allclose(gaussian_smooth(row, axis, 1e9), np.full(axis.size, row.mean()))
 
 
-def test_the_band_keeps_every_weight_that_does_not_underflow():
-    # exp(-0.5 * 38.5**2) ~ 1e-322 is a subnormal, not zero: the dense formula gives the
-    # first value 1e300 * 1e-322; at 39 sigma the weight is exactly 0.0
-    row = np.array([0.0, 1e300])
-    near = gaussian_smooth(row, np.array([0.0, 38.5]), 1.0)
-    assert near[0] == dense_smooth(row, np.array([0.0, 38.5]), 1.0)[0] > 0.0
-    assert gaussian_smooth(row, np.array([0.0, 39.0]), 1.0)[0] == 0.0
+def test_the_band_drops_only_weights_below_the_rounding_of_the_rows_largest_value():
+    # beyond 9.2 sigma a weight is below 4.3e-19: a dropped term moves a result by less
+    # than 1e-17 of the row's largest value (here below the sums' own rounding), even when
+    # that value dwarfs the result
+    rng = np.random.default_rng(8)
+    for axis in (np.array([0.0, 9.0]), np.array([0.0, 9.3]), np.array([0.0, 12.0, 30.0]),
+                 np.cumsum(rng.uniform(0.1, 2.0, 60))):
+        for row in (np.r_[0.0, np.full(axis.size - 1, 1e300)],
+                    rng.normal(size=axis.size) * 10.0 ** rng.integers(-5, 5, axis.size)):
+            error = np.abs(gaussian_smooth(row, axis, 1.0) - dense_smooth(row, axis, 1.0))
+            assert np.all(error <= 1e-15 * np.abs(row).max())  # a few ulps of the largest
+    kept = gaussian_smooth(np.array([0.0, 1e300]), np.array([0.0, 9.0]), 1.0)[0]
+    assert kept == dense_smooth(np.array([0.0, 1e300]), np.array([0.0, 9.0]), 1.0)[0] > 0.0
 
 
 def test_smooth_rows_rejects_a_sigma_count_that_is_not_the_row_count():
