@@ -121,7 +121,11 @@ class UnsharpSpectralMask(_AxisAugmenter):
         self, X: np.ndarray, generators: RowDraws, axis: np.ndarray | None
     ) -> np.ndarray:
         amounts = uniform_rows(generators, self.amount_range)[:, None]
-        return X + amounts * (X - smooth_shared(X, axis, float(self.sigma)))
+        detail = smooth_shared(X, axis, float(self.sigma))
+        np.subtract(X, detail, out=detail)  # X + a * (X - s), in place
+        detail *= amounts
+        detail += X
+        return detail
 
 
 class BandMasking(_AxisAugmenter):

@@ -22,6 +22,7 @@ many rows are multiplied, and a row's result must not.
 from __future__ import annotations
 
 import numpy as np
+from scipy.ndimage import correlate1d
 
 __all__ = ["gaussian_smooth", "smooth_rows", "smooth_shared"]
 
@@ -91,8 +92,19 @@ def smooth_shared(X: np.ndarray, axis: np.ndarray, sigma: float) -> np.ndarray:
     order = np.argsort(values, kind="stable")
     values = values[order]
     half_squares = _HalfSquares(values)
-    if half_squares.spacing is not None:  # even axis: one weight per offset, for all rows
-        out[:, order] = _smooth_block(out[:, order], values, np.float64(sigma), half_squares)
+    if half_squares.spacing is not None:  # even axis: one kernel of offsets for all rows
+        reach = _widest(values, float(sigma))
+        kernel = np.exp(np.array([half_squares(abs(k))[0] if k else 0.0
+                                  for k in range(-reach, reach + 1)]) * (1.0 / sigma**2))
+        # scipy's correlation runs each row on its own (a row never depends on the others);
+        # dividing by the correlation of ones renormalises the kernel at the ends
+        in_order = bool(np.all(order[1:] > order[:-1]))
+        smoothed = correlate1d(out if in_order else out[:, order], kernel, axis=1,
+                               mode="constant", cval=0.0)
+        smoothed /= correlate1d(np.ones(values.shape[0]), kernel, mode="constant", cval=0.0)
+        if in_order:
+            return smoothed
+        out[:, order] = smoothed
         return out
     low = np.searchsorted(values, values - _REACH * sigma, side="left")
     high = np.searchsorted(values, values + _REACH * sigma, side="right")
@@ -204,11 +216,25 @@ def _smooth_even(
         rows = np.ascontiguousarray(X[block].T)
         numerator, term = rows.copy(), np.empty_like(rows)
         for k, weight in enumerate(weights_k, start=1):
-            weight = weight if per_row else float(weight)
-            numerator[:-k] += np.multiply(rows[k:], weight, out=term[: n - k])
-            numerator[k:] += np.multiply(rows[:-k], weight, out=term[: n - k])
+            _add_pair(numerator, rows, k, weight if per_row else float(weight), term)
         out[block] = (numerator / _edge_weights(n, weights_k, rows.shape[1:])).T
     return out
+
+
+def _add_pair(
+    numerator: np.ndarray, rows: np.ndarray, k: int, weight: object, term: np.ndarray
+) -> None:
+    """``numerator[i] += weight * (x[i + k] + x[i - k])``, with the one existing neighbour
+    at either end: the two columns at offset ``k`` share their weight and one product."""
+    n = rows.shape[0]
+    inner = max(n - 2 * k, 0)
+    if inner:
+        pair = np.add(rows[2 * k:], rows[: n - 2 * k], out=term[:inner])
+        pair *= weight
+        numerator[k: n - k] += pair
+    ends = min(k, n - k)  # columns with a neighbour on one side only
+    numerator[:ends] += np.multiply(rows[k: k + ends], weight, out=term[:ends])
+    numerator[n - ends:] += np.multiply(rows[n - k - ends: n - k], weight, out=term[:ends])
 
 
 def _edge_weights(n: int, weights_k: list, tail: tuple) -> np.ndarray:
