@@ -17,7 +17,7 @@ import numpy as np
 __all__ = ["nearest_rows"]
 
 _BLOCK_VALUES = 1 << 27  # Gram distances held at once (1 GB): one block up to 11,585 rows
-_SPARE = 8  # candidates beyond k taken from the Gram form
+_SPARE = 2  # candidates beyond k taken from the Gram form (the bound catches any miss)
 _EXACT_VALUES = 1 << 22  # differences formed at once when ranking the candidates
 
 
