@@ -244,10 +244,9 @@ def _edge_weights(n: int, weights_k: list, tail: tuple) -> np.ndarray:
     reach = len(weights_k)
     size = min(n, 2 * reach + 1)
     template = np.ones((size, *tail))
-    for k, weight in enumerate(weights_k, start=1):
-        if k < size:
-            template[:-k] += weight
-            template[k:] += weight
+    for k, weight in enumerate(weights_k, start=1):  # k <= reach < size: both ends exist
+        template[:-k] += weight
+        template[k:] += weight
     if size == n:
         return template
     middle = np.broadcast_to(template[reach], (n - 2 * reach, *tail))

@@ -117,3 +117,13 @@ def test_a_row_is_smoothed_to_the_same_bits_whatever_the_other_rows():
     for subset in ([5], [7, 0], [3, 5, 7, 12], [39, 1]):
         assert np.array_equal(smooth_rows(X[subset], axis, sigmas[subset]), everything[subset])
         assert np.array_equal(smooth_shared(X[subset], axis, 3.0), shared[subset])
+
+
+@pytest.mark.parametrize("sigma", [0.5, 3.0, 1e4])
+def test_a_shared_sigma_on_a_decreasing_even_axis_matches_the_dense_smoother(sigma):
+    axis = np.linspace(2400.0, 1100.0, 131)  # even, decreasing: sorted, then put back
+    X = np.random.default_rng(9).normal(1.0, 0.2, (4, axis.size))
+    out = smooth_shared(X, axis, sigma)
+    for row, new in zip(X, out, strict=True):
+        np.testing.assert_allclose(new, dense_smooth(row, axis, sigma), rtol=1e-12, atol=0)
+    np.testing.assert_array_equal(smooth_shared(X[2:3], axis, sigma), out[2:3])
