@@ -28,7 +28,6 @@ from nirs4all.utils.seeding import fresh_seed, row_keys, value_keys
 __all__ = [
     "Augmenter",
     "RowDraws",
-    "add_row_multiples",
     "check_finite",
     "check_nonnegative",
     "check_range",
@@ -37,7 +36,6 @@ __all__ = [
 ]
 
 _FLOAT_DTYPES = (np.float64, np.float32)
-_ROWS_BLOCK = 1 << 15  # values per block of add_row_multiples: a block stays in the CPU cache
 # True while fit_transform fits: its transform checks X finite, on the way (checked_keys)
 _CHECKED_LATER: ContextVar[bool] = ContextVar("nirs4all_augmenter_checked_later", default=False)
 
@@ -76,27 +74,6 @@ def uniform_rows(generators: RowDraws, bounds: tuple, size: int | None = None) -
     """One ``U(low, high)`` draw per row (``size`` draws with ``size``): ``(n,)``/``(n, size)``."""
     low, high = bounds
     return generators.uniform(low, high, size)
-
-
-def add_row_multiples(
-    out: np.ndarray, scales: np.ndarray, rows: np.ndarray | Callable[[slice], np.ndarray]
-) -> np.ndarray:
-    """``out += scales[:, None] * rows`` in place, without a temporary of out's size.
-
-    ``rows`` is one row (1-D, the same for every row of ``out``) or a function giving the
-    rows of a block of ``out``'s rows (a slice), for rows taken from another array. The
-    products are formed block by block of rows in one small buffer, so the result is the
-    same, bit for bit, as the broadcast expression.
-    """
-    block_rows = rows if callable(rows) else lambda _: rows[None, :]
-    step = max(1, _ROWS_BLOCK // max(out.shape[1], 1))
-    buffer = np.empty((min(step, out.shape[0]), out.shape[1]))
-    for start in range(0, out.shape[0], step):
-        block = slice(start, start + step)
-        products = buffer[:out[block].shape[0]]
-        np.multiply(scales[block, None], block_rows(block), out=products)
-        out[block] += products
-    return out
 
 
 def for_each_band(

@@ -7,8 +7,9 @@ from numbers import Real
 import numpy as np
 from sklearn.utils import Tags, assert_all_finite
 
-from nirs4all.operators.augmentation._base import Augmenter, add_row_multiples
+from nirs4all.operators.augmentation._base import Augmenter
 from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 
 __all__ = ["Mixup"]
 
@@ -22,7 +23,7 @@ def _mix_rows(
     """
     out = X[origin].astype(np.float64, copy=False)
     out *= weights[:, None]
-    return add_row_multiples(out, 1.0 - weights, lambda rows: X[partners[rows]])
+    return add_row_terms(out, [(1.0 - weights, lambda rows: X[partners[rows]])], out=out)
 
 
 class Mixup(Augmenter):

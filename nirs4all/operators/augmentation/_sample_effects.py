@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from nirs4all.operators.augmentation._base import (
-    add_row_multiples,
     check_finite,
     check_nonnegative,
     check_range,
     uniform_rows,
 )
 from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.augmentation._shift import _AxisAugmenter
 
 __all__ = ["MoistureAugmenter", "ParticleSizeAugmenter"]
@@ -115,7 +115,8 @@ class MoistureAugmenter(_AxisAugmenter):
     ) -> np.ndarray:
         water = float(self.water_absorbance) * water_absorbance(_in_nm(axis, self.unit))
         changes = uniform_rows(generators, self.moisture_range)
-        return add_row_multiples((1.0 - changes)[:, None] * X, changes, water)
+        dried = (1.0 - changes)[:, None] * X
+        return add_row_terms(dried, [(changes, water)], out=dried)
 
 
 class ParticleSizeAugmenter(_AxisAugmenter):
@@ -202,5 +203,6 @@ class ParticleSizeAugmenter(_AxisAugmenter):
         log_ratio = uniform_rows(generators, (low, high))[:, None]
         gain = np.exp(float(self.path_exponent) * log_ratio)
         # gain * X - (amplitude * log_ratio) * baseline, the second term added row by row
-        return add_row_multiples(gain * X, -(float(self.scatter_amplitude) * log_ratio[:, 0]),
-                                 baseline)
+        scaled = gain * X
+        amplitudes = -(float(self.scatter_amplitude) * log_ratio[:, 0])
+        return add_row_terms(scaled, [(amplitudes, baseline)], out=scaled)

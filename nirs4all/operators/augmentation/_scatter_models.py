@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from nirs4all.operators.augmentation._base import Augmenter, add_row_multiples, check_range
+from nirs4all.operators.augmentation._base import Augmenter, check_range
 from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 
 __all__ = ["ScatterSimulationMSC"]
 
@@ -97,4 +98,5 @@ class ScatterSimulationMSC(Augmenter):
             out = b * X  # then in place (a + b * X: one array of the size of X)
             out += a
             return out
-        return add_row_multiples(X + a, (b - 1.0)[:, 0], self.reference_)
+        shifted = X + a
+        return add_row_terms(shifted, [((b - 1.0)[:, 0], self.reference_)], out=shifted)

@@ -7,11 +7,11 @@ import numpy as np
 from nirs4all.errors import WavelengthAxisError
 from nirs4all.operators.augmentation._base import (
     Augmenter,
-    add_row_multiples,
     check_range,
     uniform_rows,
 )
 from nirs4all.operators.augmentation._draws import RowDraws
+from nirs4all.operators.augmentation._row_terms import add_row_terms
 from nirs4all.operators.transforms._base import as_axis
 
 __all__ = ["BaselineShift", "WavelengthShift"]
@@ -121,7 +121,8 @@ class BaselineShift(_AxisAugmenter):
         slopes = uniform_rows(generators, self.slope_range)
         span = axis.max() - axis.min()
         position = (axis - axis.min()) / span if span > 0 else np.zeros_like(axis)
-        return add_row_multiples(X + offsets[:, None], slopes, position)
+        shifted = X + offsets[:, None]
+        return add_row_terms(shifted, [(slopes, position)], out=shifted)
 
 
 class WavelengthShift(_AxisAugmenter):

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from scipy.interpolate import CubicSpline
 
 from nirs4all.operators import augmentation as A
-from nirs4all.operators.augmentation import _base
-from nirs4all.operators.augmentation._base import add_row_multiples, checked_keys
+from nirs4all.operators.augmentation import _base, _row_terms
+from nirs4all.operators.augmentation._base import checked_keys
 from nirs4all.operators.augmentation._mixup import _mix_rows
 from nirs4all.operators.augmentation._noise_models import smoothing_taps
 from nirs4all.operators.augmentation._row_terms import add_row_terms
@@ -157,7 +157,7 @@ CASES = [
 def test_an_augmenter_equals_its_broadcast_formula_bit_for_bit(
     augmenter, formula, dtype, decreasing, monkeypatch
 ):
-    monkeypatch.setattr(_base, "_ROWS_BLOCK", 64)  # several blocks of add_row_multiples
+    monkeypatch.setattr(_row_terms, "_BLOCK", 64)  # several blocks of add_row_terms
     rng = np.random.default_rng(0)
     X = (0.2 + rng.random((37, 29))).astype(dtype)
     axis = np.linspace(1100.0, 2400.0, 29)[::-1 if decreasing else 1]
@@ -172,22 +172,24 @@ def test_an_augmenter_equals_its_broadcast_formula_bit_for_bit(
 @settings(max_examples=40, deadline=None)
 @given(n_rows=st.integers(1, 40), n_columns=st.integers(1, 9), block=st.integers(1, 50),
        seed=st.integers(0, 2**16))
-def test_add_row_multiples_is_the_broadcast_sum_for_any_block_size(n_rows, n_columns, block,
-                                                                   seed):
+def test_row_terms_in_place_are_the_broadcast_sum_for_any_block_size(n_rows, n_columns, block,
+                                                                      seed):
     rng = np.random.default_rng(seed)
     base, scales, row = rng.normal(size=(n_rows, n_columns)), rng.normal(size=n_rows), \
         rng.normal(size=n_columns)
     other, picks = rng.normal(size=(5, n_columns)), rng.integers(0, 5, n_rows)
     expected = base + scales[:, None] * row[None, :]
     taken = base + scales[:, None] * other[picks]
-    original = _base._ROWS_BLOCK
+    original = _row_terms._BLOCK
     try:
-        _base._ROWS_BLOCK = block
-        np.testing.assert_array_equal(add_row_multiples(base.copy(), scales, row), expected)
+        _row_terms._BLOCK = block
+        in_place = base.copy()
+        assert add_row_terms(in_place, [(scales, row)], out=in_place) is in_place
+        np.testing.assert_array_equal(in_place, expected)
         np.testing.assert_array_equal(
-            add_row_multiples(base.copy(), scales, lambda rows: other[picks[rows]]), taken)
+            add_row_terms(base, [(scales, lambda rows: other[picks[rows]])]), taken)
     finally:
-        _base._ROWS_BLOCK = original
+        _row_terms._BLOCK = original
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
