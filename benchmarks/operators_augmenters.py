@@ -151,11 +151,16 @@ def _ours(operator: Any, X: np.ndarray, w: np.ndarray, name: str) -> Any:
     return operator.fit_transform(X, **kwargs)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def start(parser: argparse.ArgumentParser) -> tuple[argparse.Namespace, np.ndarray, np.ndarray]:
+    """Common options, the spectra, the header and the table head of the augmenter scripts.
+
+    Adds ``--quick``, ``--repeat``, ``--skip`` and ``--only`` to ``parser`` (which may hold
+    more), parses them, and returns the arguments, the spectra and their axis.
+    """
     parser.add_argument("--quick", action="store_true", help="1,000 x 500 spectra")
     parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best kept)")
     parser.add_argument("--skip", default="", help="comma-separated name prefixes not to time")
+    parser.add_argument("--only", default="", help="comma-separated name prefixes to time")
     args = parser.parse_args()
     n_samples, n_features = (1_000, 500) if args.quick else (10_000, 2_000)
     X, w, _ = make_spectra(n_samples, n_features)
@@ -163,18 +168,30 @@ def main() -> None:
     print(
         f"{n_samples} x {n_features} float64 spectra; numpy {np.__version__}, scipy "
         f"{scipy.__version__}, scikit-learn {sklearn.__version__}, pywt {pywt.__version__}; "
-        f"Python {platform.python_version()}; {os.cpu_count()} cores; {platform.machine()}"
+        f"Python {platform.python_version()}; {os.cpu_count()} cores; {platform.machine()}; "
+        f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
     )
     print()
     print("| operator | ours (s) | plain (s) | ratio |")
     print("|---|---:|---:|---:|")
+    return args, X, w
+
+
+def chosen(name: str, args: argparse.Namespace) -> bool:
+    """Whether ``name`` is timed under ``--skip`` and ``--only``."""
     skipped = tuple(prefix for prefix in args.skip.split(",") if prefix)
+    only = tuple(prefix for prefix in args.only.split(",") if prefix)
+    return not (skipped and name.startswith(skipped)) and not (only and not name.startswith(only))
+
+
+def main() -> None:
+    args, X, w = start(argparse.ArgumentParser(description=__doc__.splitlines()[0]))
     for name, operator, plain in cases():
-        if skipped and name.startswith(skipped):
-            continue
-        ours, reference = best_times(partial(_ours, operator, X, w, name),
-                                     partial(plain, X, w), args.repeat)
-        print(f"| {name} | {ours:.3f} | {reference:.3f} | {ours / reference:.2f} |", flush=True)
+        if chosen(name, args):
+            ours, reference = best_times(partial(_ours, operator, X, w, name),
+                                         partial(plain, X, w), args.repeat)
+            print(f"| {name} | {ours:.3f} | {reference:.3f} | {ours / reference:.2f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -29,17 +29,14 @@ level near 0.001, ~8 ms at 0.05), so 200 rows give a noisy ratio; time it with
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import warnings
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import numpy as np
-import scipy
-from operators import best_times, make_spectra
-from operators_augmenters import _ours
+from operators import best_times
+from operators_augmenters import _ours, chosen, start
 from scipy.interpolate import CubicSpline, UnivariateSpline, make_interp_spline
 from scipy.ndimage import gaussian_filter1d
 
@@ -275,28 +272,12 @@ def _times(name: str, operator: Any, plain: Plain, X: np.ndarray, w: np.ndarray,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 x 500 spectra")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per timing (best kept)")
-    parser.add_argument("--skip", default="", help="comma-separated name prefixes not to time")
-    parser.add_argument("--only", default="", help="comma-separated name prefixes to time")
     parser.add_argument("--slow-rows", type=int, default=200, help="rows timed for SLOW")
-    args = parser.parse_args()
-    n_samples, n_features = (1_000, 500) if args.quick else (10_000, 2_000)
-    X, w, _ = make_spectra(n_samples, n_features)
-    X = np.clip(X, 1e-3, None)
-    print(
-        f"{n_samples} x {n_features} float64 spectra; numpy {np.__version__}, scipy "
-        f"{scipy.__version__}; Python {platform.python_version()}; {os.cpu_count()} cores; "
-        f"{platform.machine()}; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
-    )
-    print()
-    print("| operator | ours (s) | plain (s) | ratio |")
-    print("|---|---:|---:|---:|")
-    skipped = tuple(prefix for prefix in args.skip.split(",") if prefix)
-    only = tuple(prefix for prefix in args.only.split(",") if prefix)
+    args, X, w = start(parser)
+    n_samples = X.shape[0]
     slow_rows = min(args.slow_rows, n_samples)
     for name, operator, plain in cases():
-        if (skipped and name.startswith(skipped)) or (only and not name.startswith(only)):
+        if not chosen(name, args):
             continue
         rows = X[:slow_rows] if name in SLOW else X
         ours, reference, error = _times(name, operator, plain, rows, w, args.repeat)
